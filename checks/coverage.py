@@ -1,0 +1,85 @@
+"""Coverage: every number printed in a source is an observation or an explained exclusion.
+
+Run as `python -m checks.coverage DOCUMENT [DATASET]` while entering a document: it lists the
+numbers not yet accounted for and the quotes that cannot be found.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from checks.provenance import locate
+from checks.sources import NumberToken, SourceText, unit_pattern
+
+
+@dataclass(frozen=True)
+class CoverageGap:
+    document: str
+    token: NumberToken
+
+
+def scan_pattern(units: pd.DataFrame) -> str:
+    aliases = [a for cell in units["aliases"] for a in str(cell).split("|")] + list(units["name"])
+    return unit_pattern(aliases)
+
+
+def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: pd.DataFrame, pattern: str) -> tuple[list[NumberToken], list[dict]]:
+    """(tokens no observation or exclusion accounts for, exclusions that match no token)."""
+    tokens = source.scan_numbers(pattern)
+    found = located[located["figure_found"]]
+    spans = list(zip(found["figure_start"], found["figure_end"]))
+    excluded = {(int(r.line), str(r.printed)) for r in exclusions.itertuples(index=False)}
+    used_exclusions = set()
+    missing = []
+    for token in tokens:
+        if any(start < token.span.end and token.span.start < end for start, end in spans):
+            continue
+        if (token.line, token.printed) in excluded:
+            used_exclusions.add((token.line, token.printed))
+            continue
+        missing.append(token)
+    stale = [r._asdict() for r in exclusions.itertuples(index=False) if (int(r.line), str(r.printed)) not in used_exclusions]
+    return missing, stale
+
+
+def _main(argv: list[str]) -> int:
+    """Entry-time helper: reads the (possibly unfinished) tables of one document."""
+    if not argv:
+        print("usage: python -m checks.coverage DOCUMENT [DATASET_DIR]", file=sys.stderr)
+        return 2
+    document = argv[0]
+    root = Path(argv[1] if len(argv) > 1 else "datasets")
+    read = lambda p: pd.read_csv(p, dtype=str, keep_default_na=False)  # noqa: E731
+    documents = read(root / "documents.csv").set_index("id")
+    units = pd.concat([read(root / "units.csv")] + [read(p) for p in sorted((root / "_proposed").glob("units-*.csv"))])
+    observations = pd.concat([read(p) for p in sorted((root / "observations").glob(f"{document}*.csv"))] or [pd.DataFrame(columns=["id", "document", "quote", "value_printed", "line"])])
+    exclusions = pd.concat([read(root / "exclusions.csv")] + [read(p) for p in sorted((root / "_proposed").glob("exclusions-*.csv"))])
+    exclusions = exclusions[exclusions["document"] == document]
+    raw = (root / "sources" / documents.loc[document, "source_file"]).read_text(encoding="utf-8")
+    source = SourceText(document, raw)
+    observations = observations[observations["document"] == document]
+    located = locate(observations.assign(line=observations["line"].astype(int)), {document: source}, window=2)
+    problems = 0
+    for obs, where in zip(observations.itertuples(index=False), located.itertuples(index=False)):
+        if not where.quote_found:
+            problems += 1
+            print(f"{obs.id}: quote not found within 2 lines of line {obs.line}: {obs.quote[:60]!r}")
+        elif not where.figure_found:
+            problems += 1
+            print(f"{obs.id}: value {obs.value_printed!r} is not in its quote")
+    missing, stale = gaps(document, source, located, exclusions, scan_pattern(units))
+    for token in missing:
+        context = source.raw[max(0, token.span.start - 20): token.span.end + 5].replace("\n", " ")
+        print(f"line {token.line}: unaccounted {token.text!r} (printed {token.printed!r}) …{context}…")
+    for row in stale:
+        print(f"exclusion matches no number: line {row['line']} printed {row['printed']!r}")
+    print(f"{len(observations)} observations, {len(missing)} unaccounted numbers, {problems} quote problems, {len(stale)} stale exclusions")
+    return 1 if missing or problems or stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

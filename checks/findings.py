@@ -1,0 +1,72 @@
+"""Findings are data: what a rule found, which observations, the values compared.
+
+A rule returns Violations; `engine` turns them into Findings (rule id, severity, fingerprint).
+Renderers (terminal, JSON, JUnit, HTML) only read Findings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+SEVERITIES = ("error", "warning", "info")
+
+
+def severity_rank(severity: str) -> int:
+    """error 3, warning 2, info 1: higher is worse."""
+    return {"error": 3, "warning": 2, "info": 1}[severity]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule returns: one failing comparison."""
+
+    message: str
+    observations: tuple[str, ...] = ()
+    evidence: dict = field(default_factory=dict)  # the values compared, intervals, derived figures
+    document: str | None = None  # for findings about a source rather than observations
+    line: int | None = None
+    key: str = ""  # distinguishes two findings of one rule on the same observations
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A rule's result: how many comparisons it made, how many it could not decide, what failed."""
+
+    checked: int
+    violations: list[Violation]
+    undecided: int = 0
+    undecided_reasons: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Finding:
+    rule: str
+    family: str
+    severity: str
+    message: str
+    observations: list[dict]  # id, document, line, quote, value_printed, figure span in quote
+    evidence: dict
+    document: str | None
+    line: int | None
+    fingerprint: str
+    status: str = "open"  # open / new / waived (with a previous run: new / open; resolved ones listed apart)
+    waiver: dict | None = None
+
+    def to_json(self) -> dict:
+        return json.loads(json.dumps(asdict(self), default=_jsonable))
+
+
+def fingerprint(rule: str, observation_ids: tuple[str, ...], document: str | None, line: int | None, key: str) -> str:
+    """Stable across runs and row order: the rule, the sorted observation ids, and where."""
+    parts = [rule, *sorted(observation_ids), document or "", str(line or ""), key]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def _jsonable(value):
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, float):
+        return None if value != value else value
+    return str(value)

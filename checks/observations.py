@@ -1,0 +1,88 @@
+"""The parse step: observations + catalogue → one frame every rule reads.
+
+Adds to each observation its reading (kind, interval, trend, footnote year), its unit resolved
+and converted to the catalogue unit, the catalogue facts of its indicator, and keys that rules
+group on (period_key with the footnote year applied, role_class).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from checks.dataset import Dataset
+from checks.values import parse
+
+STATUS_ROLES = {"baseline", "actual"}  # both state what a figure was in a period
+
+
+def role_class(role: str) -> str:
+    return "status" if role in STATUS_ROLES else role
+
+
+def period_key(period: str, footnote_year: int | None) -> str:
+    return str(footnote_year) if footnote_year else period
+
+
+def period_years(key: str) -> tuple[int, int]:
+    """First and last year of a period key ("2021", "2016-2020", "2024H1")."""
+    start = int(key[:4])
+    end = int(key[5:9]) if len(key) >= 9 and key[4] == "-" else start
+    return start, end
+
+
+def build(dataset: Dataset) -> pd.DataFrame:
+    catalogue = dataset.indicators.set_index("id")
+    units = dataset.unit_table
+    rows = []
+    for obs in dataset.observations.to_dict("records"):
+        indicator = catalogue.loc[obs["indicator"]]
+        canonical = units.by_id[indicator["unit"]]
+        printed_unit = obs["unit_printed"]
+        reading_unit = units.resolve(printed_unit) if printed_unit else None
+        share_unit = (reading_unit or canonical).dimension in {"share", "share_difference"}
+        reading = parse(obs["value_printed"], role=obs["role"], period_note=obs["period_note"],
+                        share_unit=share_unit, tolerances=dataset.settings.tolerances)
+        if reading_unit is None and reading.cell_unit:
+            reading_unit = units.resolve(reading.cell_unit)
+        unit = reading_unit or canonical
+        convertible = unit.dimension == canonical.dimension
+        factor = unit.factor / canonical.factor if convertible else 1.0
+        key = period_key(obs["period"], reading.footnote_year)
+        start, end = period_years(key)
+        rows.append({
+            **obs,
+            "kind": reading.kind,
+            "trend": reading.trend,
+            "cumulative": reading.cumulative,
+            "footnote_year": reading.footnote_year,
+            "cell_unit": reading.cell_unit,
+            "parse_error": reading.error,
+            "number": reading.number,
+            "lower": _scale(reading.lower, factor),
+            "upper": _scale(reading.upper, factor),
+            "unit_id": unit.unit_id,
+            "unit_dimension": unit.dimension,
+            "unit_assumed": reading_unit is None,
+            "converted": convertible,
+            "catalogue_unit": canonical.unit_id,
+            "catalogue_dimension": canonical.dimension,
+            "period_key": key,
+            "year_start": start,
+            "year": end,
+            "role_class": role_class(obs["role"]),
+            "indicator_name": indicator["name"],
+            "direction": indicator["direction"],
+            "quantity": indicator["quantity"],
+            "additive": indicator["additive"] == "true",
+            "parent_indicator": indicator["parent"],
+            "share_part": indicator["share_part"],
+            "share_whole": indicator["share_whole"],
+            "numeric": reading.is_numeric,
+        })
+    return pd.DataFrame(rows)
+
+
+def _scale(bound: float, factor: float) -> float:
+    return bound * factor if math.isfinite(bound) else bound

@@ -1,0 +1,34 @@
+"""Where each observation's quote and figure stand in its source."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from checks.sources import SourceText
+
+
+def locate(observations: pd.DataFrame, sources: dict[str, SourceText], window: int) -> pd.DataFrame:
+    """Per observation: quote_found, figure_found, figure_start/end (raw offsets), figure_line,
+    and the figure's offset inside the quote as printed (for highlighting)."""
+    rows = []
+    for obs in observations[["id", "document", "quote", "value_printed", "line"]].itertuples(index=False):
+        source = sources.get(obs.document)
+        quote_span = figure_span = None
+        if source is not None:
+            quote_span, figure_span = source.locate_figure(obs.quote, obs.value_printed, int(obs.line), window)
+        rows.append({
+            "id": obs.id,
+            "quote_found": quote_span is not None,
+            "figure_found": figure_span is not None,
+            "figure_start": figure_span.start if figure_span else -1,
+            "figure_end": figure_span.end if figure_span else -1,
+            "figure_line": source.line_of(figure_span.start) if figure_span else None,
+            "figure_in_quote": _offset_in_quote(obs.quote, obs.value_printed),
+        })
+    return pd.DataFrame(rows, columns=["id", "quote_found", "figure_found", "figure_start", "figure_end", "figure_line", "figure_in_quote"])
+
+
+def _offset_in_quote(quote: str, value: str) -> tuple[int, int] | None:
+    """(start, end) of the figure in the quote as written, for the report's highlight."""
+    position = str(quote).rfind(str(value))
+    return (position, position + len(str(value))) if position >= 0 and value else None

@@ -1,0 +1,56 @@
+"""Printed unit → catalogue unit, with Chinese magnitude words (万, 亿) as factors."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import pandas as pd
+
+MAGNITUDES = {"万": 1e4, "亿": 1e8}
+# 余 / 多 between a magnitude and a classifier ("1.9万余个") say "more than"; they are not unit text.
+MORE_THAN_MARKERS = "余多"
+
+
+@dataclass(frozen=True)
+class ResolvedUnit:
+    unit_id: str
+    dimension: str
+    factor: float  # to the dimension's base unit
+
+
+def normalise_unit_text(text: str) -> str:
+    """NFKC folds full-width forms and superscripts (³ → 3); white space is dropped."""
+    folded = unicodedata.normalize("NFKC", text or "")
+    return "".join(folded.split())
+
+
+class UnitTable:
+    """Looks printed units up in units.csv's aliases."""
+
+    def __init__(self, units: pd.DataFrame):
+        self.by_id: dict[str, ResolvedUnit] = {}
+        self.by_alias: dict[str, ResolvedUnit] = {}
+        for row in units.itertuples(index=False):
+            resolved = ResolvedUnit(row.id, row.dimension, float(row.factor))
+            self.by_id[row.id] = resolved
+            for alias in [row.name, *str(row.aliases).split("|")]:
+                key = normalise_unit_text(alias)
+                if key:
+                    self.by_alias[key] = resolved
+        # Longest first, so a scanner prefers "平方公里" to "公里".
+        self.aliases_longest_first = sorted(self.by_alias, key=len, reverse=True)
+
+    def resolve(self, printed: str) -> ResolvedUnit | None:
+        """The unit a printed form stands for, or None when it is unknown."""
+        text = normalise_unit_text(printed).strip("()（）")
+        if not text:
+            return None
+        if text in self.by_alias:
+            return self.by_alias[text]
+        if text[0] in MAGNITUDES:
+            rest = text[1:].lstrip(MORE_THAN_MARKERS)
+            base = self.by_alias.get(rest)
+            if base is not None:
+                return ResolvedUnit(base.unit_id, base.dimension, base.factor * MAGNITUDES[text[0]])
+        return None

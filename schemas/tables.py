@@ -1,0 +1,142 @@
+"""One pandera schema per table. Every cell is read as text; these schemas say which text is
+allowed, so a wrong type reaches the steward as a message, never as a NaN."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+SLUG = r"^[a-z0-9][a-z0-9_\-]*$"
+INTEGER = r"^[1-9][0-9]*$"
+FLOATING = r"^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
+YEAR_OR_EMPTY = r"^([12][0-9]{3})?$"
+PERIOD = r"^[12][0-9]{3}(-[12][0-9]{3}|H[12]|Q[1-4])?$"
+BOOLEAN = ["true", "false"]
+
+
+def text(*checks: pa.Check, required: bool = True, unique: bool = False) -> pa.Column:
+    """A text column; `required` means no empty cell."""
+    all_checks = list(checks)
+    if required:
+        all_checks.insert(0, pa.Check.str_length(min_value=1, error="must not be empty"))
+    return pa.Column(str, checks=all_checks, unique=unique, nullable=False)
+
+
+def one_of(values: list[str]) -> pa.Check:
+    return pa.Check.isin(values, error=f"must be one of {', '.join(values)}")
+
+
+def matches(pattern: str, what: str) -> pa.Check:
+    return pa.Check.str_matches(pattern, error=f"must be {what}")
+
+
+def schema(name: str, columns: dict[str, pa.Column], unique: list[str] | None = None) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(columns, name=name, strict=True, ordered=False, unique=unique, coerce=False)
+
+
+DOCUMENTS = schema("documents", {
+    "id": text(matches(SLUG, "a lower-case slug"), unique=True),
+    "source_file": text(unique=True),
+    "sha256": text(matches(r"^[0-9a-f]{64}$", "64 lower-case hex digits")),
+    "title": text(),
+    "issuer": text(),
+    "region": text(),
+    "kind": text(one_of(["plan", "progress_report", "article", "summary"])),
+    "as_of": text(matches(r"^[12][0-9]{3}(-[01][0-9])?$", "YYYY or YYYY-MM")),
+    "base_year": text(matches(YEAR_OR_EMPTY, "a year or empty"), required=False),
+})
+
+REGIONS = schema("regions", {
+    "id": text(matches(SLUG, "a lower-case slug"), unique=True),
+    "name": text(unique=True),
+    "level": text(one_of(["province", "prefecture", "county", "district"])),
+    "parent": text(required=False),
+})
+
+UNITS = schema("units", {
+    "id": text(matches(SLUG, "a lower-case slug"), unique=True),
+    "name": text(),
+    "dimension": text(matches(SLUG, "a lower-case slug")),
+    "factor": text(matches(FLOATING, "a positive number")),
+    "aliases": text(),
+})
+
+INDICATORS = schema("indicators", {
+    "id": text(matches(SLUG, "a lower-case slug"), unique=True),
+    "name": text(),
+    "printed_names": text(required=False),
+    "unit": text(),
+    "direction": text(one_of(["up", "down", "none"])),
+    "quantity": text(one_of(["level", "share", "rate", "count", "cumulative", "balance", "change", "index", "qualitative"])),
+    "additive": text(one_of(BOOLEAN)),
+    "parent": text(required=False),
+    "share_part": text(required=False),
+    "share_whole": text(required=False),
+    "definition": text(required=False),
+})
+
+OBSERVATIONS = schema("observations", {
+    "id": text(matches(SLUG, "a lower-case slug")),
+    "document": text(),
+    "indicator": text(),
+    "region": text(),
+    "scope": text(required=False),
+    "period": text(matches(PERIOD, "YYYY, YYYY-YYYY, YYYYH1/H2 or YYYYQ1-4")),
+    "period_note": text(required=False),
+    "role": text(one_of(["baseline", "target", "actual", "change"])),
+    "value_printed": text(),
+    "unit_printed": text(required=False),
+    "section": text(one_of(["table", "text"])),
+    "line": text(matches(INTEGER, "a line number (1, 2, ...)")),
+    "quote": text(),
+    "note": text(required=False),
+})
+
+EXCLUSIONS = schema("exclusions", {
+    "document": text(),
+    "line": text(matches(INTEGER, "a line number (1, 2, ...)")),
+    "printed": text(),
+    "reason": text(),
+}, unique=["document", "line", "printed"])
+
+WAIVERS = schema("waivers", {
+    "fingerprint": text(matches(r"^[0-9a-f]{16}$", "16 hex digits (a finding's fingerprint)"), unique=True),
+    "rule": text(),
+    "reason": text(),
+    "who": text(),
+    "when": text(matches(r"^[12][0-9]{3}-[01][0-9]-[0-3][0-9]$", "a date YYYY-MM-DD")),
+})
+
+TABLES = {
+    "documents.csv": DOCUMENTS,
+    "regions.csv": REGIONS,
+    "units.csv": UNITS,
+    "indicators.csv": INDICATORS,
+    "exclusions.csv": EXCLUSIONS,
+    "waivers.csv": WAIVERS,
+}
+
+
+def references(ids: dict[str, set[str]]) -> dict[str, pa.DataFrameSchema]:
+    """Schemas that check one table's references into the others, built from the ids loaded."""
+
+    def ref(table: str, required: bool = True) -> pa.Column:
+        allowed = sorted(ids[table]) + ([] if required else [""])
+        check = pa.Check.isin(allowed, error=f"must name an existing {table[:-1]} id in {table}.csv")
+        return pa.Column(str, checks=[check], nullable=False)
+
+    return {
+        "documents": pa.DataFrameSchema({"region": ref("regions")}, name="documents"),
+        "regions": pa.DataFrameSchema({"parent": ref("regions", required=False)}, name="regions"),
+        "indicators": pa.DataFrameSchema({
+            "unit": ref("units"),
+            "parent": ref("indicators", required=False),
+            "share_part": ref("indicators", required=False),
+            "share_whole": ref("indicators", required=False),
+        }, name="indicators"),
+        "observations": pa.DataFrameSchema({
+            "document": ref("documents"),
+            "indicator": ref("indicators"),
+            "region": ref("regions"),
+        }, name="observations"),
+        "exclusions": pa.DataFrameSchema({"document": ref("documents")}, name="exclusions"),
+    }
