@@ -22,8 +22,8 @@ from checks.sources import SourceText
 from checks.units import UnitTable
 from schemas import tables
 
-FILE_LINE = "_line"  # the CSV line a row came from (header = line 1)
-FILE_NAME = "_file"
+FILE_LINE = "file_line"  # the CSV line a row came from (header = line 1)
+FILE_NAME = "file"
 
 
 @dataclass
@@ -138,7 +138,7 @@ def load(root: Path) -> Dataset:
     unit_table = UnitTable(frames["units.csv"])
     for row in observations.itertuples(index=False):
         if row.unit_printed and unit_table.resolve(row.unit_printed) is None:
-            problems.append(InputProblem(row._file, f"unknown unit {row.unit_printed!r}: add it to the aliases in units.csv", row=row._line, column="unit_printed"))
+            problems.append(InputProblem(row.file, f"unknown unit {row.unit_printed!r}: add it to the aliases in units.csv", row=row.file_line, column="unit_printed"))
     sources = _sources(root, frames["documents.csv"], problems)
     if problems:
         raise InputError(problems)
@@ -165,7 +165,7 @@ def _observations(root: Path, problems: list[InputProblem]) -> pd.DataFrame:
         return read_table(root / "observations" / "none.csv", tables.OBSERVATIONS, [], required=False)
     observations = pd.concat(frames, ignore_index=True)
     for row in observations[observations["id"].duplicated(keep=False)].itertuples(index=False):
-        problems.append(InputProblem(row._file, f"duplicate observation id {row.id!r} (ids are unique across all observation files)", row=row._line, column="id"))
+        problems.append(InputProblem(row.file, f"duplicate observation id {row.id!r} (ids are unique across all observation files)", row=row.file_line, column="id"))
     observations["line"] = observations["line"].astype(int)
     return observations
 
@@ -175,7 +175,7 @@ def _sources(root: Path, documents: pd.DataFrame, problems: list[InputProblem]) 
     for doc in documents.itertuples(index=False):
         path = root / "sources" / doc.source_file
         if not path.exists():
-            problems.append(InputProblem(doc._file, f"source file {path} does not exist", row=doc._line, column="source_file"))
+            problems.append(InputProblem(doc.file, f"source file {path} does not exist", row=doc.file_line, column="source_file"))
             continue
         data = path.read_bytes()
         try:

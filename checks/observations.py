@@ -56,10 +56,12 @@ def build(dataset: Dataset) -> pd.DataFrame:
             "kind": reading.kind,
             "trend": reading.trend,
             "cumulative": reading.cumulative,
+            "aspirational": reading.aspirational,
             "footnote_year": reading.footnote_year,
             "cell_unit": reading.cell_unit,
             "parse_error": reading.error,
             "number": reading.number,
+            "value": reading.number * factor if reading.number is not None else None,
             "lower": _scale(reading.lower, factor),
             "upper": _scale(reading.upper, factor),
             "unit_id": unit.unit_id,
@@ -79,6 +81,8 @@ def build(dataset: Dataset) -> pd.DataFrame:
             "parent_indicator": indicator["parent"],
             "share_part": indicator["share_part"],
             "share_whole": indicator["share_whole"],
+            "minuend": indicator["minuend"],
+            "subtrahend": indicator["subtrahend"],
             "numeric": reading.is_numeric,
         })
     return pd.DataFrame(rows)

@@ -35,7 +35,8 @@ CEILING_WORDS = ("≤", "<=", "<", "不高于", "不超过", "低于", "小于",
 APPROX_WORDS = ("约", "大约")
 NEAR_WORDS = ("将近", "接近", "近")
 # "达到 35%" as a goal means "at least 35%"; as an achieved value it is just the value.
-REACH_WORDS = ("力争达到", "力争", "达到", "达")
+ASPIRATIONAL = "力争"
+REACH_WORDS = ("力争达到", ASPIRATIONAL, "达到", "达")
 NEUTRAL_WORDS = ("提高到", "提高至", "提升到", "提升至", "降至", "降到", "下降到", "下降至", "保持在", "稳定在", "保持", "维持在", "为", "完成", "实现", "累计", "共", "均为", "分别为", "是")
 UP_WORDS = ("增长", "提高", "提升", "增加", "上升", "增")
 DOWN_WORDS = ("下降", "降低", "减少", "降")
@@ -54,6 +55,7 @@ PREFIXES = sorted(
 SUFFIXES = {"以上": "floor", "以下": "ceiling", "以内": "ceiling", "左右": "approx", "上下": "approx"}
 FOOTNOTE_MARKS = "*※#＊"
 NUMBER = r"\d+(?:\.\d+)?"
+FRACTION = re.compile(r"^(?P<numerator>\d+)/(?P<denominator>[1-9]\d*)$")
 FIGURE = re.compile(rf"^(?P<low>{NUMBER})(?:(?:~|〜|-|—|至|到)(?P<high>{NUMBER}))?(?P<rest>.*)$")
 MORE_THAN = re.compile(r"^(?P<magnitude>[万亿]?)[余多](?P<unit>.*)$")
 FOOTNOTE_NOTE = re.compile(r"(?P<mark>\S)\s*为\s*(?P<year>\d{4})\s*年")
@@ -77,6 +79,7 @@ class ParsedValue:
     cumulative: bool = False  # printed in [brackets]: a five-year total, not a one-year value
     footnote_year: int | None = None
     cell_unit: str = ""  # a unit printed inside the value itself
+    aspirational: bool = False  # 力争 (strive for): a stretch goal beside the binding one, not a restatement
     error: str | None = None
 
     @property
@@ -121,6 +124,11 @@ def _parse(printed: str, role: str, period_note: str, share_unit: bool, tol: Tol
             break
         qualifiers.append(match[1])
         text = text[len(match[0]):]
+    fraction = FRACTION.match(text)
+    if fraction:  # "近1/3": a share of a whole, exact as printed; read in percent
+        value = 100 * int(fraction["numerator"]) / int(fraction["denominator"])
+        kind, lower, upper = _bounds(value, 0.0, qualifiers, role, True, tol)
+        return ParsedValue(kind, lower, upper, number=value, cell_unit="%", aspirational=ASPIRATIONAL in fold(printed))
     figure = FIGURE.match(text)
     if figure is None:
         return ParsedValue("unreadable", error=f"no number where one was expected in {printed!r}")
@@ -150,8 +158,8 @@ def _parse(printed: str, role: str, period_note: str, share_unit: bool, tol: Tol
         kind, lower, upper = _bounds(low, half, qualifiers, role, share_unit, tol)
     if role == "change" and "down" in qualifiers:
         lower, upper = -upper, -lower
-    return ParsedValue(kind, lower, upper, number=low, cumulative=cumulative,
-                       footnote_year=footnote_year, cell_unit=unit)
+    return ParsedValue(kind, lower, upper, number=low, cumulative=cumulative, footnote_year=footnote_year,
+                       cell_unit=unit, aspirational=ASPIRATIONAL in fold(printed))
 
 
 def _bounds(value: float, half: float, qualifiers: list[str], role: str, share_unit: bool,

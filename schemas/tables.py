@@ -71,6 +71,8 @@ INDICATORS = schema("indicators", {
     "parent": text(required=False),
     "share_part": text(required=False),
     "share_whole": text(required=False),
+    "minuend": text(required=False),
+    "subtrahend": text(required=False),
     "definition": text(required=False),
 })
 
@@ -132,6 +134,8 @@ def references(ids: dict[str, set[str]]) -> dict[str, pa.DataFrameSchema]:
             "parent": ref("indicators", required=False),
             "share_part": ref("indicators", required=False),
             "share_whole": ref("indicators", required=False),
+            "minuend": ref("indicators", required=False),
+            "subtrahend": ref("indicators", required=False),
         }, name="indicators"),
         "observations": pa.DataFrameSchema({
             "document": ref("documents"),

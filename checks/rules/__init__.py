@@ -1,0 +1,19 @@
+"""The rule families, imported in this explicit order (registration happens at import)."""
+
+from checks.rules import (  # noqa: F401
+    values,
+    provenance,
+    coverage,
+    units,
+    targets,
+    same_figure,
+    part_whole,
+    derived,
+    plausibility,
+    metadata,
+    source_text,
+)
+from checks.engine import REGISTRY
+
+RULES = list(REGISTRY.values())
+FAMILIES = sorted({r.family for r in RULES})

@@ -1,0 +1,54 @@
+"""coverage: every number printed in a source is an observation or an explained exclusion."""
+
+from checks import coverage
+from checks.engine import Context, rule
+from checks.findings import Outcome, Violation
+
+
+def _gaps(ctx: Context) -> list:
+    """(document, tokens scanned, (missing, stale)) per source, computed once per run."""
+    if "coverage" not in ctx.cache:
+        pattern = coverage.scan_pattern(ctx.dataset.units)
+        results = []
+        for doc_id, source in ctx.dataset.sources.items():
+            located = ctx.located[ctx.obs["document"].values == doc_id]
+            exclusions = ctx.dataset.exclusions[ctx.dataset.exclusions["document"] == doc_id]
+            scanned = len(source.scan_numbers(pattern))
+            results.append((doc_id, scanned, coverage.gaps(doc_id, source, located, exclusions, pattern)))
+        ctx.cache["coverage"] = results
+    return ctx.cache["coverage"]
+
+
+@rule("coverage.unaccounted-figure", "error")
+def unaccounted(ctx: Context) -> Outcome:
+    """A number printed in a source that no observation and no exclusion accounts for.
+
+    Scans prose for digits followed by a unit, % or 万/亿, and every numeric table cell (but the
+    row numbering). Fires when such a number is neither the figure of an observation (located
+    through its quote) nor listed in exclusions.csv with a reason. Why: this is how a steward
+    knows a document was entered completely.
+    """
+    violations, checked = [], 0
+    for doc_id, scanned, (missing, _) in _gaps(ctx):
+        checked += scanned
+        for token in missing:
+            violations.append(Violation(f"{token.text!r} on line {token.line} of {doc_id} is not entered as an observation nor excluded",
+                                        document=doc_id, line=token.line, key=f"{token.span.start}:{token.printed}",
+                                        evidence={"printed": token.text}))
+    return Outcome(checked, violations)
+
+
+@rule("coverage.stale-exclusion", "warning")
+def stale_exclusion(ctx: Context) -> Outcome:
+    """An exclusion that matches no printed number any more.
+
+    Fires when exclusions.csv names a line and number that the scanner does not find (a typo, or
+    the source changed). Why: stale exclusions hide nothing today but will hide the wrong number
+    tomorrow.
+    """
+    violations = []
+    for doc_id, _, (_, stale) in _gaps(ctx):
+        for row in stale:
+            violations.append(Violation(f"exclusion of {row['printed']!r} on line {row['line']} of {doc_id} matches no printed number",
+                                        document=doc_id, line=int(row["line"]), key=str(row["printed"])))
+    return Outcome(len(ctx.dataset.exclusions), violations)

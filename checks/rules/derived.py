@@ -1,0 +1,128 @@
+"""derived: figures that imply other figures must imply them consistently.
+
+Shares imply their whole (part ÷ share), a margin in 个百分点 is the difference of two rates, and
+a change over a period links the figures at its two ends.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from checks.engine import Context, rule
+from checks.findings import Outcome, Violation
+from checks.intervals import divide, fmt, meets, subtract
+
+PLACE = ["region", "scope", "period_key", "role_class", "cumulative"]
+
+
+def implied_totals(ctx: Context) -> pd.DataFrame:
+    """Each share with its part in the same place and period: the whole it implies."""
+    obs = ctx.obs[ctx.obs["numeric"]]
+    shares = obs[(obs["share_part"] != "") & (obs["share_whole"] != "") & (obs["unit_dimension"] == "share")]
+    parts = obs.add_prefix("p_")
+    joined = shares.merge(parts, left_on=["share_part", *PLACE], right_on=["p_indicator", *[f"p_{c}" for c in PLACE]])
+    low, high = divide(joined["p_lower"], joined["p_upper"], joined["lower"] / 100, joined["upper"] / 100)
+    return joined.assign(total_low=low, total_high=high)
+
+
+@rule("derived.implied-totals-disagree", "error")
+def implied_totals_disagree(ctx: Context) -> Outcome:
+    """Shares of one total that imply different totals (or a total other than the one printed).
+
+    479万千瓦 = 62.84% and 367万千瓦 = 48.15% of the same total imply 762.3 and 762.2: consistent.
+    Fires when two implied totals, or an implied and a printed total of the same place and period,
+    do not meet within printed precision (plus `derived_relative`). A typo in one figure shows here
+    when no single figure looks wrong.
+    """
+    implied = implied_totals(ctx)
+    slack = ctx.settings.derived_relative
+    candidates = [(r.share_whole, tuple(getattr(r, c) for c in PLACE), r.total_low, r.total_high, (r.id, r.p_id), f"{r.p_value_printed} ÷ {r.value_printed}")
+                  for r in implied.itertuples(index=False)]
+    obs = ctx.obs[ctx.obs["numeric"]]
+    printed = obs.merge(implied[["share_whole", *PLACE]].drop_duplicates(), left_on=["indicator", *PLACE], right_on=["share_whole", *PLACE])
+    candidates += [(r.indicator, tuple(getattr(r, c) for c in PLACE), r.lower, r.upper, (r.id,), r.value_printed)
+                   for r in printed.itertuples(index=False)]
+    violations, checked = [], 0
+    for i, a in enumerate(candidates):
+        for b in candidates[i + 1:]:
+            if a[0] != b[0] or a[1] != b[1]:
+                continue
+            checked += 1
+            scale = max(abs(x) for x in (a[2], a[3], b[2], b[3]) if math.isfinite(x))
+            if not meets(a[2], a[3], b[2], b[3], slack=scale * slack):
+                violations.append(Violation(
+                    f"{a[5]} implies {fmt(a[2], a[3])} but {b[5]} gives {fmt(b[2], b[3])} for the same total ({a[0]})",
+                    tuple(sorted(set(a[4] + b[4]))), {"totals": [{"from": a[5], "interval": [a[2], a[3]]}, {"from": b[5], "interval": [b[2], b[3]]}]}))
+    return Outcome(checked, violations)
+
+
+@rule("derived.implied-total", "info")
+def implied_total(ctx: Context) -> Outcome:
+    """A total that a share and its part imply, carried as evidence.
+
+    Reported once per share and part (479万千瓦 at 62.84% → a total of about 762.3万千瓦), so an
+    auditor can compare it with figures the dataset does not hold.
+    """
+    implied = implied_totals(ctx)
+    return Outcome(len(implied), [
+        Violation(f"{r.p_value_printed} at {r.value_printed} implies a total {r.share_whole} of {fmt(r.total_low, r.total_high)} ({r.p_catalogue_unit})",
+                  (r.id, r.p_id), {"implied": {"indicator": r.share_whole, "interval": [r.total_low, r.total_high]}})
+        for r in implied.itertuples(index=False)])
+
+
+@rule("derived.difference-mismatch", "error")
+def difference_mismatch(ctx: Context) -> Outcome:
+    """A margin in percentage points that is not the difference of the two rates it relates.
+
+    "增长20.2%，高于全省平均11.4个百分点" with the province's 8.8% elsewhere: 20.2 − 8.8 = 11.4,
+    consistent. Uses the catalogue's minuend / subtrahend columns; compares the same region, scope
+    and period. Fires when the difference of the two intervals does not meet the margin's.
+    """
+    obs = ctx.obs[ctx.obs["numeric"]]
+    margins = obs[(obs["minuend"] != "") & (obs["subtrahend"] != "")]
+    key = ["region", "scope", "period_key"]
+    joined = margins.merge(obs.add_prefix("m_"), left_on=["minuend", *key], right_on=["m_indicator", *[f"m_{k}" for k in key]])
+    joined = joined.merge(obs.add_prefix("s_"), left_on=["subtrahend", *key], right_on=["s_indicator", *[f"s_{k}" for k in key]])
+    violations = []
+    for r in joined.itertuples(index=False):
+        low, high = subtract(r.m_lower, r.m_upper, r.s_lower, r.s_upper)
+        if not meets(low, high, r.lower, r.upper):
+            violations.append(Violation(
+                f"{r.value_printed!r} should equal {r.m_value_printed!r} − {r.s_value_printed!r} = {fmt(low, high)}",
+                (r.id, r.m_id, r.s_id), {"difference": [low, high], "printed": [r.lower, r.upper]}))
+    return Outcome(len(joined), violations)
+
+
+@rule("derived.change-mismatch", "error")
+def change_mismatch(ctx: Context) -> Outcome:
+    """A change over a period that does not link the figures printed at its two ends.
+
+    For a change with a period "A-B" (较“十三五”末提高6个百分点 → 2020-2023): the figure at B minus
+    the change must meet the figure at A (percentage points on a share), or B ÷ (1 + change) must
+    (a % change on an amount). Fires only when all three figures are printed; otherwise the rule
+    counts the change as undecided.
+    """
+    obs = ctx.obs[ctx.obs["numeric"]]
+    changes = obs[(obs["role"] == "change") & (obs["year_start"] < obs["year"])]
+    status = obs[obs["role_class"] == "status"]
+    series = ["indicator", "region", "scope"]
+    ends = changes.merge(status.add_prefix("e_"), left_on=series, right_on=[f"e_{c}" for c in series])
+    ends = ends[ends["e_year"] == ends["year"]]
+    starts = ends.merge(status.add_prefix("s_"), left_on=series, right_on=[f"s_{c}" for c in series])
+    starts = starts[starts["s_year"] == starts["year_start"]]
+    violations = []
+    for r in starts.itertuples(index=False):
+        if r.unit_dimension == "share_difference":
+            low, high = subtract(r.e_lower, r.e_upper, r.lower, r.upper)
+        elif r.unit_dimension == "share" and r.catalogue_dimension != "share":
+            low, high = divide(r.e_lower, r.e_upper, 1 + r.lower / 100, 1 + r.upper / 100)
+        else:
+            continue
+        if not meets(low, high, r.s_lower, r.s_upper):
+            violations.append(Violation(
+                f"{r.e_value_printed!r} ({r.year}) with a change of {r.value_printed!r} implies {fmt(low, high)} for {r.year_start}, but {r.s_value_printed!r} is printed",
+                (r.id, r.e_id, r.s_id), {"implied_start": [low, high], "printed_start": [r.s_lower, r.s_upper]}))
+    undecided = len(changes) - len(starts)
+    return Outcome(len(starts), violations, undecided, {"the figure at one end is not printed": undecided} if undecided else {})

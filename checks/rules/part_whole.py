@@ -1,0 +1,69 @@
+"""part-whole: a part cannot exceed its whole, in regions and in sub-categories."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from checks.engine import Context, rule
+from checks.findings import Outcome, Violation
+from checks.intervals import exceeds, fmt
+
+SAME_FIGURE = ["scope", "period_key", "role_class", "cumulative"]
+COLUMNS = ["id", "indicator", "region", "lower", "upper", "value_printed", "numeric", "additive", "parent_indicator", "indicator_name"] + SAME_FIGURE
+
+
+def ancestors(regions: pd.DataFrame) -> pd.DataFrame:
+    """(region, ancestor) for every region and every region above it."""
+    parent = dict(zip(regions["id"], regions["parent"]))
+    rows = []
+    for region in parent:
+        above = parent[region]
+        while above:
+            rows.append((region, above))
+            above = parent.get(above, "")
+    return pd.DataFrame(rows, columns=["region", "ancestor"])
+
+
+def levels(ctx: Context) -> pd.DataFrame:
+    """Figures of a level (status or target): a sub-category's growth rate may well exceed its
+    category's, so changes are never compared as parts and wholes."""
+    return ctx.obs.loc[ctx.obs["role_class"] != "change", COLUMNS]
+
+
+def _outcome(pairs: pd.DataFrame, describe) -> Outcome:
+    decided = pairs[pairs["numeric"] & pairs["w_numeric"]]
+    undecided = len(pairs) - len(decided)
+    bad = decided[exceeds(decided["lower"], decided["w_upper"])]
+    return Outcome(len(decided), [
+        Violation(describe(p) + f": {p.value_printed!r} {fmt(p.lower, p.upper)} > {p.w_value_printed!r} {fmt(p.w_lower, p.w_upper)}",
+                  (p.id, p.w_id), {"part": {"id": p.id, "interval": [p.lower, p.upper]}, "whole": {"id": p.w_id, "interval": [p.w_lower, p.w_upper]}})
+        for p in bad.itertuples(index=False)], undecided, {"one side has no number": undecided} if undecided else {})
+
+
+@rule("part-whole.region-exceeds-parent", "error")
+def region_exceeds_parent(ctx: Context) -> Outcome:
+    """A region's figure larger than the same figure of a region that contains it.
+
+    For additive indicators only (capacity, loans, counts, areas): a county cannot exceed its
+    city, a city its province, for the same period, scope and role. Does not fire for shares,
+    rates or concentrations (a county may be cleaner than its city), nor across different years.
+    """
+    obs = levels(ctx)
+    additive = obs[obs["additive"]].merge(ancestors(ctx.dataset.regions), on="region")
+    wholes = obs.add_prefix("w_")
+    pairs = additive.merge(wholes, left_on=["indicator", "ancestor", *SAME_FIGURE], right_on=["w_indicator", "w_region", *[f"w_{c}" for c in SAME_FIGURE]])
+    return _outcome(pairs, lambda p: f"{p.indicator_name} of {p.region} exceeds that of {p.w_region}")
+
+
+@rule("part-whole.subcategory-exceeds-category", "error")
+def subcategory_exceeds_category(ctx: Context) -> Outcome:
+    """A sub-category larger than its category (混凝土装配式 > 装配式, 新能源 > 可再生能源).
+
+    Uses the catalogue's parent column; compares the same region, scope, period and role. Does not
+    fire across regions or years, nor on growth rates (a sub-category may grow faster).
+    """
+    obs = levels(ctx)
+    children = obs[obs["parent_indicator"] != ""]
+    wholes = obs.add_prefix("w_")
+    pairs = children.merge(wholes, left_on=["parent_indicator", "region", *SAME_FIGURE], right_on=["w_indicator", "w_region", *[f"w_{c}" for c in SAME_FIGURE]])
+    return _outcome(pairs, lambda p: f"{p.indicator_name} exceeds its category {p.w_indicator_name}")

@@ -1,0 +1,50 @@
+"""provenance: sources unchanged, every quote found in its source, every figure in its quote."""
+
+from checks.engine import Context, rule
+from checks.findings import Outcome, Violation
+
+
+@rule("provenance.source-changed", "error")
+def source_changed(ctx: Context) -> Outcome:
+    """A source file whose sha256 no longer matches documents.csv.
+
+    Fires when a file in datasets/sources/ was edited, re-extracted or replaced. Why: every quote
+    and line number was checked against the bytes that were hashed; a changed source must be
+    re-reviewed before its figures are trusted.
+    """
+    violations = []
+    for doc in ctx.dataset.documents.itertuples(index=False):
+        source = ctx.dataset.sources[doc.id]
+        if source.sha256 != doc.sha256:
+            violations.append(Violation(f"source {doc.source_file} has sha256 {source.sha256[:12]}…, documents.csv records {doc.sha256[:12]}…",
+                                        document=doc.id, key="sha256"))
+    return Outcome(len(ctx.dataset.documents), violations)
+
+
+@rule("provenance.quote-not-found", "error")
+def quote_not_found(ctx: Context) -> Outcome:
+    """An observation's quote is not in its source near the stated line.
+
+    White space is ignored (page breaks inside words such as 水\\n\\n土保持率 match), nothing else
+    is. Fires when the quote was retyped, cleaned or points at the wrong line (more than
+    `line_window` lines away).
+    """
+    merged = ctx.obs.merge(ctx.located, on="id")
+    bad = merged[~merged["quote_found"]]
+    return Outcome(len(merged), [
+        Violation(f"quote not found in {r.document} within {ctx.settings.line_window} lines of line {r.line}", (r.id,))
+        for r in bad.itertuples(index=False)])
+
+
+@rule("provenance.value-not-in-quote", "error")
+def value_not_in_quote(ctx: Context) -> Outcome:
+    """An observation's printed value does not appear in its own quote.
+
+    Fires when `value_printed` was cleaned or retyped (a converted unit, a dropped 以上) so it no
+    longer reads as printed. Does not fire for white-space differences.
+    """
+    merged = ctx.obs.merge(ctx.located, on="id")
+    found = merged[merged["quote_found"]]
+    bad = found[~found["figure_found"]]
+    return Outcome(len(found), [
+        Violation(f"value {r.value_printed!r} does not appear in its quote", (r.id,)) for r in bad.itertuples(index=False)])

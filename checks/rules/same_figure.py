@@ -1,0 +1,75 @@
+"""same-figure: one figure printed in two places (two documents, or a plan's text and its own
+table) must agree within printed precision."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from checks.engine import Context, rule
+from checks.findings import Outcome, Violation
+from checks.intervals import fmt, meets
+
+# Same indicator, region, scope, period (footnote year applied), kind of role, cumulative or not,
+# unit dimension (a change in % is not a change in 个百分点), and binding or aspirational (力争).
+KEY = ["indicator", "region", "scope", "period_key", "role_class", "cumulative", "unit_dimension", "aspirational"]
+COLUMNS = ["id", "document", "section", "line", "kind", "value", "lower", "upper", "value_printed", "numeric"]
+
+
+def pairs(ctx: Context) -> pd.DataFrame:
+    """Every pair of observations of the same figure (a before b by id)."""
+    if "same_figure_pairs" not in ctx.cache:
+        obs = ctx.obs[KEY + COLUMNS]
+        joined = obs.merge(obs.add_prefix("b_"), left_on=KEY, right_on=[f"b_{k}" for k in KEY])
+        ctx.cache["same_figure_pairs"] = joined[joined["id"] < joined["b_id"]]
+    return ctx.cache["same_figure_pairs"]
+
+
+def _decided(ctx: Context) -> tuple[pd.DataFrame, int, dict]:
+    both = pairs(ctx)
+    decided = both[both["numeric"] & both["b_numeric"]]
+    undecided = len(both) - len(decided)
+    return decided, undecided, ({"one side has no number": undecided} if undecided else {})
+
+
+def _where(doc: str, section: str, line: int) -> str:
+    return f"{doc} {section} line {line}"
+
+
+@rule("same-figure.disagree", "error")
+def disagree(ctx: Context) -> Outcome:
+    """The same figure printed differently in two places.
+
+    Fires when two observations of the same indicator, region, scope, period and role (baseline
+    and actual count as one) have intervals that do not meet: 96.3%以上 in a plan's text against
+    96.1 in its table for the same year. Does not fire within rounding (76.2%以上 vs 76.23), within
+    左右/约, across different years or scopes, across different indicators (累计发放 vs 余额), or
+    between a binding goal and a 力争 (strive-for) goal.
+    """
+    decided, undecided, reasons = _decided(ctx)
+    bad = decided[~meets(decided["lower"], decided["upper"], decided["b_lower"], decided["b_upper"])]
+    return Outcome(len(decided), [
+        Violation(f"{p.value_printed!r} ({_where(p.document, p.section, p.line)}) and {p.b_value_printed!r} "
+                  f"({_where(p.b_document, p.b_section, p.b_line)}) state the same figure differently: "
+                  f"{fmt(p.lower, p.upper)} and {fmt(p.b_lower, p.b_upper)} do not meet",
+                  (p.id, p.b_id), {"compared": [{"id": p.id, "interval": [p.lower, p.upper]}, {"id": p.b_id, "interval": [p.b_lower, p.b_upper]}]})
+        for p in bad.itertuples(index=False)], undecided, reasons)
+
+
+@rule("same-figure.different-bounds", "warning")
+def different_bounds(ctx: Context) -> Outcome:
+    """The same goal stated as two different floors (or ceilings).
+
+    Fires on 82.57%以上 in the text against ≥83.5 in the table for the same year: both can hold,
+    but they cannot both be the goal. Does not fire when the thresholds agree within printed
+    precision (76.2%以上 vs ≥76.23).
+    """
+    decided, undecided, reasons = _decided(ctx)
+    bounds = decided[decided["kind"].isin(["floor", "ceiling"]) & (decided["kind"] == decided["b_kind"])]
+    differ = ~meets(bounds["value"], bounds["value"], bounds["b_value"], bounds["b_value"],
+                    slack=abs(bounds["value"] - bounds["lower"].where(bounds["kind"] == "floor", bounds["upper"])) * 2)
+    bad = bounds[differ]
+    return Outcome(len(bounds), [
+        Violation(f"{p.value_printed!r} ({_where(p.document, p.section, p.line)}) and {p.b_value_printed!r} "
+                  f"({_where(p.b_document, p.b_section, p.b_line)}) set different {p.kind}s for the same figure",
+                  (p.id, p.b_id), {"compared": [{"id": p.id, "value": p.value}, {"id": p.b_id, "value": p.b_value}]})
+        for p in bad.itertuples(index=False)], undecided, reasons)

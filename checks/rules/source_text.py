@@ -1,0 +1,76 @@
+"""source-text: damage in a source that an auditor should know of, pointed at its line."""
+
+from __future__ import annotations
+
+import re
+
+from checks.engine import Context, rule
+from checks.findings import Outcome, Violation
+
+CJK = r"[\u3400-\u9fff]"
+
+
+def _lines(ctx: Context):
+    for doc_id, source in ctx.dataset.sources.items():
+        for number, text in enumerate(source.lines, start=1):
+            yield doc_id, number, text
+
+
+@rule("source-text.damaged-characters", "warning")
+def damaged_characters(ctx: Context) -> Outcome:
+    """Characters that do not belong inside printed Chinese text (OCR damage).
+
+    Fires on a line where a character of `damage_characters` (★ ▲ ^ 「 …) stands next to a Chinese
+    character, as in 外来物种★侵 for 外来物种入侵, or a single bracketed character interrupts a
+    name (城镇人均公园绿地 [（] 积). Such a line's names were probably misread, and
+    figures near them deserve a second look.
+    """
+    marks = re.escape(ctx.settings.damage_characters)
+    # a damage character next to a Chinese character, or a single bracketed character inside a name ("绿地 [（] 积")
+    pattern = re.compile(rf"(?:{CJK}\s*[{marks}]|[{marks}]\s*\[?[（(]?\]?\s*{CJK}|{CJK}\s*\[[^\]\d\s]\]\s*{CJK})")
+    violations, checked = [], 0
+    for doc_id, number, text in _lines(ctx):
+        checked += 1
+        hits = sorted({m.group() for m in pattern.finditer(text)})
+        if hits:
+            violations.append(Violation(f"line {number} of {doc_id} has characters that look like OCR damage: {' '.join(hits)}",
+                                        document=doc_id, line=number, key="damage", evidence={"excerpts": hits}))
+    return Outcome(checked, violations)
+
+
+@rule("source-text.injected-text", "warning")
+def injected_text(ctx: Context) -> Outcome:
+    """Text injected into a source by the web page it was scraped from (advertising, links).
+
+    Fires on a line holding one of `injected_markers` (投注, 备用网址, http://, …), as in a
+    sentence whose agreement title carries gambling advertising. The figures of such a line came
+    through an untrustworthy channel.
+    """
+    violations, checked = [], 0
+    for doc_id, number, text in _lines(ctx):
+        checked += 1
+        hits = [m for m in ctx.settings.injected_markers if m in text]
+        if hits:
+            start = min(text.find(m) for m in hits)
+            violations.append(Violation(f"line {number} of {doc_id} contains injected text: …{text[max(0, start - 15): start + 25]}…",
+                                        document=doc_id, line=number, key="injected", evidence={"markers": hits}))
+    return Outcome(checked, violations)
+
+
+@rule("source-text.redaction", "info")
+def redaction(ctx: Context) -> Outcome:
+    """A redacted name (printed as **) in a source.
+
+    Fires once per line that holds the redaction marker. Context for an auditor: the region a
+    figure belongs to may have been inferred, not read. Markdown emphasis (**全面建设美丽赣州**)
+    uses the same characters, so an info, never more.
+    """
+    marker = ctx.settings.redaction_marker
+    violations, checked = [], 0
+    for doc_id, number, text in _lines(ctx):
+        checked += 1
+        count = text.count(marker)
+        if count:
+            violations.append(Violation(f"line {number} of {doc_id} has {count} redacted name(s) ({marker})",
+                                        document=doc_id, line=number, key="redaction", evidence={"count": count}))
+    return Outcome(checked, violations)

@@ -1,0 +1,130 @@
+"""Great Expectations suites: release expectations stored as reviewed JSON in
+schemas/expectations/, run through an ephemeral context (no files, no network, no analytics).
+
+Each suite's meta names the frame it runs on (see FRAMES) and, optionally, one document and a
+severity. A failed expectation becomes a finding of rule `suites.<suite name>`; an expectation
+whose metric raised is reported as a configuration error, never as a data failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from checks.engine import Context, RuleSummary
+from checks.findings import Finding, fingerprint
+
+SUITES_DIR = Path(__file__).resolve().parent.parent / "schemas" / "expectations"
+
+
+def _observations(ctx: Context) -> pd.DataFrame:
+    return ctx.dataset.observations.drop(columns=["file", "file_line"])
+
+
+def _percent_figures(ctx: Context) -> pd.DataFrame:
+    """Levels printed in % (a change may exceed 100 or go below 0; a level may not)."""
+    obs = ctx.obs
+    frame = obs[(obs["unit_dimension"] == "share") & (obs["role"] != "change") & obs["numeric"]]
+    return frame[["id", "document", "indicator", "value"]].reset_index(drop=True)
+
+
+def _document_coverage(ctx: Context) -> pd.DataFrame:
+    counts = ctx.obs.groupby("document").size()
+    docs = ctx.dataset.documents[["id"]].rename(columns={"id": "document"})
+    return docs.assign(observations=docs["document"].map(counts).fillna(0).astype(int))
+
+
+def _table_cells(ctx: Context) -> pd.DataFrame:
+    return ctx.obs.loc[ctx.obs["section"] == "table", ["id", "document", "indicator", "role"]].reset_index(drop=True)
+
+
+FRAMES: dict[str, Callable[[Context], pd.DataFrame]] = {
+    "observations": _observations,
+    "percent_figures": _percent_figures,
+    "document_coverage": _document_coverage,
+    "table_cells": _table_cells,
+}
+
+
+def load_suites(directory: Path = SUITES_DIR) -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.json"))]
+
+
+def run_all(ctx: Context, directory: Path = SUITES_DIR) -> tuple[list[Finding], list[RuleSummary], list[dict]]:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas("seed")
+    findings, summaries, results = [], [], []
+    for data in load_suites(directory):
+        meta = data.get("meta") or {}
+        rule_id = f"suites.{data['name']}"
+        frame = FRAMES[meta["frame"]](ctx)
+        if meta.get("document"):
+            frame = frame[frame["document"] == meta["document"]]
+        batch = source.add_dataframe_asset(name=data["name"]).add_batch_definition_whole_dataframe("all").get_batch(
+            batch_parameters={"dataframe": frame})
+        suite = context.suites.add(gx.ExpectationSuite(**{k: v for k, v in data.items() if k != "id"}))
+        failed = 0
+        for outcome in batch.validate(suite, result_format="SUMMARY").results:
+            config = outcome.expectation_config
+            column = config.kwargs.get("column", "")
+            error = _configuration_error(outcome)
+            details = error or _details(outcome.result)
+            results.append({"suite": data["name"], "expectation": config.type, "column": column,
+                            "success": bool(outcome.success), "details": details})
+            if outcome.success:
+                continue
+            failed += 1
+            what = f"{config.type}({column})" if column else config.type
+            message = (f"configuration error in suite {data['name']}: {what}: {error}" if error
+                       else f"{what} failed on {meta['frame']}: {details}")
+            findings.append(Finding(rule_id, "suites", "error" if error else meta.get("severity", "error"), message, [],
+                                    {"expectation": config.type, "kwargs": _plain(config.kwargs), "result": _plain(outcome.result)},
+                                    meta.get("document"), None, fingerprint(rule_id, (), meta.get("document"), None, what)))
+        summaries.append(RuleSummary(rule_id, "suites", meta.get("severity", "error"), data.get("notes") or data["name"],
+                                     len(suite.expectations), failed, 0, {}))
+    return findings, summaries, results
+
+
+def _configuration_error(outcome) -> str | None:
+    """GE does not raise when a metric fails (a missing column, a bad argument): it reports
+    success=False with an empty result and hides the error in exception_info."""
+    info = outcome.exception_info or {}
+    candidates = [info] + [v for v in info.values() if isinstance(v, dict)]
+    for entry in candidates:
+        if entry.get("raised_exception"):
+            return str(entry.get("exception_message") or "the expectation raised")
+    if not outcome.success and not outcome.result:
+        return "the expectation produced no result"
+    return None
+
+
+def _details(result: dict) -> str:
+    if "unexpected_count" in result:
+        sample = ", ".join(map(str, _plain(result.get("partial_unexpected_list") or [])[:5]))
+        text = f"{result['unexpected_count']} unexpected of {result.get('element_count')}"
+        return f"{text} (e.g. {sample})" if sample else text
+    if "observed_value" in result:
+        return f"observed {_plain(result['observed_value'])}"
+    return ""
+
+
+def _plain(value):
+    """numpy / pandas scalars (np.int64, nan) → JSON-friendly values."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
