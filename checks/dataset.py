@@ -61,7 +61,7 @@ def read_table(path: Path, schema: pa.DataFrameSchema, problems: list[InputProbl
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        problems.append(InputProblem(str(path), f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8", row=line))
+        problems.append(InputProblem(str(path), f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8", line=line))
         return empty
     rows = list(csv.reader(io.StringIO(text, newline=""), strict=True)) if text.strip() else []
     if not rows:
@@ -70,7 +70,7 @@ def read_table(path: Path, schema: pa.DataFrameSchema, problems: list[InputProbl
     header, body = rows[0], rows[1:]
     bad_shape = [(i + 2, len(r)) for i, r in enumerate(body) if len(r) != len(header) and any(c.strip() for c in r)]
     for line, count in bad_shape:
-        problems.append(InputProblem(str(path), f"has {count} fields, the header has {len(header)} (a stray comma or an unquoted field?)", row=line))
+        problems.append(InputProblem(str(path), f"has {count} fields, the header has {len(header)} (a stray comma or an unquoted field?)", line=line))
     if bad_shape:
         return empty
     frame = pd.DataFrame([r for r in body if any(c.strip() for c in r)], columns=header, dtype="str")
@@ -96,7 +96,7 @@ def validate(schema: pa.DataFrameSchema, data: pd.DataFrame, located: pd.DataFra
                 problems.append(InputProblem(str(file), message, column=None if case.check.startswith("column_in") else case.column))
                 continue
             row = located.iloc[int(case.index)]
-            problems.append(InputProblem(row[FILE_NAME], f"{case.failure_case!r} {_check_message(case.check)}", row=int(row[FILE_LINE]), column=case.column))
+            problems.append(InputProblem(row[FILE_NAME], f"{case.failure_case!r} {_check_message(case.check)}", line=int(row[FILE_LINE]), column=case.column))
         return False
 
 
@@ -138,7 +138,7 @@ def load(root: Path) -> Dataset:
     unit_table = UnitTable(frames["units.csv"])
     for row in observations.itertuples(index=False):
         if row.unit_printed and unit_table.resolve(row.unit_printed) is None:
-            problems.append(InputProblem(row.file, f"unknown unit {row.unit_printed!r}: add it to the aliases in units.csv", row=row.file_line, column="unit_printed"))
+            problems.append(InputProblem(row.file, f"unknown unit {row.unit_printed!r}: add it to the aliases in units.csv", line=row.file_line, column="unit_printed"))
     sources = _sources(root, frames["documents.csv"], problems)
     if problems:
         raise InputError(problems)
@@ -165,7 +165,7 @@ def _observations(root: Path, problems: list[InputProblem]) -> pd.DataFrame:
         return read_table(root / "observations" / "none.csv", tables.OBSERVATIONS, [], required=False)
     observations = pd.concat(frames, ignore_index=True)
     for row in observations[observations["id"].duplicated(keep=False)].itertuples(index=False):
-        problems.append(InputProblem(row.file, f"duplicate observation id {row.id!r} (ids are unique across all observation files)", row=row.file_line, column="id"))
+        problems.append(InputProblem(row.file, f"duplicate observation id {row.id!r} (ids are unique across all observation files)", line=row.file_line, column="id"))
     observations["line"] = observations["line"].astype(int)
     return observations
 
@@ -175,7 +175,7 @@ def _sources(root: Path, documents: pd.DataFrame, problems: list[InputProblem]) 
     for doc in documents.itertuples(index=False):
         path = root / "sources" / doc.source_file
         if not path.exists():
-            problems.append(InputProblem(doc.file, f"source file {path} does not exist", row=doc.file_line, column="source_file"))
+            problems.append(InputProblem(doc.file, f"source file {path} does not exist", line=doc.file_line, column="source_file"))
             continue
         data = path.read_bytes()
         try:

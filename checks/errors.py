@@ -11,13 +11,13 @@ class InputProblem:
 
     file: str
     message: str
-    row: int | None = None  # 1-based data row (the header is row 0)
+    line: int | None = None  # line of the file (a CSV's header is line 1)
     column: str | None = None
 
     def __str__(self) -> str:
         where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
+        if self.line is not None:
+            where += f", line {self.line}"
         if self.column:
             where += f", column '{self.column}'"
         return f"{where}: {self.message}"

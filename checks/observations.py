@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from checks.dataset import Dataset
-from checks.values import parse
+from checks.values import ParsedValue, parse
 
 STATUS_ROLES = {"baseline", "actual"}  # both state what a figure was in a period
 
@@ -46,6 +46,8 @@ def build(dataset: Dataset) -> pd.DataFrame:
                         share_unit=share_unit, tolerances=dataset.settings.tolerances)
         if reading_unit is None and reading.cell_unit:
             reading_unit = units.resolve(reading.cell_unit)
+            if reading_unit is None:  # never fall back silently to the catalogue unit
+                reading = ParsedValue("unreadable", error=f"unknown unit {reading.cell_unit!r} inside the value")
         unit = reading_unit or canonical
         convertible = unit.dimension == canonical.dimension
         factor = unit.factor / canonical.factor if convertible else 1.0

@@ -42,6 +42,7 @@ def render_html(report: dict) -> str:
         run=report.get("run") or {},
         dataset=report.get("dataset") or {},
         documents=report.get("documents") or [],
+        titles={d.get("id"): d.get("title") for d in report.get("documents") or []},
         rules=sorted(report.get("rules") or [], key=lambda r: r.get("family") or ""),
         findings=[finding_view(f, i) for i, f in enumerate(findings)],
         search_index=[search_text(f) for f in findings],
@@ -63,7 +64,7 @@ def render_html(report: dict) -> str:
 
 def csp_hash(script: str) -> str:
     """The CSP source expression allowing exactly this inline script and no other."""
-    return "'sha256-" + base64.b64encode(hashlib.sha256(str(script).encode("utf-8")).digest()).decode("ascii") + "'"
+    return Markup("'sha256-{}'").format(base64.b64encode(hashlib.sha256(str(script).encode("utf-8")).digest()).decode("ascii"))
 
 
 def highlight_quote(quote: str | None, span) -> Markup:

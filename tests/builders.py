@@ -1,0 +1,102 @@
+"""Tiny datasets for tests: each test owns its data.
+
+`build_dataset` writes a complete dataset folder: one or more documents whose source text is
+made from the observations' quotes (one quote per line, unless a source text is given), the
+shipped units, a small region tree, and the indicators and observations given (defaults fill
+the rest). Tests then break one thing at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+from pathlib import Path
+
+SHIPPED = Path(__file__).resolve().parent.parent / "datasets"
+
+REGIONS = [
+    {"id": "jiangxi", "name": "江西省", "level": "province", "parent": ""},
+    {"id": "ganzhou", "name": "赣州市", "level": "prefecture", "parent": "jiangxi"},
+    {"id": "jian", "name": "吉安市", "level": "prefecture", "parent": "jiangxi"},
+    {"id": "dayu", "name": "大余县", "level": "county", "parent": "ganzhou"},
+]
+INDICATOR_COLUMNS = ["id", "name", "printed_names", "unit", "direction", "quantity", "additive", "parent",
+                     "share_part", "share_whole", "minuend", "subtrahend", "definition"]
+OBSERVATION_COLUMNS = ["id", "document", "indicator", "region", "scope", "period", "period_note", "role",
+                       "value_printed", "unit_printed", "section", "line", "quote", "note"]
+
+
+def indicator(id: str, unit: str = "percent", direction: str = "up", quantity: str = "share", additive: str = "false", **extra) -> dict:
+    row = {c: "" for c in INDICATOR_COLUMNS}
+    row.update(id=id, name=extra.pop("name", id), unit=unit, direction=direction, quantity=quantity, additive=additive)
+    row.update(extra)
+    return row
+
+
+def observation(id: str, indicator: str, value: str, *, quote: str | None = None, document: str = "doc-a", region: str = "ganzhou",
+                period: str = "2025", role: str = "target", unit: str = "%", section: str = "text", **extra) -> dict:
+    row = {c: "" for c in OBSERVATION_COLUMNS}
+    row.update(id=id, document=document, indicator=indicator, region=region, period=period, role=role,
+               value_printed=value, unit_printed=unit, section=section, quote=quote or f"指标{indicator}为{value}")
+    row.update(extra)
+    return row
+
+
+def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def build_dataset(root: Path, indicators: list[dict], observations: list[dict], *, sources: dict[str, str] | None = None,
+                  documents: list[dict] | None = None, exclusions: list[dict] | None = None, waivers: list[dict] | None = None) -> Path:
+    """Write a dataset under `root`; returns `root`. Observation lines are filled in from the
+    generated source unless given."""
+    root.mkdir(parents=True, exist_ok=True)
+    doc_ids = sorted({o["document"] for o in observations} | {d["id"] for d in documents or []}) or ["doc-a"]
+    sources = dict(sources or {})
+    for doc in doc_ids:
+        if doc not in sources:
+            lines = []
+            for obs in observations:
+                if obs["document"] == doc:
+                    if obs["quote"] not in lines:
+                        lines.append(obs["quote"])
+                    obs["line"] = obs["line"] or str(lines.index(obs["quote"]) + 1)
+            sources[doc] = "\n".join(lines) + "\n"
+    (root / "sources").mkdir(exist_ok=True)
+    docs = []
+    for doc in doc_ids:
+        data = sources[doc].encode("utf-8")
+        (root / "sources" / f"{doc}.txt").write_bytes(data)
+        given = next((d for d in documents or [] if d["id"] == doc), {})
+        docs.append({"id": doc, "source_file": f"{doc}.txt", "sha256": hashlib.sha256(data).hexdigest(), "title": f"文件{doc}",
+                     "issuer": "赣州市", "region": "ganzhou", "kind": "plan", "as_of": "2023", "base_year": "", **given})
+    write_csv(root / "documents.csv", docs, ["id", "source_file", "sha256", "title", "issuer", "region", "kind", "as_of", "base_year"])
+    write_csv(root / "regions.csv", REGIONS, ["id", "name", "level", "parent"])
+    shutil.copy(SHIPPED / "units.csv", root / "units.csv")
+    write_csv(root / "indicators.csv", indicators, INDICATOR_COLUMNS)
+    for doc in doc_ids:
+        write_csv(root / "observations" / f"{doc}.csv", [o for o in observations if o["document"] == doc], OBSERVATION_COLUMNS)
+    write_csv(root / "exclusions.csv", exclusions or [], ["document", "line", "printed", "reason"])
+    write_csv(root / "waivers.csv", waivers or [], ["fingerprint", "rule", "reason", "who", "when"])
+    return root
+
+
+def run_rules(root: Path, families: list[str] | None = None):
+    """Load the dataset and run the rules (of some families): (findings, summaries by rule id)."""
+    from checks.dataset import load
+    from checks.engine import Context, run
+    from checks.rules import RULES
+
+    selected = [r for r in RULES if families is None or r.family in families]
+    findings, summaries = run(Context(load(root)), selected)
+    return findings, {s.rule: s for s in summaries}
+
+
+def fired(findings, rule_id: str) -> list[set[str]]:
+    """The observation ids of each finding of one rule, as sets (order-free)."""
+    return sorted((set(o["id"] for o in f.observations) for f in findings if f.rule == rule_id), key=sorted)
