@@ -1,0 +1,132 @@
+"""The CLI as CI and stewards use it: exit codes, JSON, JUnit, waivers, pull-request mode."""
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from builders import build_dataset, indicator, observation, write_csv
+from click.testing import CliRunner
+
+import cli
+
+
+def plan(tmp_path, target="94.1", name="d"):
+    """A plan whose 2025 target of a share that should rise is `target` against a baseline of 95
+    (94.1 is worse: an error; 95 is flat: a warning; 97 is fine)."""
+    return build_dataset(tmp_path / name, [indicator("water_good_share")], [
+        observation("o1", "water_good_share", "95", role="baseline", period="2020", quote="2020年优良比例为95"),
+        observation("o2", "water_good_share", target, role="target", period="2025", quote=f"2025年优良比例为{target}"),
+    ])
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_findings_fail_the_run_and_outputs_are_written(tmp_path):
+    root = plan(tmp_path)
+    out = tmp_path / "out"
+    result = invoke("all", "--dataset", root, "--no-suites", "--report", out / "r.html", "--json", out / "r.json", "--junit", out / "r.xml")
+    assert result.exit_code == 1, result.output
+    assert "targets.worse-than-baseline" in result.output and "FAILED" in result.output
+    data = json.loads((out / "r.json").read_text(encoding="utf-8"))
+    assert [f["rule"] for f in data["findings"] if f["severity"] == "error"] == ["targets.worse-than-baseline"]
+    assert (out / "r.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+def test_junit_has_one_case_per_rule_and_failures_as_failures(tmp_path):
+    from checks.rules import RULES
+    root = plan(tmp_path)
+    invoke("all", "--dataset", root, "--no-suites", "--no-report", "--junit", tmp_path / "r.xml")
+    suite = ET.parse(tmp_path / "r.xml").getroot()
+    cases = suite.findall("testcase")
+    assert sorted(c.get("name") for c in cases) == sorted(r.id for r in RULES)
+    failed = [c.get("name") for c in cases if c.find("failure") is not None]
+    assert failed == ["targets.worse-than-baseline"]
+    assert suite.get("failures") == "1" and suite.get("tests") == str(len(RULES))
+
+
+def test_fail_on_warning_and_never(tmp_path):
+    root = plan(tmp_path, target="95")  # a flat target: a warning only
+    assert invoke("all", "--dataset", root, "--no-suites", "--no-report").exit_code == 0
+    assert invoke("all", "--dataset", root, "--no-suites", "--no-report", "--fail-on", "warning").exit_code == 1
+    assert invoke("all", "--dataset", plan(tmp_path, name="e"), "--no-suites", "--no-report", "--fail-on", "never").exit_code == 0
+
+
+def test_a_waiver_accepts_a_finding_and_a_stale_one_is_reported(tmp_path):
+    root = plan(tmp_path)
+    first = invoke("all", "--dataset", root, "--no-suites", "--no-report", "--json", tmp_path / "a.json")
+    assert first.exit_code == 1
+    finding = next(f for f in json.loads((tmp_path / "a.json").read_text())["findings"] if f["severity"] == "error")
+    write_csv(root / "waivers.csv", [
+        {"fingerprint": finding["fingerprint"], "rule": finding["rule"], "reason": "printed so in the plan", "who": "steward", "when": "2026-11-22"},
+        {"fingerprint": "0123456789abcdef", "rule": "targets.flat", "reason": "old", "who": "steward", "when": "2026-01-01"},
+    ], ["fingerprint", "rule", "reason", "who", "when"])
+    second = invoke("all", "--dataset", root, "--no-suites", "--no-report", "--json", tmp_path / "b.json")
+    assert second.exit_code == 0, second.output
+    data = json.loads((tmp_path / "b.json").read_text())
+    waived = [f for f in data["findings"] if f["status"] == "waived"]
+    assert [f["fingerprint"] for f in waived] == [finding["fingerprint"]] and waived[0]["waiver"]["reason"] == "printed so in the plan"
+    assert [w["fingerprint"] for w in data["stale_waivers"]] == ["0123456789abcdef"]
+    assert "1 stale waiver" in second.output
+
+
+def test_pull_request_mode_new_and_resolved(tmp_path):
+    main = plan(tmp_path, target="97", name="main")
+    assert invoke("all", "--dataset", main, "--no-suites", "--no-report", "--json", tmp_path / "main.json").exit_code == 0
+    # A pull request that introduces one contradiction: exactly one new finding, and the run fails.
+    broken = plan(tmp_path, target="94.1", name="broken")
+    result = invoke("all", "--dataset", broken, "--no-suites", "--no-report", "--previous", tmp_path / "main.json", "--new-only", "--json", tmp_path / "pr.json")
+    assert result.exit_code == 1
+    data = json.loads((tmp_path / "pr.json").read_text())
+    assert [(f["rule"], f["status"]) for f in data["findings"] if f["status"] == "new"] == [("targets.worse-than-baseline", "new")]
+    # A pull request that fixes it again: the finding is resolved and the run passes.
+    fixed = plan(tmp_path, target="97", name="fixed")
+    result = invoke("all", "--dataset", fixed, "--no-suites", "--no-report", "--previous", tmp_path / "pr.json", "--new-only", "--json", tmp_path / "fixed.json")
+    assert result.exit_code == 0
+    data = json.loads((tmp_path / "fixed.json").read_text())
+    assert [r["rule"] for r in data["resolved"]] == ["targets.worse-than-baseline"]
+    assert "1 resolved" in result.output
+
+
+def test_new_only_needs_previous(tmp_path):
+    result = CliRunner().invoke(cli.main, ["all", "--dataset", str(plan(tmp_path)), "--new-only"])
+    assert result.exit_code == 2 and "--previous" in result.output
+
+
+def test_previous_that_is_not_a_report_is_an_input_error(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]")
+    result = CliRunner().invoke(cli.main, ["all", "--dataset", str(plan(tmp_path)), "--previous", str(bad), "--no-report"])
+    assert result.exit_code == 2 and "bad.json" in result.output
+
+
+def test_family_runs_only_that_family_and_rejects_unknown(tmp_path):
+    root = plan(tmp_path)
+    result = invoke("family", "units", "--dataset", root, "--no-report", "--json", tmp_path / "u.json")
+    assert result.exit_code == 0
+    assert {r["family"] for r in json.loads((tmp_path / "u.json").read_text())["rules"]} == {"units"}
+    bad = CliRunner().invoke(cli.main, ["family", "nonsense", "--dataset", str(root)])
+    assert bad.exit_code == 2 and "unknown family nonsense" in bad.output
+
+
+def test_rules_lists_every_rule_with_severity():
+    from checks.rules import RULES
+    result = invoke("rules")
+    for current in RULES:
+        assert f"{current.id}" in result.output and current.summary in result.output
+
+
+def test_schemas_command(tmp_path):
+    result = invoke("schemas", "--dataset", plan(tmp_path))
+    assert result.exit_code == 0 and "every table is valid" in result.output
+
+
+def test_no_half_written_report_when_rendering_fails(tmp_path, monkeypatch):
+    import checks.report_html
+    report = tmp_path / "r.html"
+    report.write_text("previous report")
+    monkeypatch.setattr(checks.report_html, "render_html", lambda data: (_ for _ in ()).throw(RuntimeError("boom")))
+    with pytest.raises(RuntimeError):
+        invoke("all", "--dataset", plan(tmp_path), "--no-suites", "--report", report)
+    assert report.read_text() == "previous report"
