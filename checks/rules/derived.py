@@ -82,6 +82,7 @@ def difference_mismatch(ctx: Context) -> Outcome:
     """
     obs = ctx.obs[ctx.obs["numeric"]]
     margins = obs[(obs["minuend"] != "") & (obs["subtrahend"] != "")]
+    obs = obs[obs["unit_dimension"] == "share"]  # the two rates; an amount of the same indicator is not one
     key = ["region", "scope", "period_key"]
     joined = margins.merge(obs.add_prefix("m_"), left_on=["minuend", *key], right_on=["m_indicator", *[f"m_{k}" for k in key]])
     joined = joined.merge(obs.add_prefix("s_"), left_on=["subtrahend", *key], right_on=["s_indicator", *[f"s_{k}" for k in key]])
@@ -100,8 +101,8 @@ def change_mismatch(ctx: Context) -> Outcome:
     """A change over a period that does not link the figures printed at its two ends.
 
     For a change with a period "A-B" (较“十三五”末提高6个百分点 → 2020-2023): the figure at B minus
-    the change must meet the figure at A (percentage points on a share), or B ÷ (1 + change) must
-    (a % change on an amount). Fires only when all three figures are printed; otherwise the rule
+    the change must meet the figure at A (percentage points on a share, or an absolute change in the
+    indicator's own unit), or B ÷ (1 + change) must (a % change on an amount). Fires only when all three figures are printed; otherwise the rule
     counts the change as undecided.
     """
     obs = ctx.obs[ctx.obs["numeric"]]
@@ -112,17 +113,20 @@ def change_mismatch(ctx: Context) -> Outcome:
     ends = ends[ends["e_year"] == ends["year"]]
     starts = ends.merge(status.add_prefix("s_"), left_on=series, right_on=[f"s_{c}" for c in series])
     starts = starts[starts["s_year"] == starts["year_start"]]
-    violations = []
+    violations, checked = [], 0
     for r in starts.itertuples(index=False):
-        if r.unit_dimension == "share_difference":
-            low, high = subtract(r.e_lower, r.e_upper, r.lower, r.upper)
+        if r.unit_dimension == "share_difference" or r.unit_dimension == r.catalogue_dimension != "share":
+            low, high = subtract(r.e_lower, r.e_upper, r.lower, r.upper)  # the end minus an absolute change
         elif r.unit_dimension == "share" and r.catalogue_dimension != "share":
             low, high = divide(r.e_lower, r.e_upper, 1 + r.lower / 100, 1 + r.upper / 100)
         else:
-            continue
+            continue  # a % change of a share: relative or in points? undecided
+        checked += 1
         if not meets(low, high, r.s_lower, r.s_upper):
             violations.append(Violation(
                 f"{r.e_value_printed!r} ({r.year}) with a change of {r.value_printed!r} implies {fmt(low, high)} for {r.year_start}, but {r.s_value_printed!r} is printed",
                 (r.id, r.e_id, r.s_id), {"implied_start": [low, high], "printed_start": [r.s_lower, r.s_upper]}))
-    undecided = len(changes) - len(starts)
-    return Outcome(len(starts), violations, undecided, {"the figure at one end is not printed": undecided} if undecided else {})
+    reasons = {"the figure at one end is not printed": len(changes) - len(starts),
+               "a % change of a share (relative or in points?)": len(starts) - checked}
+    reasons = {k: v for k, v in reasons.items() if v}
+    return Outcome(checked, violations, sum(reasons.values()), reasons)

@@ -31,7 +31,7 @@ def large_jump(ctx: Context) -> Outcome:
     `max_ratio_share` (shares and rates) or `max_ratio_other` (counts, levels, amounts): a share of
     20.25 becoming ≥60 in four years. A warning, never an error: big programmes do happen.
     """
-    pairs, undecided = comparable(baseline_pairs(ctx))
+    pairs, undecided = comparable(baseline_pairs(ctx), need_direction=False)
     both = pd.concat([pairs.assign(what="target against baseline"), _consecutive_actuals(ctx).assign(what="consecutive figures")], ignore_index=True)
     both = both[(both["value"] > 0) & (both["b_value"] > 0)]
     both = both[both["kind"].isin(["point", "floor", "ceiling", "approx", "range"])]

@@ -12,7 +12,7 @@ from checks.intervals import fmt, meets
 # Same indicator, region, scope, period (footnote year applied), kind of role, cumulative or not,
 # unit dimension (a change in % is not a change in 个百分点), and binding or aspirational (力争).
 KEY = ["indicator", "region", "scope", "period_key", "role_class", "cumulative", "unit_dimension", "aspirational"]
-COLUMNS = ["id", "document", "section", "line", "kind", "value", "lower", "upper", "value_printed", "numeric"]
+COLUMNS = ["id", "document", "section", "line", "kind", "value", "lower", "upper", "value_printed", "numeric"]  # compared, per side
 
 
 def pairs(ctx: Context) -> pd.DataFrame:
@@ -65,8 +65,9 @@ def different_bounds(ctx: Context) -> Outcome:
     """
     decided, undecided, reasons = _decided(ctx)
     bounds = decided[decided["kind"].isin(["floor", "ceiling"]) & (decided["kind"] == decided["b_kind"])]
-    differ = ~meets(bounds["value"], bounds["value"], bounds["b_value"], bounds["b_value"],
-                    slack=abs(bounds["value"] - bounds["lower"].where(bounds["kind"] == "floor", bounds["upper"])) * 2)
+    half = (bounds["value"] - bounds["lower"].where(bounds["kind"] == "floor", bounds["upper"])).abs()
+    b_half = (bounds["b_value"] - bounds["b_lower"].where(bounds["b_kind"] == "floor", bounds["b_upper"])).abs()
+    differ = ~meets(bounds["value"], bounds["value"], bounds["b_value"], bounds["b_value"], slack=pd.concat([half, b_half], axis=1).max(axis=1))
     bad = bounds[differ]
     return Outcome(len(bounds), [
         Violation(f"{p.value_printed!r} ({_where(p.document, p.section, p.line)}) and {p.b_value_printed!r} "

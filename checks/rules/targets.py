@@ -10,7 +10,7 @@ from checks.findings import Outcome, Violation
 from checks.intervals import fmt, worse
 
 SERIES = ["document", "indicator", "region", "scope"]
-COLUMNS = ["id", *SERIES, "year", "kind", "trend", "lower", "upper", "value", "cumulative", "direction", "value_printed", "numeric", "unit_id", "converted"]
+COLUMNS = ["id", *SERIES, "year", "kind", "trend", "lower", "upper", "value", "cumulative", "direction", "quantity", "value_printed", "numeric", "unit_id", "converted"]
 
 
 def baseline_pairs(ctx: Context) -> pd.DataFrame:
@@ -37,10 +37,11 @@ def target_pairs(ctx: Context) -> pd.DataFrame:
     return pairs[pairs["b_year"] == latest]
 
 
-def comparable(pairs: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Pairs a numeric comparison can decide, and why the others cannot."""
+def comparable(pairs: pd.DataFrame, need_direction: bool = True) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Pairs a numeric comparison can decide, and why the others cannot. Whether a change is
+    better or worse needs a direction; how large it is does not (need_direction=False)."""
     reasons = {
-        "no better direction": pairs["direction"] == "none",
+        "no better direction": (pairs["direction"] == "none") & need_direction,
         "target or baseline has no number (delegated, qualitative, state, —)": ~(pairs["numeric"] & pairs["b_numeric"]),
         "a five-year cumulative figure against a one-year value": pairs["cumulative"] != pairs["b_cumulative"],
         "units that do not convert": ~(pairs["converted"] & pairs["b_converted"]),
