@@ -1,0 +1,64 @@
+"""Great Expectations suites: stored JSON, run in an ephemeral context, results as findings."""
+
+import json
+from pathlib import Path
+
+import pytest
+from builders import build_dataset, indicator, observation
+
+from checks import suites
+from checks.dataset import load
+from checks.engine import Context
+
+SHIPPED = Path(__file__).resolve().parent.parent / "datasets"
+
+
+def write_suite(directory: Path, name: str, frame: str, expectations: list[dict], **meta) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    data = {"name": name, "expectations": [{"type": t, "kwargs": k, "meta": {}} for t, k in expectations],
+            "meta": {"frame": frame, **meta}, "notes": name}
+    (directory / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def shipped_context():
+    return Context(load(SHIPPED))
+
+
+def test_shipped_suites_pass(shipped_context):
+    findings, summaries, results = suites.run_all(shipped_context)
+    assert findings == []
+    assert {s.rule for s in summaries} == {f"suites.{d['name']}" for d in suites.load_suites()}
+    assert results and all(r["success"] for r in results)
+
+
+def test_a_percent_level_above_100_is_a_finding(tmp_path):
+    root = build_dataset(tmp_path / "d", [indicator("coverage_rate")], [
+        observation("o1", "coverage_rate", "101.5", role="actual", period="2023"),
+        observation("o2", "coverage_rate", "增长150%", role="change", period="2023"),  # a change may exceed 100
+    ])
+    only = tmp_path / "suites"
+    only.mkdir()
+    (only / "percent-range.json").write_text((suites.SUITES_DIR / "percent-range.json").read_text(encoding="utf-8"), encoding="utf-8")
+    findings, _, _ = suites.run_all(Context(load(root)), only)
+    assert [(f.rule, f.severity) for f in findings] == [("suites.percent-range", "error")]
+    assert "1 unexpected of 2" not in findings[0].message and "1 unexpected of 1" in findings[0].message
+
+
+def test_a_misconfigured_expectation_is_a_configuration_error_not_a_data_failure(tmp_path, shipped_context):
+    directory = tmp_path / "suites"
+    write_suite(directory, "broken", "observations", [("expect_column_values_to_not_be_null", {"column": "no_such_column"}),
+                                                      ("expect_column_values_to_not_be_null", {"column": "id"})])
+    findings, summaries, results = suites.run_all(shipped_context, directory)
+    assert [f.message.split(":")[0] for f in findings] == ["configuration error in suite broken"]
+    assert [r["success"] for r in results] == [False, True]
+    assert summaries[0].checked == 2 and summaries[0].failed == 1
+
+
+def test_suite_scoped_to_one_document(tmp_path, shipped_context):
+    directory = tmp_path / "suites"
+    write_suite(directory, "one-doc", "table_cells", [("expect_column_distinct_values_to_contain_set",
+                                                        {"column": "indicator", "value_set": ["forest_coverage", "not_in_the_table"]})],
+                document="gz-plan")
+    findings, _, _ = suites.run_all(shipped_context, directory)
+    assert len(findings) == 1 and findings[0].document == "gz-plan"
