@@ -23,8 +23,8 @@ from checks.rules import RULES  # noqa: E402
 
 
 def scaled_copy(source: Path, target: Path, factor: int) -> Path:
-    """The dataset with each observation file repeated `factor` times, each copy shifted by
-    `copy` years so that copies form new series rather than duplicates."""
+    """The dataset with each observation file repeated `factor` times; each copy gets its own
+    scope, so copies form new series (same work per series) rather than duplicates."""
     shutil.copytree(source, target)
     for path in (target / "observations").glob("*.csv"):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -32,7 +32,7 @@ def scaled_copy(source: Path, target: Path, factor: int) -> Path:
         for copy in range(factor):
             part = frame.copy()
             part["id"] = part["id"] + (f"-x{copy}" if copy else "")
-            part["period"] = part["period"].str.replace(r"^(\d{4})", lambda m: str(int(m.group(1)) + 40 * copy), regex=True)
+            part["scope"] = part["scope"] + (f"#{copy}" if copy else "")
             copies.append(part)
         pd.concat(copies).to_csv(path, index=False)
     return target
