@@ -88,11 +88,6 @@ class Context:
     def located_by_id(self) -> pd.DataFrame:
         return self.located.set_index("id")
 
-    def numeric(self) -> pd.DataFrame:
-        """Observations with a numeric reading, their value (printed number in catalogue units)."""
-        frame = self.obs[self.obs["numeric"]].copy()
-        return frame
-
 
 def run(context: Context, rules: list[Rule]) -> tuple[list[Finding], list[RuleSummary]]:
     findings, summaries = [], []

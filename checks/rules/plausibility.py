@@ -6,7 +6,7 @@ import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
-from checks.rules.targets import baseline_pairs, comparable
+from checks.rules.targets import baseline_pairs, comparable, latest_earlier
 
 SERIES = ["indicator", "region", "scope"]
 
@@ -16,10 +16,7 @@ def _consecutive_actuals(ctx: Context) -> pd.DataFrame:
     obs = ctx.obs[(ctx.obs["role_class"] == "status") & ctx.obs["numeric"] & ~ctx.obs["cumulative"]]
     obs = obs[obs["period_key"].str.len() == 4].sort_values("year")
     cols = ["id", *SERIES, "year", "kind", "value", "value_printed", "quantity", "numeric", "cumulative", "direction", "lower", "upper", "converted"]
-    pairs = obs[cols].merge(obs[cols].add_prefix("b_"), left_on=SERIES, right_on=[f"b_{c}" for c in SERIES])
-    pairs = pairs[pairs["b_year"] < pairs["year"]]
-    latest = pairs.groupby("id")["b_year"].transform("max")
-    return pairs[pairs["b_year"] == latest]
+    return latest_earlier(obs[cols], obs[cols], SERIES)
 
 
 @rule("plausibility.large-jump", "warning")

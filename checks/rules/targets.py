@@ -13,17 +13,20 @@ SERIES = ["document", "indicator", "region", "scope"]
 COLUMNS = ["id", *SERIES, "year", "kind", "trend", "lower", "upper", "value", "cumulative", "direction", "quantity", "value_printed", "numeric", "unit_id", "converted"]
 
 
+def latest_earlier(later: pd.DataFrame, earlier: pd.DataFrame, series: list[str]) -> pd.DataFrame:
+    """Each row of `later` with the latest row of `earlier` in the same series and an earlier
+    year; the earlier row's columns carry the prefix b_."""
+    pairs = later.merge(earlier.add_prefix("b_"), left_on=series, right_on=[f"b_{c}" for c in series])
+    pairs = pairs[pairs["b_year"] < pairs["year"]]
+    return pairs[pairs["b_year"] == pairs.groupby("id")["b_year"].transform("max")]
+
+
 def baseline_pairs(ctx: Context) -> pd.DataFrame:
     """Each target with the latest baseline before it in the same document and series
     (indicator, region, scope). Columns of the baseline carry the prefix b_."""
     if "baseline_pairs" not in ctx.cache:
         obs = ctx.obs[COLUMNS + ["role"]]
-        targets = obs[obs["role"] == "target"]
-        baselines = obs[obs["role"] == "baseline"].add_prefix("b_")
-        pairs = targets.merge(baselines, left_on=SERIES, right_on=[f"b_{c}" for c in SERIES])
-        pairs = pairs[pairs["b_year"] < pairs["year"]]
-        latest = pairs.groupby("id")["b_year"].transform("max")
-        ctx.cache["baseline_pairs"] = pairs[pairs["b_year"] == latest]
+        ctx.cache["baseline_pairs"] = latest_earlier(obs[obs["role"] == "target"], obs[obs["role"] == "baseline"], SERIES)
     return ctx.cache["baseline_pairs"]
 
 
@@ -31,10 +34,7 @@ def target_pairs(ctx: Context) -> pd.DataFrame:
     """Each target with the next earlier target of the same series in the same document."""
     obs = ctx.obs[COLUMNS + ["role"]]
     targets = obs[obs["role"] == "target"]
-    pairs = targets.merge(targets.add_prefix("b_"), left_on=SERIES, right_on=[f"b_{c}" for c in SERIES])
-    pairs = pairs[pairs["b_year"] < pairs["year"]]
-    latest = pairs.groupby("id")["b_year"].transform("max")
-    return pairs[pairs["b_year"] == latest]
+    return latest_earlier(targets, targets, SERIES)
 
 
 def comparable(pairs: pd.DataFrame, need_direction: bool = True) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -54,6 +54,14 @@ def comparable(pairs: pd.DataFrame, need_direction: bool = True) -> tuple[pd.Dat
             counts[reason] = int(new.sum())
         undecided |= mask
     return pairs[~undecided], counts
+
+
+def _worse_outcome(pairs: pd.DataFrame, what: str) -> Outcome:
+    """Pairs whose later figure lies wholly on the worse side of the earlier one."""
+    decided, undecided = comparable(pairs)
+    bad = decided[worse(decided["lower"], decided["upper"], decided["b_lower"], decided["b_upper"], decided["direction"])]
+    return Outcome(len(decided), [Violation(_message(p, what), (p.b_id, p.id), _evidence(p)) for p in bad.itertuples(index=False)],
+                   sum(undecided.values()), undecided)
 
 
 def _message(p, what: str) -> str:
@@ -76,10 +84,7 @@ def worse_than_baseline(ctx: Context) -> Outcome:
     rise). Does not fire within printed precision, for a floor that still allows the baseline,
     for indicators with no better direction, or for a cumulative [..] figure against a one-year value.
     """
-    pairs, undecided = comparable(baseline_pairs(ctx))
-    bad = pairs[worse(pairs["lower"], pairs["upper"], pairs["b_lower"], pairs["b_upper"], pairs["direction"])]
-    return Outcome(len(pairs), [Violation(_message(p, "target worse than its baseline"), (p.b_id, p.id), _evidence(p))
-                                for p in bad.itertuples(index=False)], sum(undecided.values()), undecided)
+    return _worse_outcome(baseline_pairs(ctx), "target worse than its baseline")
 
 
 @rule("targets.later-worse", "error")
@@ -89,10 +94,7 @@ def later_worse(ctx: Context) -> Outcome:
     Fires when a 2035 target lies wholly on the worse side of the 2025 target for the same
     indicator, region and scope. Does not fire for equal targets or qualitative ones.
     """
-    pairs, undecided = comparable(target_pairs(ctx))
-    bad = pairs[worse(pairs["lower"], pairs["upper"], pairs["b_lower"], pairs["b_upper"], pairs["direction"])]
-    return Outcome(len(pairs), [Violation(_message(p, "later target worse than the earlier one"), (p.b_id, p.id), _evidence(p))
-                                for p in bad.itertuples(index=False)], sum(undecided.values()), undecided)
+    return _worse_outcome(target_pairs(ctx), "later target worse than the earlier one")
 
 
 @rule("targets.qualitative-wrong-way", "error")
