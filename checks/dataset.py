@@ -19,7 +19,7 @@ import pandera.pandas as pa
 from checks.errors import InputError, InputProblem
 from checks.settings import Settings, load_settings
 from checks.sources import SourceText
-from checks.units import UnitTable
+from checks.unit_table import UnitTable
 from schemas import tables
 
 FILE_LINE = "file_line"  # the CSV line a row came from (header = line 1)

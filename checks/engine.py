@@ -73,11 +73,11 @@ class Context:
     """What every rule reads: the dataset, the parsed observations and where they stand."""
 
     def __init__(self, dataset: Dataset):
-        from checks import observations, provenance  # local: the parse step needs a loaded dataset
+        from checks import locator, observations  # local: the parse step needs a loaded dataset
         self.dataset = dataset
         self.settings = dataset.settings
         self.obs = observations.build(dataset)
-        self.located = provenance.locate(dataset.observations, dataset.sources, dataset.settings.line_window)
+        self.located = locator.locate(dataset.observations, dataset.sources, dataset.settings.line_window)
         self.cache: dict = {}  # results two rules of one family share (e.g. the coverage scan)
 
     @cached_property

@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from checks.dataset import Dataset
-from checks.values import ParsedValue, parse
+from checks.grammar import ParsedValue, parse
 
 STATUS_ROLES = {"baseline", "actual"}  # both state what a figure was in a period
 

@@ -6,12 +6,10 @@ JUnit XML and the HTML report; the HTML can also be rebuilt from a saved JSON.
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 
 from checks import __version__
 from checks.dataset import Dataset
@@ -117,6 +115,3 @@ def _clean(value):
         return _clean(value.item())
     return value
 
-
-def write_json(report: dict, path: Path) -> None:
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

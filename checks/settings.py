@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from checks.errors import InputError, InputProblem
-from checks.values import Tolerances
+from checks.grammar import Tolerances
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from checks.values import FOOTNOTE_MARKS, parse
+from checks.grammar import FOOTNOTE_MARKS, parse
 
 # One-to-one folding (offsets are kept): full-width digits, point and percent to ASCII.
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．％～", "0123456789.%~")
@@ -52,10 +52,6 @@ class SourceText:
         """1-based line number of a raw offset."""
         return bisect.bisect_right(self._line_starts, offset)
 
-    def line_text(self, line: int) -> str:
-        lines = self.lines
-        return lines[line - 1] if 1 <= line <= len(lines) else ""
-
     def _raw_span(self, compact_start: int, compact_len: int) -> Span:
         start = self._raw_offset[compact_start]
         end = self._raw_offset[compact_start + compact_len - 1] + 1
@@ -84,7 +80,7 @@ class SourceText:
         return best[1], best[2]
 
     @cached_property
-    def _damage_free(self) -> str:
+    def _digits_folded(self) -> str:
         return self.raw.translate(_FULL_WIDTH)
 
     def scan_numbers(self, unit_pattern: str) -> list[NumberToken]:
@@ -95,7 +91,7 @@ class SourceText:
             r"(?<![A-Za-z0-9_.{])(?P<num>\d+(?:\.\d+)?(?:\s*[~\-—至]\s*\d+(?:\.\d+)?)?)"
             rf"\s*[多余]?\s*(?:(?:万|亿)\s*[多余]?\s*(?:{unit_pattern})?|(?:{unit_pattern}))"
         )
-        text = self._damage_free
+        text = self._digits_folded
         for number, line in enumerate(text.split("\n"), start=1):
             base = self._line_starts[number - 1]
             cells = line.split("\t")

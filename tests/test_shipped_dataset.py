@@ -6,10 +6,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from checks import coverage
+from checks import scanner
 from checks.dataset import load
 from checks.engine import Context, run
-from checks.provenance import locate
+from checks.locator import locate
 from checks.rules import RULES
 
 SHIPPED = Path(__file__).resolve().parent.parent / "datasets"
@@ -26,18 +26,18 @@ def results(context):
 
 
 def test_every_printed_number_is_accounted_for(context):
-    pattern = coverage.scan_pattern(context.dataset.units)
+    pattern = scanner.scan_pattern(context.dataset.units)
     for doc_id, source in context.dataset.sources.items():
         located = context.located[context.obs["document"].values == doc_id]
         exclusions = context.dataset.exclusions[context.dataset.exclusions["document"] == doc_id]
-        missing, stale = coverage.gaps(doc_id, source, located, exclusions, pattern)
+        missing, stale = scanner.gaps(doc_id, source, located, exclusions, pattern)
         assert (doc_id, [t.text for t in missing], stale) == (doc_id, [], [])
 
 
 def test_removing_any_observation_reports_exactly_its_figure(context):
     """For every observation whose figure is a scanned number: drop it, and coverage lists that
     number, and only that one."""
-    pattern = coverage.scan_pattern(context.dataset.units)
+    pattern = scanner.scan_pattern(context.dataset.units)
     checked = 0
     for doc_id, source in context.dataset.sources.items():
         in_doc = (context.obs["document"] == doc_id).values
@@ -49,7 +49,7 @@ def test_removing_any_observation_reports_exactly_its_figure(context):
             shared = located.drop(index=i)
             if not mine or any(((shared.figure_start < t.span.end) & (t.span.start < shared.figure_end)).any() for t in mine):
                 continue  # a qualitative cell, or a number two observations share
-            missing, _ = coverage.gaps(doc_id, source, shared, exclusions, pattern)
+            missing, _ = scanner.gaps(doc_id, source, shared, exclusions, pattern)
             assert [t.span for t in missing] == [t.span for t in mine], where.id
             checked += 1
     assert checked > 300  # nearly every observation was exercised

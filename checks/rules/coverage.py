@@ -1,6 +1,6 @@
 """coverage: every number printed in a source is an observation or an explained exclusion."""
 
-from checks import coverage
+from checks import scanner
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 
@@ -8,13 +8,13 @@ from checks.findings import Outcome, Violation
 def _gaps(ctx: Context) -> list:
     """(document, tokens scanned, (missing, stale)) per source, computed once per run."""
     if "coverage" not in ctx.cache:
-        pattern = coverage.scan_pattern(ctx.dataset.units)
+        pattern = scanner.scan_pattern(ctx.dataset.units)
         results = []
         for doc_id, source in ctx.dataset.sources.items():
             located = ctx.located[ctx.obs["document"].values == doc_id]
             exclusions = ctx.dataset.exclusions[ctx.dataset.exclusions["document"] == doc_id]
             scanned = len(source.scan_numbers(pattern))
-            results.append((doc_id, scanned, coverage.gaps(doc_id, source, located, exclusions, pattern)))
+            results.append((doc_id, scanned, scanner.gaps(doc_id, source, located, exclusions, pattern)))
         ctx.cache["coverage"] = results
     return ctx.cache["coverage"]
 

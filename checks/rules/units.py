@@ -4,7 +4,7 @@ import re
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
-from checks.values import APPROX_WORDS, NEUTRAL_WORDS, REACH_WORDS
+from checks.grammar import APPROX_WORDS, NEUTRAL_WORDS, REACH_WORDS
 
 COUNT_NOUNS = ("天数", "个数", "次数", "人数", "家数", "数量", "件数")
 VERBS = re.compile("(" + "|".join(sorted(NEUTRAL_WORDS + REACH_WORDS + APPROX_WORDS, key=len, reverse=True)) + ")$")

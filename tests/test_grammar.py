@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.values import ParsedValue, parse
+from checks.grammar import ParsedValue, parse
 
 CASES = [
     # printed, role, period_note, kind, lower, upper, extra

@@ -38,8 +38,6 @@ class UnitTable:
                 key = normalise_unit_text(alias)
                 if key:
                     self.by_alias[key] = resolved
-        # Longest first, so a scanner prefers "平方公里" to "公里".
-        self.aliases_longest_first = sorted(self.by_alias, key=len, reverse=True)
 
     def resolve(self, printed: str) -> ResolvedUnit | None:
         """The unit a printed form stands for, or None when it is unknown."""

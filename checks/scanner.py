@@ -1,25 +1,18 @@
 """Coverage: every number printed in a source is an observation or an explained exclusion.
 
-Run as `python -m checks.coverage DOCUMENT [DATASET]` while entering a document: it lists the
+Run as `python -m checks.scanner DOCUMENT [DATASET]` while entering a document: it lists the
 numbers not yet accounted for and the quotes that cannot be found.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from checks.provenance import locate
+from checks.locator import locate
 from checks.sources import NumberToken, SourceText, unit_pattern
-
-
-@dataclass(frozen=True)
-class CoverageGap:
-    document: str
-    token: NumberToken
 
 
 def scan_pattern(units: pd.DataFrame) -> str:
@@ -49,7 +42,7 @@ def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: p
 def _main(argv: list[str]) -> int:
     """Entry-time helper: reads the (possibly unfinished) tables of one document."""
     if not argv:
-        print("usage: python -m checks.coverage DOCUMENT [DATASET_DIR]", file=sys.stderr)
+        print("usage: python -m checks.scanner DOCUMENT [DATASET_DIR]", file=sys.stderr)
         return 2
     document = argv[0]
     root = Path(argv[1] if len(argv) > 1 else "datasets")
