@@ -12,7 +12,8 @@ import math
 import pandas as pd
 
 from checks.dataset import Dataset
-from checks.grammar import ParsedValue, parse
+from checks.grammar import CHANGE_ROLES, ParsedValue, parse
+from checks.unit_table import magnitude_of
 
 STATUS_ROLES = {"baseline", "actual"}  # both state what a figure was in a period
 
@@ -42,8 +43,15 @@ def build(dataset: Dataset) -> pd.DataFrame:
         printed_unit = obs["unit_printed"]
         reading_unit = units.resolve(printed_unit) if printed_unit else None
         share_unit = (reading_unit or canonical).dimension in {"share", "share_difference"}
+        # A change in percent printed as a bare number is a price index on base 100 (103 → +3 %):
+        # decided from the catalogue and the role, never from the document.
+        index_base = (not printed_unit and canonical.dimension == "share"
+                      and (obs["role"] in CHANGE_ROLES or indicator["quantity"] == "change"))
         reading = parse(obs["value_printed"], role=obs["role"], period_note=obs["period_note"],
-                        share_unit=share_unit, tolerances=dataset.settings.tolerances)
+                        share_unit=share_unit, tolerances=dataset.settings.tolerances, index_base=index_base)
+        lost = magnitude_of(reading.cell_unit) if printed_unit else ""
+        if lost and magnitude_of(printed_unit) != lost:  # 突破3万家 entered with unit 家: never a silent ×10⁴
+            reading = ParsedValue("unreadable", error=f"the value prints the magnitude {lost!r} ({reading.cell_unit!r}) but the unit entered is {printed_unit!r}: enter unit_printed {reading.cell_unit!r}")
         if reading_unit is None and reading.cell_unit:
             reading_unit = units.resolve(reading.cell_unit)
             if reading_unit is None:  # never fall back silently to the catalogue unit

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-MAGNITUDES = {"万": 1e4, "亿": 1e8}
+# Longest first: 万亿 (10¹²) is one magnitude, not 万 before 亿.
+MAGNITUDES = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
 # 余 / 多 between a magnitude and a classifier ("1.9万余个") say "more than"; they are not unit text.
 MORE_THAN_MARKERS = "余多"
 
@@ -46,9 +47,16 @@ class UnitTable:
             return None
         if text in self.by_alias:
             return self.by_alias[text]
-        if text[0] in MAGNITUDES:
-            rest = text[1:].lstrip(MORE_THAN_MARKERS)
+        magnitude = next((word for word in MAGNITUDES if text.startswith(word)), None)
+        if magnitude:
+            rest = text[len(magnitude):].lstrip(MORE_THAN_MARKERS)
             base = self.by_alias.get(rest)
             if base is not None:
-                return ResolvedUnit(base.unit_id, base.dimension, base.factor * MAGNITUDES[text[0]])
+                return ResolvedUnit(base.unit_id, base.dimension, base.factor * MAGNITUDES[magnitude])
         return None
+
+
+def magnitude_of(printed: str) -> str:
+    """The magnitude word a printed unit starts with ("万亿", "亿", "万"), or ""."""
+    text = normalise_unit_text(printed)
+    return next((word for word in MAGNITUDES if text.startswith(word)), "")
