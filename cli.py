@@ -5,8 +5,10 @@ Exit codes (every command):
   0  nothing unwaived at or above the failing severity
   1  findings that fail the run (see --fail-on, --new-only)
   2  usage error, or input the checker cannot read (a malformed CSV, a missing column, an
-     unknown unit, a bad encoding, a duplicate id, a dangling reference): each problem is
-     printed with its file, line and column, and no report is written.
+     unknown unit, a bad encoding, a duplicate id, a dangling reference, a bad setting or
+     --previous file), or an output that cannot be written: each problem is printed with its
+     file, line and column, and no report is written.
+  3  internal error (a bug): one line; `check --debug ...` shows the traceback.
 """
 
 from __future__ import annotations
@@ -17,27 +19,45 @@ from pathlib import Path
 
 import click
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 SEVERITY_CHOICES = ["error", "warning", "info", "never"]
 
 
 class CheckGroup(click.Group):
-    """Turns an InputError anywhere below into its messages and exit code 2, never a traceback."""
+    """Turns an InputError anywhere below into its messages and exit code 2, a file that cannot be
+    written into one line and exit 2, and any other exception into one line and exit 3: never a
+    traceback, unless `check --debug` asks for it."""
 
     def invoke(self, ctx: click.Context):
         from checks.errors import InputError
         try:
             return super().invoke(ctx)
         except InputError as error:
-            click.secho(f"input error: {len(error.problems)} problem(s) in the dataset; nothing was checked and no report was written", fg="red", err=True)
+            if ctx.params.get("debug"):
+                raise
+            click.secho(f"input error: {len(error.problems)} problem(s) in {error.subject}; nothing was checked and no report was written", fg="red", err=True)
             for problem in error.problems:
                 click.echo(f"  {problem}", err=True)
             ctx.exit(EXIT_INPUT)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except OSError as error:
+            if ctx.params.get("debug"):
+                raise
+            click.secho(f"cannot write {error.filename or 'an output'}: {error.strerror or error}", fg="red", err=True)
+            ctx.exit(EXIT_INPUT)
+        except Exception as error:
+            if ctx.params.get("debug"):
+                raise
+            click.secho(f"internal error (a bug in Seed, not in the dataset): {type(error).__name__}: {error}; "
+                        "run `check --debug ...` for the traceback", fg="red", err=True)
+            ctx.exit(EXIT_INTERNAL)
 
 
 @click.group(cls=CheckGroup, help=__doc__, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="seed-checks", prog_name="check")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an error instead of one line.")
+def main(debug) -> None:
     pass
 
 
@@ -158,14 +178,8 @@ def _run(dataset_dir, rules, with_suites, report, no_report, json_path, junit_pa
 
 
 def _read_previous(path: Path) -> dict:
-    from checks.errors import InputError, InputProblem
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError([InputProblem(str(path), f"not a JSON report of a previous run: {exc}")]) from None
-    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
-        raise InputError([InputProblem(str(path), "not a JSON report of a previous run (no 'findings' list)")])
-    return data
+    from checks.waivers import read_previous
+    return read_previous(path)
 
 
 if __name__ == "__main__":

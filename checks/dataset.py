@@ -9,17 +9,20 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
-from checks.errors import InputError, InputProblem
+from checks.errors import InputError, InputProblem, Problems
+from checks.input_files import Unreadable, decode, read_bytes, within
 from checks.settings import Settings, load_settings
 from checks.sources import SourceText
 from checks.unit_table import UnitTable
+from checks.waivers import waiver_problems
 from schemas import tables
 
 FILE_LINE = "file_line"  # the CSV line a row came from (header = line 1)
@@ -39,65 +42,144 @@ class Dataset:
     settings: Settings
     sources: dict[str, SourceText]  # by document id
     unit_table: UnitTable
+    files: dict[str, str] = field(default_factory=dict)  # sha256 of every file read, by path relative to root
 
     def fingerprint(self) -> str:
-        """Hash of every table and source file, so a report names exactly what it checked."""
+        """Hash of every table and source file the load read (and nothing else: no file outside
+        the dataset, no pipe), so a report names exactly what it checked."""
         digest = hashlib.sha256()
-        for path in sorted(p for p in self.root.rglob("*") if p.is_file() and "_proposed" not in p.parts):
-            digest.update(str(path.relative_to(self.root)).encode())
-            digest.update(path.read_bytes())
+        for name, sha256 in sorted(self.files.items()):
+            digest.update(name.encode())
+            digest.update(sha256.encode())
         return digest.hexdigest()
 
 
-def read_table(path: Path, schema: pa.DataFrameSchema, problems: list[InputProblem], required: bool = True) -> pd.DataFrame:
-    """Read one CSV as text cells and validate it; problems are appended, never raised."""
-    columns = list(schema.columns)
-    empty = pd.DataFrame({c: pd.Series(dtype="str") for c in columns + [FILE_NAME, FILE_LINE]})
-    if not path.exists():
-        if required:
-            problems.append(InputProblem(str(path), "file is missing"))
+class Reader:
+    """Reads the files of one dataset folder under its settings' limits, recording what it read
+    (for the fingerprint) and collecting problems (never raising)."""
+
+    def __init__(self, root: Path, settings: Settings, problems: Problems):
+        self.root = root
+        self.settings = settings
+        self.problems = problems
+        self.files: dict[str, str] = {}
+
+    def text(self, path: Path, limit: int, inside: Path, what: str) -> str | None:
+        try:
+            data = read_bytes(path, limit, inside=inside, what=what)
+            text = decode(data, str(path), what=what)
+        except Unreadable as error:
+            self.problems.append(error.problem)
+            return None
+        self.files[str(path.relative_to(self.root))] = hashlib.sha256(data).hexdigest()
+        return text
+
+    def table(self, path: Path, schema: pa.DataFrameSchema, required: bool = True) -> pd.DataFrame:
+        """Read one CSV as text cells and validate it; problems are appended, never raised."""
+        empty = pd.DataFrame({c: pd.Series(dtype="str") for c in list(schema.columns) + [FILE_NAME, FILE_LINE]})
+        if not os.path.lexists(path):
+            if required:
+                self.problems.append(InputProblem(str(path), "file is missing"))
+            return empty
+        text = self.text(path, self.settings.max_table_bytes, self.root, "table")
+        if text is None:
+            return empty
+        parsed = parse_csv(text, str(path), self.problems, self.settings.max_field_chars)
+        if parsed is None:
+            return empty
+        header, lines, body = parsed
+        frame = pd.DataFrame(body, columns=header, dtype="str") if body else pd.DataFrame({c: pd.Series(dtype="str") for c in header})
+        frame[FILE_LINE] = lines
+        frame[FILE_NAME] = str(path)
+        data = frame.drop(columns=[FILE_LINE, FILE_NAME])
+        if validate(schema, data, frame, self.problems):
+            return frame
         return empty
+
+
+def parse_csv(text: str, name: str, problems: Problems, max_field: int) -> tuple[list[str], list[int], list[list[str]]] | None:
+    """(header, physical line of each row, rows) of a CSV text, blank rows left out; None after
+    appending the problems when the file is not a well-formed table. A row's line is the physical
+    line it starts on, even after a quoted field that holds a line break."""
+    previous = csv.field_size_limit(max_field)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        problems.append(InputProblem(str(path), f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8", line=line))
-        return empty
-    rows = list(csv.reader(io.StringIO(text, newline=""), strict=True)) if text.strip() else []
-    if not rows:
-        problems.append(InputProblem(str(path), "file is empty: a header row is required"))
-        return empty
-    header, body = rows[0], rows[1:]
-    bad_shape = [(i + 2, len(r)) for i, r in enumerate(body) if len(r) != len(header) and any(c.strip() for c in r)]
-    for line, count in bad_shape:
-        problems.append(InputProblem(str(path), f"has {count} fields, the header has {len(header)} (a stray comma or an unquoted field?)", line=line))
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        records: list[tuple[int, list[str]]] = []
+        start = 1
+        try:
+            for row in reader:
+                if any(c.strip() for c in row):
+                    records.append((start, row))
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            problems.append(InputProblem(name, _csv_message(str(exc), max_field), line=start))
+            return None
+    finally:
+        csv.field_size_limit(previous)
+    if not records or records[0][0] != 1:
+        problems.append(InputProblem(name, "file is empty: a header row is required" if not records
+                                     else "the first line is blank: the header row must be line 1", line=None if not records else 1))
+        return None
+    header = records[0][1]
+    bad_header = False
+    for index, column in enumerate(header):
+        if not column.strip():
+            problems.append(InputProblem(name, f"header field {index + 1} is empty: every column needs a name", line=1))
+            bad_header = True
+        elif header.index(column) != index:
+            problems.append(InputProblem(name, f"column '{column}' appears twice in the header (fields {header.index(column) + 1} and {index + 1})", line=1))
+            bad_header = True
+    if bad_header:
+        return None
+    bad_shape = 0
+    for line, row in records[1:]:
+        if len(row) != len(header):
+            bad_shape += 1
+            if problems.room(name):
+                problems.append(InputProblem(name, f"has {len(row)} fields, the header has {len(header)} (a stray comma or an unquoted field?)", line=line))
+            else:
+                problems.count_more(name, 1)
     if bad_shape:
-        return empty
-    frame = pd.DataFrame([r for r in body if any(c.strip() for c in r)], columns=header, dtype="str")
-    frame = frame.astype("str") if len(frame) else pd.DataFrame({c: pd.Series(dtype="str") for c in header})
-    frame[FILE_LINE] = [i + 2 for i, r in enumerate(body) if any(c.strip() for c in r)]
-    frame[FILE_NAME] = str(path)
-    data = frame.drop(columns=[FILE_LINE, FILE_NAME])
-    if validate(schema, data, frame, problems):
-        return frame
-    return empty
+        return None
+    return header, [line for line, _ in records[1:]], [row for _, row in records[1:]]
 
 
-def validate(schema: pa.DataFrameSchema, data: pd.DataFrame, located: pd.DataFrame, problems: list[InputProblem]) -> bool:
-    """Run a pandera schema lazily; turn each failure case into a located problem."""
+def _csv_message(error: str, max_field: int) -> str:
+    if "field larger than field limit" in error:
+        return f"a field is longer than {max_field:,} characters (setting [limits] max_field_chars): an unbalanced quote?"
+    if "unexpected end of data" in error:
+        return "a quoted field that starts in the row on this line is never closed (an unbalanced \")"
+    if "expected after" in error:
+        return f"malformed quoting ({error}): a quote inside a quoted field must be doubled (\"\")"
+    return f"not a well-formed CSV row: {error}"
+
+
+def validate(schema: pa.DataFrameSchema, data: pd.DataFrame, located: pd.DataFrame, problems: Problems) -> bool:
+    """Run a pandera schema lazily; turn each failure case into a located problem (only as many
+    as will be listed: the rest are counted)."""
     try:
         schema.validate(data, lazy=True)
         return True
     except pandera.errors.SchemaErrors as errors:
-        for case in errors.failure_cases.itertuples(index=False):
-            file = located[FILE_NAME].iloc[0] if len(located) else schema.name
+        file = str(located[FILE_NAME].iloc[0]) if len(located) else str(schema.name)
+        cases = errors.failure_cases
+        cases = cases.assign(_row=cases["index"].fillna(-1)).sort_values("_row", kind="stable")
+        room = problems.room(file)
+        problems.count_more(file, max(len(cases) - room, 0))
+        for case in cases.head(room).itertuples(index=False):
             if pd.isna(case.index):
                 message = _schema_message(case.check, case.failure_case)
-                problems.append(InputProblem(str(file), message, column=None if case.check.startswith("column_in") else case.column))
+                problems.append(InputProblem(file, message, column=None if case.check.startswith("column_in") else case.column))
                 continue
             row = located.iloc[int(case.index)]
-            problems.append(InputProblem(row[FILE_NAME], f"{case.failure_case!r} {_check_message(case.check)}", line=int(row[FILE_LINE]), column=case.column))
+            problems.append(InputProblem(row[FILE_NAME], f"{_shown(case.failure_case)} {_check_message(case.check)}", line=int(row[FILE_LINE]), column=case.column))
         return False
+
+
+def _shown(value: object, limit: int = 80) -> str:
+    """A failing cell as quoted in a message, cut short when long (a 1 MB cell is not echoed)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + f"…' ({len(str(value)):,} characters)"
 
 
 def _schema_message(check: str, failure_case: object) -> str:
@@ -119,13 +201,15 @@ def load(root: Path) -> Dataset:
     root = Path(root)
     if not root.is_dir():
         raise InputError([InputProblem(str(root), "dataset folder does not exist")])
-    problems: list[InputProblem] = []
+    problems = Problems(Settings().max_problems_per_file)
     settings = _settings(root, problems)
-    frames = {name: read_table(root / name, schema, problems, required=name != "waivers.csv")
+    problems.limit = settings.max_problems_per_file
+    reader = Reader(root, settings, problems)
+    frames = {name: reader.table(root / name, schema, required=name != "waivers.csv")
               for name, schema in tables.TABLES.items()}
-    observations = _observations(root, problems)
+    observations = _observations(reader)
     if problems:
-        raise InputError(problems)
+        raise InputError(problems.listed())
 
     ids = {"documents": set(frames["documents.csv"]["id"]), "regions": set(frames["regions.csv"]["id"]),
            "units": set(frames["units.csv"]["id"]), "indicators": set(frames["indicators.csv"]["id"])}
@@ -135,19 +219,50 @@ def load(root: Path) -> Dataset:
     for table, schema in tables.references(ids).items():
         frame = located[table]
         validate(schema, frame[list(schema.columns)], frame, problems)
+    if problems:
+        raise InputError(problems.listed())
+    problems.extend(tree_problems(frames["regions.csv"], "region"))
+    problems.extend(tree_problems(frames["indicators.csv"], "indicator"))
+    problems.extend(waiver_problems(frames["waivers.csv"]))
     unit_table = UnitTable(frames["units.csv"])
     for row in observations.itertuples(index=False):
         if row.unit_printed and unit_table.resolve(row.unit_printed) is None:
             problems.append(InputProblem(row.file, f"unknown unit {row.unit_printed!r}: add it to the aliases in units.csv", line=row.file_line, column="unit_printed"))
-    sources = _sources(root, frames["documents.csv"], problems)
+    sources = _sources(reader, frames["documents.csv"])
     if problems:
-        raise InputError(problems)
+        raise InputError(problems.listed())
     return Dataset(root, frames["documents.csv"], frames["regions.csv"], frames["units.csv"],
                    frames["indicators.csv"], observations, frames["exclusions.csv"],
-                   frames["waivers.csv"], settings, sources, unit_table)
+                   frames["waivers.csv"], settings, sources, unit_table, reader.files)
 
 
-def _settings(root: Path, problems: list[InputProblem]) -> Settings:
+def tree_problems(frame: pd.DataFrame, what: str) -> list[InputProblem]:
+    """A parent chain that comes back to where it started (a region that is its own parent, an
+    indicator whose category is its own sub-category) is an input error naming the chain, once per
+    cycle, at the line of its first member. A parent must name an existing id (checked before)."""
+    parent = dict(zip(frame["id"], frame["parent"]))
+    where = dict(zip(frame["id"], zip(frame[FILE_NAME], frame[FILE_LINE])))
+    problems, done = [], set()
+    for start in frame["id"]:
+        path, on_path = [], set()
+        node = start
+        while node and node not in done and node not in on_path:
+            path.append(node)
+            on_path.add(node)
+            node = parent.get(node, "")
+        if node in on_path:  # a cycle: the part of the path from `node` on
+            cycle = path[path.index(node):]
+            first = min(cycle, key=lambda n: where[n][1])
+            chain = cycle[cycle.index(first):] + cycle[:cycle.index(first)] + [first]
+            file, line = where[first]
+            message = (f"{what} {first!r} is its own parent" if len(cycle) == 1
+                       else f"{what} {first!r} is its own ancestor: the parents form a cycle {' → '.join(chain)}")
+            problems.append(InputProblem(file, message, line=int(line), column="parent"))
+        done.update(path)
+    return problems
+
+
+def _settings(root: Path, problems: Problems) -> Settings:
     try:
         return load_settings(root / "settings.toml")
     except InputError as error:
@@ -155,33 +270,37 @@ def _settings(root: Path, problems: list[InputProblem]) -> Settings:
         return Settings()
 
 
-def _observations(root: Path, problems: list[InputProblem]) -> pd.DataFrame:
-    files = sorted((root / "observations").glob("*.csv"))
+def _observations(reader: Reader) -> pd.DataFrame:
+    folder = reader.root / "observations"
+    files = sorted(p for p in folder.glob("*.csv")) if folder.is_dir() else []
     if not files:
-        problems.append(InputProblem(str(root / "observations"), "no observation files (*.csv)"))
-    frames = [read_table(f, tables.OBSERVATIONS, problems) for f in files]
+        reader.problems.append(InputProblem(str(folder), "no observation files (*.csv)" if folder.is_dir() else "folder is missing"))
+    frames = [reader.table(f, tables.OBSERVATIONS) for f in files]
     frames = [f for f in frames if len(f)]
     if not frames:
-        return read_table(root / "observations" / "none.csv", tables.OBSERVATIONS, [], required=False)
+        return Reader(reader.root, reader.settings, Problems(1)).table(folder / "none.csv", tables.OBSERVATIONS, required=False)
     observations = pd.concat(frames, ignore_index=True)
     for row in observations[observations["id"].duplicated(keep=False)].itertuples(index=False):
-        problems.append(InputProblem(row.file, f"duplicate observation id {row.id!r} (ids are unique across all observation files)", line=row.file_line, column="id"))
+        reader.problems.append(InputProblem(row.file, f"duplicate observation id {row.id!r} (ids are unique across all observation files)", line=row.file_line, column="id"))
     observations["line"] = observations["line"].astype(int)
     return observations
 
 
-def _sources(root: Path, documents: pd.DataFrame, problems: list[InputProblem]) -> dict[str, SourceText]:
+def _sources(reader: Reader, documents: pd.DataFrame) -> dict[str, SourceText]:
+    """Each document's source: a plain file name inside sources/ (checked by the schema), read only
+    if it is a regular file that stays inside sources/, up to [limits] max_source_bytes."""
+    folder = reader.root / "sources"
+    if not within(folder, reader.root):
+        reader.problems.append(InputProblem(str(folder), "sources folder leads outside the dataset (a symbolic link?): it is not read"))
+        return {}
     sources = {}
     for doc in documents.itertuples(index=False):
-        path = root / "sources" / doc.source_file
-        if not path.exists():
-            problems.append(InputProblem(doc.file, f"source file {path} does not exist", line=doc.file_line, column="source_file"))
+        path = folder / doc.source_file
+        if not os.path.lexists(path):
+            reader.problems.append(InputProblem(doc.file, f"source file {path} does not exist", line=doc.file_line, column="source_file"))
             continue
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(InputProblem(str(path), f"source is not valid UTF-8 (byte {exc.start})"))
-            continue
-        sources[doc.id] = SourceText(doc.source_file, text, hashlib.sha256(data).hexdigest())
+        text = reader.text(path, reader.settings.max_source_bytes, folder, "source file")
+        if text is not None:
+            sources[doc.id] = SourceText(doc.source_file, text, reader.files[str(path.relative_to(reader.root))])
     return sources
+

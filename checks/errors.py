@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+
+DEFAULT_SUBJECT = "the dataset"
 
 
 @dataclass(frozen=True)
@@ -11,21 +14,69 @@ class InputProblem:
 
     file: str
     message: str
-    line: int | None = None  # line of the file (a CSV's header is line 1)
-    column: str | None = None
+    line: int | None = None  # physical line of the file (a CSV's header is line 1)
+    column: str | int | None = None  # a CSV column's name, or a 1-based character column in a text file
 
     def __str__(self) -> str:
         where = self.file
         if self.line is not None:
             where += f", line {self.line}"
-        if self.column:
+        if isinstance(self.column, int):
+            where += f", column {self.column}"
+        elif self.column:
             where += f", column '{self.column}'"
         return f"{where}: {self.message}"
 
 
 class InputError(Exception):
-    """Raised with every problem found in the inputs; the CLI prints them and exits 2."""
+    """Raised with every problem found in the inputs; the CLI prints them and exits 2.
 
-    def __init__(self, problems: list[InputProblem]):
+    `subject` says what was being read ("the dataset", "the --previous file"), so the steward
+    knows which input to fix.
+    """
+
+    def __init__(self, problems: list[InputProblem], subject: str = DEFAULT_SUBJECT):
         self.problems = problems
+        self.subject = subject
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class Problems(list):
+    """The problems of one load, at most `limit` listed per file: the rest are only counted, and
+    `listed()` ends each file's problems with "… and N more problems in FILE". A file of 200,000
+    junk rows is then reported in a screenful, and costs no more than a screenful to report."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+        self.shown: Counter = Counter()
+        self.hidden: Counter = Counter()
+
+    def room(self, file: str) -> int:
+        """How many more problems of `file` will be listed; build no more than that."""
+        return max(self.limit - self.shown[file], 0)
+
+    def append(self, problem: InputProblem) -> None:  # type: ignore[override]
+        if self.room(problem.file):
+            self.shown[problem.file] += 1
+            super().append(problem)
+        else:
+            self.hidden[problem.file] += 1
+
+    def extend(self, problems) -> None:  # type: ignore[override]
+        for problem in problems:
+            self.append(problem)
+
+    def count_more(self, file: str, count: int) -> None:
+        """Problems of `file` found but not built, beyond those listed."""
+        self.hidden[file] += count
+
+    def listed(self) -> list[InputProblem]:
+        out: list[InputProblem] = []
+        last = {p.file: i for i, p in enumerate(self)}
+        for i, problem in enumerate(self):
+            out.append(problem)
+            more = self.hidden[problem.file]
+            if last[problem.file] == i and more:
+                out.append(InputProblem(problem.file, f"… and {more} more problem{'s' if more != 1 else ''} in {problem.file}"))
+        return out

@@ -6,29 +6,40 @@ them, and an unknown key is an input error (a typo must not silently fall back t
 
 from __future__ import annotations
 
+import math
+import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from checks.errors import InputError, InputProblem
 from checks.grammar import Tolerances
+from checks.input_files import MEGABYTE, Unreadable, read_text
+
+SETTINGS_LIMIT = MEGABYTE  # settings.toml itself is read before any limit is known
 
 
 @dataclass(frozen=True)
 class Settings:
     # [tolerances]
-    approx_share_points: float = field(default=1.0, metadata={"section": "tolerances", "help": "half-width of 左右/约 on a % figure, in percentage points"})
-    approx_relative: float = field(default=0.05, metadata={"section": "tolerances", "help": "half-width of 左右/约/近 on other figures, as a share of the value"})
-    derived_relative: float = field(default=0.002, metadata={"section": "tolerances", "help": "extra relative slack when comparing totals implied by shares"})
+    approx_share_points: float = field(default=1.0, metadata={"section": "tolerances", "help": "half-width of 左右/约 on a % figure, in percentage points", "min": 0.0})
+    approx_relative: float = field(default=0.05, metadata={"section": "tolerances", "help": "half-width of 左右/约/近 on other figures, as a share of the value", "min": 0.0, "max": 1.0})
+    derived_relative: float = field(default=0.002, metadata={"section": "tolerances", "help": "extra relative slack when comparing totals implied by shares", "min": 0.0, "max": 1.0})
     # [plausibility]
-    max_ratio_share: float = field(default=2.0, metadata={"section": "plausibility", "help": "a share or rate that grows or shrinks by more than this factor between two figures is flagged"})
-    max_ratio_other: float = field(default=5.0, metadata={"section": "plausibility", "help": "the same for counts, levels and amounts"})
+    max_ratio_share: float = field(default=2.0, metadata={"section": "plausibility", "help": "a share or rate that grows or shrinks by more than this factor between two figures is flagged", "min": 1.0})
+    max_ratio_other: float = field(default=5.0, metadata={"section": "plausibility", "help": "the same for counts, levels and amounts", "min": 1.0})
     # [provenance]
-    line_window: int = field(default=2, metadata={"section": "provenance", "help": "how many lines a quote may stand from its stated line"})
+    line_window: int = field(default=2, metadata={"section": "provenance", "help": "how many lines a quote may stand from its stated line", "min": 0})
     # [source_text]
     injected_markers: tuple[str, ...] = field(default=("投注", "博彩", "娱乐城", "备用网址", "彩票", "赌场", "http://", "https://", "www."), metadata={"section": "source_text", "help": "words that betray text injected by a web page"})
     damage_characters: str = field(default="★▲△▼◆■□●○◎☆※^「」�", metadata={"section": "source_text", "help": "characters that do not belong inside printed Chinese text (OCR damage)"})
-    redaction_marker: str = field(default="**", metadata={"section": "source_text", "help": "how a redacted name is printed"})
+    redaction_marker: str = field(default="**", metadata={"section": "source_text", "help": "how a redacted name is printed", "nonblank": True})
+    # [limits]
+    max_source_bytes: int = field(default=20 * MEGABYTE, metadata={"section": "limits", "help": "largest source document read, in bytes (a real one is well under 1 MB)", "min": 1})
+    max_table_bytes: int = field(default=200 * MEGABYTE, metadata={"section": "limits", "help": "largest CSV table read, in bytes", "min": 1})
+    max_field_chars: int = field(default=100_000, metadata={"section": "limits", "help": "longest CSV cell, in characters", "min": 1})
+    max_problems_per_file: int = field(default=20, metadata={"section": "limits", "help": "input problems listed per file; the rest are counted", "min": 1})
 
     @property
     def tolerances(self) -> Tolerances:
@@ -41,32 +52,79 @@ def describe() -> list[tuple[str, str, object, str]]:
 
 
 def load_settings(path: Path) -> Settings:
-    if not path.exists():
+    """Read settings.toml (a byte-order mark is accepted, as in every CSV) and validate every
+    value: known key in its section, its type (`true` is not a number), a finite number in range."""
+    if not os.path.lexists(path):
         return Settings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError([InputProblem(str(path), f"not valid TOML: {exc}")]) from None
+        text = read_text(path, SETTINGS_LIMIT, what="settings file")
+    except Unreadable as error:
+        raise InputError([error.problem]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError([_toml_problem(str(path), exc)]) from None
     known = {f.name: f for f in fields(Settings)}
     values, problems = {}, []
     for section, table in data.items():
         if not isinstance(table, dict):
-            problems.append(InputProblem(str(path), f"'{section}' must be a [section]"))
+            problems.append(InputProblem(str(path), f"'{section}' must be a [section]", line=_line_of(text, section)))
             continue
         for key, value in table.items():
             spec = known.get(key)
+            line = _line_of(text, key)
             if spec is None or spec.metadata["section"] != section:
-                problems.append(InputProblem(str(path), f"unknown setting [{section}] {key}"))
+                problems.append(InputProblem(str(path), f"unknown setting [{section}] {key}", line=line))
                 continue
-            expected = type(spec.default)
-            if expected is tuple and isinstance(value, list):
-                value = tuple(value)
-            elif expected is float and isinstance(value, int) and not isinstance(value, bool):
-                value = float(value)
-            if not isinstance(value, expected):
-                problems.append(InputProblem(str(path), f"[{section}] {key} must be a {expected.__name__}"))
+            checked, wrong = _checked(spec, value)
+            if wrong:
+                problems.append(InputProblem(str(path), f"[{section}] {key} {wrong}", line=line))
                 continue
-            values[key] = value
+            values[key] = checked
     if problems:
         raise InputError(problems)
     return Settings(**values)
+
+
+def _checked(spec, value) -> tuple[object, str | None]:
+    """(the value converted to the setting's type, None), or (None, what is wrong with it)."""
+    expected = type(spec.default)
+    meta = spec.metadata
+    if expected is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            return None, "must be a list of non-empty strings"
+        return tuple(value), None
+    if expected is str:
+        if not isinstance(value, str):
+            return None, "must be a string"
+        if meta.get("nonblank") and not value.strip():
+            return None, "must not be blank"
+        return value, None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (expected is int and not isinstance(value, int)):
+        return None, f"must be {'an integer' if expected is int else 'a number'}, not {_toml_type(value)}"
+    if not math.isfinite(value):
+        return None, f"must be a finite number, not {value}"
+    if "min" in meta and value < meta["min"]:
+        return None, f"must be at least {meta['min']}, not {value}"
+    if "max" in meta and value > meta["max"]:
+        return None, f"must be at most {meta['max']}, not {value}"
+    return expected(value), None
+
+
+def _toml_type(value) -> str:
+    names = {bool: "true/false", str: "a string", list: "a list", dict: "a table", float: "a decimal number", int: "an integer"}
+    return next((n for t, n in names.items() if isinstance(value, t)), type(value).__name__)
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line where `key` is set or its [section] opens (for the message; None if not found)."""
+    pattern = re.compile(rf"^\s*(\[\s*{re.escape(key)}\s*\]|[\"']?{re.escape(key)}[\"']?\s*=)", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _toml_problem(name: str, exc: tomllib.TOMLDecodeError) -> InputProblem:
+    match = re.search(r"^(.*?)\s*\(at line (\d+), column (\d+)\)$", str(exc))
+    if match:
+        return InputProblem(name, f"not valid TOML: {match[1]}", line=int(match[2]), column=int(match[3]))
+    return InputProblem(name, f"not valid TOML: {exc}")

@@ -3,21 +3,25 @@ allowed, so a wrong type reaches the steward as a message, never as a NaN."""
 
 from __future__ import annotations
 
+import math
+import re
+
 import pandera.pandas as pa
 
 SLUG = r"^[a-z0-9][a-z0-9_\-]*$"
-INTEGER = r"^[1-9][0-9]*$"
+INTEGER = r"^[1-9][0-9]{0,8}$"  # a line number; nine digits is beyond any document
 FLOATING = r"^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
 YEAR_OR_EMPTY = r"^([12][0-9]{3})?$"
 PERIOD = r"^[12][0-9]{3}(-[12][0-9]{3}|H[12]|Q[1-4])?$"
+PLAIN_FILE_NAME = r"^(?!\.\.?$)[^/\\\x00]+$"  # a name inside sources/: no folder, no '..', no absolute path
 BOOLEAN = ["true", "false"]
 
 
 def text(*checks: pa.Check, required: bool = True, unique: bool = False) -> pa.Column:
-    """A text column; `required` means no empty cell."""
+    """A text column; `required` means no empty (or blank) cell."""
     all_checks = list(checks)
     if required:
-        all_checks.insert(0, pa.Check.str_length(min_value=1, error="must not be empty"))
+        all_checks.insert(0, pa.Check(lambda cells: cells.str.strip().str.len() > 0, error="must not be empty or blank"))
     return pa.Column(str, checks=all_checks, unique=unique, nullable=False)
 
 
@@ -29,19 +33,34 @@ def matches(pattern: str, what: str) -> pa.Check:
     return pa.Check.str_matches(pattern, error=f"must be {what}")
 
 
+def period_in_order() -> pa.Check:
+    """A period printed backwards (`2025-2020`) is a typo, never a period."""
+    def in_order(cells):
+        start, end = cells.str.slice(0, 4), cells.str.slice(5, 9)
+        return ~(cells.str.match(r"^[0-9]{4}-[0-9]{4}$") & (end < start))
+    return pa.Check(in_order, error="must not end before it starts (YYYY-YYYY, the earlier year first)")
+
+
+def positive_number() -> pa.Check:
+    def positive(cells):
+        numbers = cells.map(lambda c: float(c) if re.fullmatch(FLOATING, c) else 1.0)
+        return (numbers > 0) & numbers.map(math.isfinite)
+    return pa.Check(positive, error="must be a positive, finite number")
+
+
 def schema(name: str, columns: dict[str, pa.Column], unique: list[str] | None = None) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, name=name, strict=True, ordered=False, unique=unique, coerce=False)
 
 
 DOCUMENTS = schema("documents", {
     "id": text(matches(SLUG, "a lower-case slug"), unique=True),
-    "source_file": text(unique=True),
+    "source_file": text(matches(PLAIN_FILE_NAME, "a plain file name in sources/ (no folder, no '..')"), unique=True),
     "sha256": text(matches(r"^[0-9a-f]{64}$", "64 lower-case hex digits")),
     "title": text(),
     "issuer": text(),
     "region": text(),
     "kind": text(one_of(["plan", "progress_report", "article", "summary"])),
-    "as_of": text(matches(r"^[12][0-9]{3}(-[01][0-9])?$", "YYYY or YYYY-MM")),
+    "as_of": text(matches(r"^[12][0-9]{3}(-(0[1-9]|1[0-2]))?$", "YYYY or YYYY-MM")),
     "base_year": text(matches(YEAR_OR_EMPTY, "a year or empty"), required=False),
 })
 
@@ -56,7 +75,7 @@ UNITS = schema("units", {
     "id": text(matches(SLUG, "a lower-case slug"), unique=True),
     "name": text(),
     "dimension": text(matches(SLUG, "a lower-case slug")),
-    "factor": text(matches(FLOATING, "a positive number")),
+    "factor": text(matches(FLOATING, "a positive number"), positive_number()),
     "aliases": text(),
 })
 
@@ -82,7 +101,7 @@ OBSERVATIONS = schema("observations", {
     "indicator": text(),
     "region": text(),
     "scope": text(required=False),
-    "period": text(matches(PERIOD, "YYYY, YYYY-YYYY, YYYYH1/H2 or YYYYQ1-4")),
+    "period": text(matches(PERIOD, "YYYY, YYYY-YYYY, YYYYH1/H2 or YYYYQ1-4"), period_in_order()),
     "period_note": text(required=False),
     "role": text(one_of(["baseline", "target", "actual", "change"])),
     "value_printed": text(),
@@ -105,7 +124,7 @@ WAIVERS = schema("waivers", {
     "rule": text(),
     "reason": text(),
     "who": text(),
-    "when": text(matches(r"^[12][0-9]{3}-[01][0-9]-[0-3][0-9]$", "a date YYYY-MM-DD")),
+    "when": text(matches(r"^[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", "a date YYYY-MM-DD")),
 })
 
 TABLES = {
