@@ -89,6 +89,9 @@ class Reader:
             return empty
         header, lines, body = parsed
         frame = pd.DataFrame(body, columns=header, dtype="str") if body else pd.DataFrame({c: pd.Series(dtype="str") for c in header})
+        for column in tables.OPTIONAL_COLUMNS.get(str(schema.name), []):
+            if column not in frame.columns:
+                frame[column] = ""
         frame[FILE_LINE] = lines
         frame[FILE_NAME] = str(path)
         data = frame.drop(columns=[FILE_LINE, FILE_NAME])

@@ -84,6 +84,7 @@ def build(dataset: Dataset) -> pd.DataFrame:
             "year_start": start,
             "year": end,
             "role_class": role_class(obs["role"]),
+            "is_change": obs["role"] in CHANGE_ROLES,
             "indicator_name": indicator["name"],
             "direction": indicator["direction"],
             "quantity": indicator["quantity"],

@@ -25,7 +25,11 @@ def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: p
     tokens = source.scan_numbers(pattern)
     found = located[located["figure_found"]]
     spans = list(zip(found["figure_start"], found["figure_end"]))
-    excluded = {(int(r.line), str(r.printed)) for r in exclusions.itertuples(index=False)}
+    rows = exclusions.assign(line_end=exclusions["line_end"] if "line_end" in exclusions else "")
+    single = rows[rows["line_end"] == ""]
+    ranges = rows[rows["line_end"] != ""]
+    excluded = {(int(r.line), str(r.printed)) for r in single.itertuples(index=False)}
+    spans_of_lines = [(int(r.line), int(r.line_end)) for r in ranges.itertuples(index=False)]
     used_exclusions = set()
     missing = []
     for token in tokens:
@@ -34,8 +38,13 @@ def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: p
         if (token.line, token.printed) in excluded:
             used_exclusions.add((token.line, token.printed))
             continue
+        covering = next((r for r in spans_of_lines if r[0] <= token.line <= r[1]), None)
+        if covering:  # a line range left out of the entered scope, with its reason
+            used_exclusions.add(covering)
+            continue
         missing.append(token)
-    stale = [r._asdict() for r in exclusions.itertuples(index=False) if (int(r.line), str(r.printed)) not in used_exclusions]
+    stale = [r._asdict() for r in single.itertuples(index=False) if (int(r.line), str(r.printed)) not in used_exclusions]
+    stale += [r._asdict() for r in ranges.itertuples(index=False) if (int(r.line), int(r.line_end)) not in used_exclusions]
     return missing, stale
 
 
@@ -50,7 +59,7 @@ def _main(argv: list[str]) -> int:
     documents = read(root / "documents.csv").set_index("id")
     units = pd.concat([read(root / "units.csv")] + [read(p) for p in sorted((root / "_proposed").glob("units-*.csv"))])
     observations = pd.concat([read(p) for p in sorted((root / "observations").glob(f"{document}*.csv"))] or [pd.DataFrame(columns=["id", "document", "quote", "value_printed", "line"])])
-    exclusions = pd.concat([read(root / "exclusions.csv")] + [read(p) for p in sorted((root / "_proposed").glob("exclusions-*.csv"))])
+    exclusions = pd.concat([read(root / "exclusions.csv")] + [read(p) for p in sorted((root / "_proposed").glob("exclusions-*.csv"))]).fillna("")
     exclusions = exclusions[exclusions["document"] == document]
     raw = (root / "sources" / documents.loc[document, "source_file"]).read_text(encoding="utf-8")
     source = SourceText(document, raw)

@@ -28,7 +28,7 @@ def _observations(ctx: Context) -> pd.DataFrame:
 def _percent_figures(ctx: Context) -> pd.DataFrame:
     """Levels printed in % (a change may exceed 100 or go below 0; a level may not)."""
     obs = ctx.obs
-    frame = obs[(obs["unit_dimension"] == "share") & (obs["role"] != "change") & obs["numeric"]]
+    frame = obs[(obs["unit_dimension"] == "share") & ~obs["is_change"] & obs["numeric"]]
     return frame[["id", "document", "indicator", "value"]].reset_index(drop=True)
 
 

@@ -62,12 +62,15 @@ DOCUMENTS = schema("documents", {
     "kind": text(one_of(["plan", "progress_report", "article", "summary"])),
     "as_of": text(matches(r"^[12][0-9]{3}(-(0[1-9]|1[0-2]))?$", "YYYY or YYYY-MM")),
     "base_year": text(matches(YEAR_OR_EMPTY, "a year or empty"), required=False),
+    "origin_repository": text(required=False),
+    "origin_path": text(required=False),
+    "origin_commit": text(matches(r"^([0-9a-f]{40})?$", "40 lower-case hex digits (a git commit) or empty"), required=False),
 })
 
 REGIONS = schema("regions", {
     "id": text(matches(SLUG, "a lower-case slug"), unique=True),
     "name": text(unique=True),
-    "level": text(one_of(["province", "prefecture", "county", "district"])),
+    "level": text(one_of(["country", "province", "prefecture", "county", "district"])),
     "parent": text(required=False),
 })
 
@@ -103,7 +106,8 @@ OBSERVATIONS = schema("observations", {
     "scope": text(required=False),
     "period": text(matches(PERIOD, "YYYY, YYYY-YYYY, YYYYH1/H2 or YYYYQ1-4"), period_in_order()),
     "period_note": text(required=False),
-    "role": text(one_of(["baseline", "target", "actual", "change"])),
+    "role": text(one_of(["baseline", "target", "actual", "change", "change_target"])),
+    "basis": text(one_of(["nominal", "real", ""]), required=False),
     "value_printed": text(),
     "unit_printed": text(required=False),
     "section": text(one_of(["table", "text"])),
@@ -115,6 +119,7 @@ OBSERVATIONS = schema("observations", {
 EXCLUSIONS = schema("exclusions", {
     "document": text(),
     "line": text(matches(INTEGER, "a line number (1, 2, ...)")),
+    "line_end": text(matches(r"^([1-9][0-9]*)?$", "a line number or empty"), required=False),
     "printed": text(),
     "reason": text(),
 }, unique=["document", "line", "printed"])
@@ -126,6 +131,13 @@ WAIVERS = schema("waivers", {
     "who": text(),
     "when": text(matches(r"^[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", "a date YYYY-MM-DD")),
 })
+
+# Columns a table may leave out: read as empty when absent (the shipped files predate them).
+OPTIONAL_COLUMNS = {
+    "documents": ["origin_repository", "origin_path", "origin_commit"],
+    "observations": ["basis"],
+    "exclusions": ["line_end"],
+}
 
 TABLES = {
     "documents.csv": DOCUMENTS,

@@ -27,7 +27,7 @@ def ancestors(regions: pd.DataFrame) -> pd.DataFrame:
 def levels(ctx: Context) -> pd.DataFrame:
     """Figures of a level (status or target): a sub-category's growth rate may well exceed its
     category's, so changes are never compared as parts and wholes."""
-    return ctx.obs.loc[ctx.obs["role_class"] != "change", COLUMNS]
+    return ctx.obs.loc[~ctx.obs["is_change"], COLUMNS]
 
 
 def _outcome(pairs: pd.DataFrame, describe) -> Outcome:

@@ -18,10 +18,24 @@ COLUMNS = ["id", "document", "section", "line", "kind", "value", "lower", "upper
 def pairs(ctx: Context) -> pd.DataFrame:
     """Every pair of observations of the same figure (a before b by id)."""
     if "same_figure_pairs" not in ctx.cache:
-        obs = ctx.obs[KEY + COLUMNS]
+        obs = ctx.obs.assign(basis=ctx.obs["basis"] if "basis" in ctx.obs else "")[KEY + COLUMNS + ["basis"]]
         joined = obs.merge(obs.add_prefix("b_"), left_on=KEY, right_on=[f"b_{k}" for k in KEY])
-        ctx.cache["same_figure_pairs"] = joined[joined["id"] < joined["b_id"]]
+        ctx.cache["same_figure_pairs"] = _same_basis(joined[joined["id"] < joined["b_id"]])
     return ctx.cache["same_figure_pairs"]
+
+
+def _same_basis(joined: pd.DataFrame) -> pd.DataFrame:
+    """A nominal and a real growth are two figures. A growth whose basis is not printed stands for
+    whichever printed definition it agrees with: it disagrees only when it meets none of them."""
+    stated, b_stated = joined["basis"] != "", joined["b_basis"] != ""
+    joined = joined[~(stated & b_stated & (joined["basis"] != joined["b_basis"]))]
+    stated, b_stated = joined["basis"] != "", joined["b_basis"] != ""
+    one_unstated = stated != b_stated
+    unstated_id = joined["id"].where(~stated, joined["b_id"])
+    agree = meets(joined["lower"], joined["upper"], joined["b_lower"], joined["b_upper"])
+    agrees_with_some = agree[one_unstated].groupby(unstated_id[one_unstated]).any()
+    rescued = one_unstated & ~agree & unstated_id.map(agrees_with_some).fillna(False).astype(bool)
+    return joined[~rescued]
 
 
 def _decided(ctx: Context) -> tuple[pd.DataFrame, int, dict]:

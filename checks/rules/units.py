@@ -14,7 +14,7 @@ def _allowed(row) -> set[str]:
     """Dimensions a figure may carry: the catalogue's; a change may also be relative (%) and, on a
     share, in percentage points."""
     allowed = {row.catalogue_dimension}
-    if row.role == "change":
+    if row.is_change:
         allowed |= {"share"} | ({"share_difference"} if row.catalogue_dimension == "share" else set())
     return allowed
 
@@ -57,7 +57,7 @@ def count_as_share(ctx: Context) -> Outcome:
     Fires when the words right before the figure in its quote end in a count noun (优良天数 98%)
     while the unit is %. Does not fire when the name says it is a share (优良天数比例 98.6%).
     """
-    shares = ctx.obs[(ctx.obs["unit_dimension"] == "share") & (ctx.obs["role"] != "change")]
+    shares = ctx.obs[(ctx.obs["unit_dimension"] == "share") & ~ctx.obs["is_change"]]
     located = ctx.located_by_id
     violations = []
     for r in shares.itertuples(index=False):
