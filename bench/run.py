@@ -1,0 +1,186 @@
+"""The benchmark: every layer of `check all` at growing sizes of a realistic synthetic province.
+
+    python -m bench.run [--sizes 10000 100000 1000000] [--engine dask --engine-sizes 10000000]
+
+For each size: the dataset is generated once (bench/data/, not committed), then measured in two
+fresh processes: `bench.layers` times each layer (CPU and wall seconds, rows per second, peak
+memory) and checks the recall of the injected contradictions and the findings on the clean part;
+`check all --no-report` is timed end to end (wall, CPU, peak memory of the process). The scaling
+exponent of every layer between consecutive sizes (log CPU ratio / log size ratio) is printed
+and flagged when above 1.1. Results are appended to bench/results/<date>.json so runs compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench.generate import GENERATOR_VERSION
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+RESULTS = ROOT / "bench" / "results"
+EXPONENT_LIMIT = 1.1
+NOISE_CPU = 0.05  # below this many CPU seconds an exponent says nothing
+
+
+def dataset(size: int, seed: int) -> Path:
+    path = DATA / f"{size}-s{seed}-v{GENERATOR_VERSION}"
+    if not (path / "injected.json").exists():
+        subprocess.run([sys.executable, "-m", "bench.generate", str(path), "--observations", str(size), "--seed", str(seed)],
+                       cwd=ROOT, check=True)
+    return path
+
+
+def child_usage(command: list[str], timeout: float) -> dict:
+    """Run a command as this process's only child at a time: wall, CPU and peak memory of it."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+        code, tail = done.returncode, (done.stderr or done.stdout)[-2000:]
+    except subprocess.TimeoutExpired:
+        code, tail = None, f"timed out after {timeout:.0f} s"
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"wall": wall, "cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
+            "peak_mb": after.ru_maxrss / 1024, "exit": code, "tail": tail if code != 0 else ""}
+
+
+def measure_size(size: int, seed: int, args) -> dict:
+    path = dataset(size, seed)
+    entry: dict = {"size": size, "dataset": str(path.relative_to(ROOT))}
+    if not args.no_layers:
+        out = DATA / f"layers-{size}.json"
+        command = [sys.executable, "-m", "bench.layers", str(path), str(out)] + (["--no-html"] if args.no_html or size > args.html_max else [])
+        entry["layers_run"] = _isolated(command, args.timeout)
+        if entry["layers_run"]["exit"] == 0:
+            entry.update(json.loads(out.read_text(encoding="utf-8")))
+    check = str(Path(sys.executable).with_name("check"))
+    for engine in ["pandas"] + ([args.engine] if args.engine else []):
+        if engine != "pandas" and size not in args.engine_sizes and size not in args.sizes:
+            continue
+        command = [check, "all", "--dataset", str(path), "--no-report", "--fail-on", "never"] + (["--engine", engine] if engine != "pandas" else [])
+        entry[f"check_all[{engine}]"] = _isolated(command, args.timeout)
+    return entry
+
+
+def _isolated(command: list[str], timeout: float) -> dict:
+    """child_usage in a fresh interpreter, so ru_maxrss of children is this command's alone."""
+    code = ("import json,sys; from bench.run import child_usage; "
+            f"print(json.dumps(child_usage({command!r}, {timeout!r})))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    try:
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        return {"exit": None, "tail": done.stderr[-2000:]}
+
+
+def exponents(sizes: list[dict]) -> dict:
+    """Per layer and pair of consecutive sizes: log(CPU ratio) / log(size ratio)."""
+    out: dict[str, dict] = {}
+    for small, large in zip(sizes, sizes[1:]):
+        if "layers" not in small or "layers" not in large:
+            continue
+        ratio = math.log(large["observations"] / small["observations"])
+        for name, layer in large["layers"].items():
+            before = small["layers"].get(name)
+            if before and before["cpu"] >= NOISE_CPU and layer["cpu"] > 0:
+                out.setdefault(name, {})[f"{small['size']}->{large['size']}"] = round(math.log(layer["cpu"] / before["cpu"]) / ratio, 2)
+    return out
+
+
+def table(run: dict) -> str:
+    sizes = [s for s in run["sizes"] if "layers" in s]
+    names = list(dict.fromkeys(n for s in sizes for n in s["layers"]))
+    head = f"{'layer':32}" + "".join(f"{s['size']:>26,}" for s in sizes) + "   exponent"
+    lines = [head, f"{'':32}" + "".join(f"{'CPU s  wall s  rows/s  MB':>26}" for _ in sizes)]
+    for name in names:
+        cells = ""
+        for s in sizes:
+            layer = s["layers"].get(name)
+            if layer is None:
+                cells += f"{'-':>26}"
+                continue
+            rate = s["observations"] / layer["wall"] if layer["wall"] > 0 else 0
+            cells += f"{layer['cpu']:8.2f}{layer['wall']:8.2f}{_si(rate):>6}{layer['peak_mb']:>6.0f}"
+        exps = run["exponents"].get(name, {})
+        flag = " ".join(f"{v:.2f}{'!' if v > EXPONENT_LIMIT else ''}" for v in exps.values())
+        lines.append(f"{name:32}{cells}   {flag}")
+    lines.append("")
+    for s in run["sizes"]:
+        for key, value in s.items():
+            if key.startswith("check_all"):
+                lines.append(f"{key} at {s['size']:,}: wall {value.get('wall', 0):.1f} s, CPU {value.get('cpu', 0):.1f} s, "
+                             f"peak {value.get('peak_mb', 0):.0f} MB, exit {value.get('exit')} {value.get('tail', '')[:300]}")
+        q = s.get("quality")
+        if q:
+            lines.append(f"recall at {s['size']:,}: {q['found']}/{q['injected']} injected contradictions found; "
+                         f"clean part: {q['clean_errors_warnings']} errors/warnings, {q['clean_findings']}")
+            missed = {k: f"{v['found']}/{v['injected']}" for k, v in q["per_rule"].items() if v["found"] < v["injected"]}
+            if missed:
+                lines.append(f"  missed: {missed}")
+        if "layers_run" in s and s["layers_run"].get("exit") != 0:
+            lines.append(f"layers at {s['size']:,} failed: {s['layers_run']}")
+    flagged = [f"{n} {k}: {v}" for n, e in run["exponents"].items() for k, v in e.items() if v > EXPONENT_LIMIT]
+    lines.append("exponents above 1.1: " + ("; ".join(flagged) if flagged else "none"))
+    return "\n".join(lines)
+
+
+def _si(value: float) -> str:
+    for unit, scale in (("M", 1e6), ("k", 1e3)):
+        if value >= scale:
+            return f"{value / scale:.0f}{unit}"
+    return f"{value:.0f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--engine", help="also time `check all --engine ENGINE` (dask) at --engine-sizes and --sizes")
+    parser.add_argument("--engine-sizes", type=int, nargs="*", default=[])
+    parser.add_argument("--no-layers", action="store_true", help="only the end-to-end `check all` timings")
+    parser.add_argument("--no-html", action="store_true")
+    parser.add_argument("--html-max", type=int, default=100_000, help="time the HTML report only up to this size")
+    parser.add_argument("--timeout", type=float, default=3600)
+    parser.add_argument("--label", default="", help="a note stored with the run (e.g. 'before')")
+    args = parser.parse_args(argv)
+    sizes = sorted(set(args.sizes) | set(args.engine_sizes))
+    run = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "label": args.label, "commit": _commit(),
+           "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load": os.getloadavg()}, "sizes": []}
+    for size in sizes:
+        if size in args.engine_sizes and size not in args.sizes:
+            args_engine_only = argparse.Namespace(**{**vars(args), "no_layers": True})
+            entry = measure_size(size, args.seed, args_engine_only)
+            entry.pop("check_all[pandas]", None)
+        else:
+            entry = measure_size(size, args.seed, args)
+        run["sizes"].append(entry)
+        print(f"measured {size:,}", file=sys.stderr)
+    run["exponents"] = exponents(run["sizes"])
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{run['started'][:10]}.json"
+    runs = json.loads(path.read_text(encoding="utf-8"))["runs"] if path.exists() else []
+    path.write_text(json.dumps({"runs": runs + [run]}, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(table(run))
+    print(f"\nwritten to {path.relative_to(ROOT)}")
+    return 0
+
+
+def _commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

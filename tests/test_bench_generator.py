@@ -1,0 +1,36 @@
+"""The benchmark's generator: a tiny province loads cleanly, and every injected contradiction is
+found by the rule it was made for, with no error or warning on the clean part."""
+
+import json
+
+from bench.generate import INJECTIONS, generate
+from bench.layers import recall
+from checks.dataset import load
+from checks.pipeline import execute
+from checks.rules import RULES
+
+
+def test_tiny_province_recall_and_clean_part(tmp_path):
+    manifest = generate(tmp_path / "d", observations=9000, inject_every=321)
+    assert {item["rule"] for item in manifest["injected"]} == set(INJECTIONS)  # every kind at least once
+    dataset = load(tmp_path / "d")
+    assert len(dataset.observations) == manifest["observations"] >= 9000
+    assert len(dataset.documents) >= 9000 // 200
+    result = execute(dataset, RULES, with_suites=False)
+    quality = recall(result.findings, json.loads((tmp_path / "d" / "injected.json").read_text(encoding="utf-8")), dataset.observations)
+    assert quality["missed"] == []
+    assert quality["found"] == quality["injected"] == len(manifest["injected"])
+    assert quality["clean_errors_warnings"] == 0, quality["clean_findings"]
+
+
+def test_recall_counts_a_miss_and_a_false_alarm(tmp_path):
+    manifest = generate(tmp_path / "d", observations=2000, inject_every=400)
+    dataset = load(tmp_path / "d")
+    findings = execute(dataset, RULES, with_suites=False).findings
+    first = manifest["injected"][0]
+    kept = [f for f in findings if f.rule != first["rule"]]
+    quality = recall(kept, manifest, dataset.observations)
+    assert quality["found"] == quality["injected"] - sum(1 for i in manifest["injected"] if i["rule"] == first["rule"])
+    clean_id = next(i for i in dataset.observations["id"] if i not in {o for x in manifest["injected"] for o in x["observations"] + x["touched"]})
+    alarm = type(findings[0])("values.unreadable", "values", "error", "x", [{"id": clean_id, "document": "d", "line": 1}], {}, "d", 1, "f")
+    assert recall(findings + [alarm], manifest, dataset.observations)["clean_errors_warnings"] == 1
