@@ -3,12 +3,15 @@
 Adds to each observation its reading (kind, interval, trend, footnote year), its unit resolved
 and converted to the catalogue unit, the catalogue facts of its indicator, and keys that rules
 group on (period_key with the footnote year applied, role_class).
+
+Work is done per distinct thing, never per row: a printed form is parsed once however often it
+repeats (with the role, column note and kind of unit that change its reading), a printed unit is
+resolved once, and the catalogue reaches the observations by one merge.
 """
 
 from __future__ import annotations
 
-import math
-
+import numpy as np
 import pandas as pd
 
 from checks.dataset import Dataset
@@ -16,6 +19,11 @@ from checks.grammar import CHANGE_ROLES, ParsedValue, parse
 from checks.unit_table import magnitude_of
 
 STATUS_ROLES = {"baseline", "actual"}  # both state what a figure was in a period
+SHARE_DIMENSIONS = {"share", "share_difference"}
+READING = ["kind", "trend", "cumulative", "aspirational", "footnote_year", "cell_unit", "parse_error", "number", "lower", "upper"]
+CATALOGUE = {"name": "indicator_name", "direction": "direction", "quantity": "quantity", "additive": "additive",
+             "parent": "parent_indicator", "share_part": "share_part", "share_whole": "share_whole",
+             "minuend": "minuend", "subtrahend": "subtrahend"}
 
 
 def role_class(role: str) -> str:
@@ -34,70 +42,135 @@ def period_years(key: str) -> tuple[int, int]:
 
 
 def build(dataset: Dataset) -> pd.DataFrame:
-    catalogue = dataset.indicators.set_index("id")
+    obs = dataset.observations
     units = dataset.unit_table
-    rows = []
-    for obs in dataset.observations.to_dict("records"):
-        indicator = catalogue.loc[obs["indicator"]]
-        canonical = units.by_id[indicator["unit"]]
-        printed_unit = obs["unit_printed"]
-        reading_unit = units.resolve(printed_unit) if printed_unit else None
-        share_unit = (reading_unit or canonical).dimension in {"share", "share_difference"}
-        # A change in percent printed as a bare number is a price index on base 100 (103 → +3 %):
-        # decided from the catalogue and the role, never from the document.
-        index_base = (not printed_unit and canonical.dimension == "share"
-                      and (obs["role"] in CHANGE_ROLES or indicator["quantity"] == "change"))
-        reading = parse(obs["value_printed"], role=obs["role"], period_note=obs["period_note"],
-                        share_unit=share_unit, tolerances=dataset.settings.tolerances, index_base=index_base)
-        lost = magnitude_of(reading.cell_unit) if printed_unit else ""
-        if lost and magnitude_of(printed_unit) != lost:  # 突破3万家 entered with unit 家: never a silent ×10⁴
-            reading = ParsedValue("unreadable", error=f"the value prints the magnitude {lost!r} ({reading.cell_unit!r}) but the unit entered is {printed_unit!r}: enter unit_printed {reading.cell_unit!r}")
-        if reading_unit is None and reading.cell_unit:
-            reading_unit = units.resolve(reading.cell_unit)
-            if reading_unit is None:  # never fall back silently to the catalogue unit
-                reading = ParsedValue("unreadable", error=f"unknown unit {reading.cell_unit!r} inside the value")
-        unit = reading_unit or canonical
-        convertible = unit.dimension == canonical.dimension
-        factor = unit.factor / canonical.factor if convertible else 1.0
-        key = period_key(obs["period"], reading.footnote_year)
-        start, end = period_years(key)
-        rows.append({
-            **obs,
-            "kind": reading.kind,
-            "trend": reading.trend,
-            "cumulative": reading.cumulative,
-            "aspirational": reading.aspirational,
-            "footnote_year": reading.footnote_year,
-            "cell_unit": reading.cell_unit,
-            "parse_error": reading.error,
-            "number": reading.number,
-            "value": reading.number * factor if reading.number is not None else None,
-            "lower": _scale(reading.lower, factor),
-            "upper": _scale(reading.upper, factor),
-            "unit_id": unit.unit_id,
-            "unit_dimension": unit.dimension,
-            "unit_assumed": reading_unit is None,
-            "converted": convertible,
-            "catalogue_unit": canonical.unit_id,
-            "catalogue_dimension": canonical.dimension,
-            "period_key": key,
-            "year_start": start,
-            "year": end,
-            "role_class": role_class(obs["role"]),
-            "is_change": obs["role"] in CHANGE_ROLES,
-            "indicator_name": indicator["name"],
-            "direction": indicator["direction"],
-            "quantity": indicator["quantity"],
-            "additive": indicator["additive"] == "true",
-            "parent_indicator": indicator["parent"],
-            "share_part": indicator["share_part"],
-            "share_whole": indicator["share_whole"],
-            "minuend": indicator["minuend"],
-            "subtrahend": indicator["subtrahend"],
-            "numeric": reading.is_numeric,
-        })
-    return pd.DataFrame(rows)
+    index = pd.RangeIndex(len(obs))
+
+    # the catalogue unit and facts of each observation's indicator: one merge
+    catalogue = dataset.indicators[["id", "unit", *CATALOGUE]].rename(columns={"id": "indicator", "unit": "catalogue_unit", **CATALOGUE})
+    facts = obs[["indicator"]].merge(catalogue, on="indicator", how="left").set_index(index)
+    canonical = _unit_columns(facts["catalogue_unit"], units.by_id.get, "catalogue")
+
+    # the printed unit: resolved once per distinct printed form
+    printed = _unit_columns(obs["unit_printed"], lambda text: units.resolve(text) if text else None, "printed").set_index(index)
+    has_printed = printed["printed_unit_id"].notna()
+    share_unit = np.where(has_printed, printed["printed_dimension"], canonical["catalogue_dimension"].to_numpy())
+    share_unit = pd.Series(share_unit, index=index).isin(SHARE_DIMENSIONS)
+
+    # A change in percent printed as a bare number is a price index on base 100 (103 → +3 %):
+    # decided from the catalogue and the role, never from the document.
+    index_base = ((obs["unit_printed"] == "").to_numpy() & (canonical["catalogue_dimension"] == "share").to_numpy()
+                  & (obs["role"].isin(CHANGE_ROLES).to_numpy() | (facts["quantity"] == "change").to_numpy()))
+    reading = _readings(obs["value_printed"], obs["role"], obs["period_note"], share_unit, index_base, dataset.settings.tolerances).set_index(index)
+
+    # 突破3万家 entered with unit 家: never a silent ×10⁴
+    lost = _per_distinct(reading["cell_unit"], magnitude_of).where((obs["unit_printed"] != "").to_numpy(), "")
+    lacking = ((lost != "") & (lost != _per_distinct(obs["unit_printed"], magnitude_of).to_numpy())).to_numpy()
+    _unreadable(reading, lacking, "the value prints the magnitude " + lost[lacking].map(repr) + " (" + reading.loc[lacking, "cell_unit"].map(repr)
+                + ") but the unit entered is " + obs.loc[lacking, "unit_printed"].map(repr).to_numpy()
+                + ": enter unit_printed " + reading.loc[lacking, "cell_unit"].map(repr))
+
+    # a unit printed inside the value, when the row names none; never fall back silently to the catalogue unit
+    in_value = ~has_printed & (reading["cell_unit"] != "")
+    cell = _unit_columns(reading["cell_unit"].where(in_value, ""), lambda text: units.resolve(text) if text else None, "printed").set_index(index)
+    unknown = (in_value & cell["printed_unit_id"].isna()).to_numpy()
+    _unreadable(reading, unknown, "unknown unit " + reading.loc[unknown, "cell_unit"].map(repr) + " inside the value")
+    resolved = printed.where(np.repeat(has_printed.to_numpy()[:, None], printed.shape[1], axis=1), cell)
+    assumed = resolved["printed_unit_id"].isna()
+    unit_id = resolved["printed_unit_id"].where(~assumed, canonical["catalogue_unit_id"].to_numpy())
+    dimension = resolved["printed_dimension"].where(~assumed, canonical["catalogue_dimension"].to_numpy())
+    unit_factor = resolved["printed_factor"].where(~assumed, canonical["catalogue_factor"].to_numpy()).astype(float)
+    convertible = dimension.to_numpy() == canonical["catalogue_dimension"].to_numpy()
+    factor = np.where(convertible, unit_factor.to_numpy() / canonical["catalogue_factor"].to_numpy(dtype=float), 1.0)
+
+    footnote = reading["footnote_year"]
+    key = obs["period"].copy()
+    noted = (footnote.notna() & (footnote != 0)).to_numpy()
+    key[noted] = footnote[noted].astype(int).astype(str).to_numpy()
+    ranged = (key.str.len() >= 9) & (key.str[4:5] == "-")
+    start = key.str[:4].astype(int)
+    end = key.str[5:9].where(ranged, key.str[:4]).astype(int)
+
+    number = reading["number"].astype(float)
+    frame = obs.copy()
+    columns = {
+        "kind": reading["kind"], "trend": reading["trend"], "cumulative": reading["cumulative"].astype(bool),
+        "aspirational": reading["aspirational"].astype(bool), "footnote_year": footnote, "cell_unit": reading["cell_unit"],
+        "parse_error": reading["parse_error"], "number": number, "value": number * factor,
+        "lower": _scale(reading["lower"].astype(float), factor), "upper": _scale(reading["upper"].astype(float), factor),
+        "unit_id": unit_id, "unit_dimension": dimension, "unit_assumed": assumed, "converted": convertible,
+        "catalogue_unit": canonical["catalogue_unit_id"], "catalogue_dimension": canonical["catalogue_dimension"],
+        "period_key": key, "year_start": start, "year": end,
+        "role_class": obs["role"].where(~obs["role"].isin(STATUS_ROLES), "status"),
+        "is_change": obs["role"].isin(CHANGE_ROLES),
+        "indicator_name": facts["indicator_name"], "direction": facts["direction"], "quantity": facts["quantity"],
+        "additive": facts["additive"] == "true", "parent_indicator": facts["parent_indicator"], "share_part": facts["share_part"],
+        "share_whole": facts["share_whole"], "minuend": facts["minuend"], "subtrahend": facts["subtrahend"],
+        "numeric": reading["kind"].isin(["point", "floor", "ceiling", "approx", "range", "zero"]),
+    }
+    for name, column in columns.items():
+        frame[name] = column.set_axis(frame.index) if isinstance(column, pd.Series) else column
+    return frame
 
 
-def _scale(bound: float, factor: float) -> float:
-    return bound * factor if math.isfinite(bound) else bound
+def _readings(values: pd.Series, roles: pd.Series, notes: pd.Series, share_unit: pd.Series, index_base: np.ndarray, tolerances) -> pd.DataFrame:
+    """ParsedValue fields per row, parsing each distinct (printed, role, note, share unit, index base) once."""
+    keys = pd.DataFrame({"value": values.to_numpy(), "role": roles.to_numpy(), "note": notes.to_numpy(), "share": share_unit.to_numpy(),
+                         "index_base": index_base})
+    codes, distinct = _factorize(keys)
+    parsed = [parse(v, role=r, period_note=n, share_unit=s, tolerances=tolerances, index_base=i)
+              for v, r, n, s, i in zip(distinct["value"], distinct["role"], distinct["note"], distinct["share"], distinct["index_base"])]
+    table = pd.DataFrame({
+        "kind": [p.kind for p in parsed],
+        "trend": pd.Series([p.trend for p in parsed], dtype=object),
+        "cumulative": [p.cumulative for p in parsed],
+        "aspirational": [p.aspirational for p in parsed],
+        "footnote_year": pd.Series([p.footnote_year for p in parsed], dtype=float),
+        "cell_unit": [p.cell_unit for p in parsed],
+        "parse_error": pd.Series([p.error for p in parsed], dtype=object),
+        "number": pd.Series([p.number for p in parsed], dtype=float),
+        "lower": [p.lower for p in parsed],
+        "upper": [p.upper for p in parsed],
+    })
+    return table.take(codes).reset_index(drop=True)
+
+
+def _factorize(keys: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """(code per row, distinct rows in order of first appearance)."""
+    codes = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
+    first = ~keys.duplicated()
+    return codes, keys[first].reset_index(drop=True)
+
+
+def _unit_columns(texts: pd.Series, resolve, prefix: str) -> pd.DataFrame:
+    """unit id, dimension and factor per row, resolving each distinct text once."""
+    distinct = pd.unique(texts.to_numpy())
+    found = {text: resolve(text) for text in distinct}
+    ids = {t: (u.unit_id if u else None) for t, u in found.items()}
+    dims = {t: (u.dimension if u else None) for t, u in found.items()}
+    factors = {t: (u.factor if u else np.nan) for t, u in found.items()}
+    return pd.DataFrame({f"{prefix}_unit_id": texts.map(ids).astype(object), f"{prefix}_dimension": texts.map(dims).astype(object),
+                         f"{prefix}_factor": texts.map(factors).astype(float)})
+
+
+def _per_distinct(texts: pd.Series, function) -> pd.Series:
+    """function(text) per row, called once per distinct text."""
+    return texts.map({text: function(text) for text in pd.unique(texts.to_numpy())})
+
+
+def _unreadable(reading: pd.DataFrame, rows: np.ndarray, errors: pd.Series) -> None:
+    """Replace the readings of `rows` by an unreadable one carrying its error."""
+    if not rows.any():
+        return
+    blank = ParsedValue("unreadable")
+    values = {"kind": blank.kind, "trend": blank.trend, "cumulative": blank.cumulative, "aspirational": blank.aspirational,
+              "footnote_year": np.nan, "cell_unit": blank.cell_unit, "number": np.nan, "lower": blank.lower, "upper": blank.upper}
+    for column, value in values.items():
+        reading.loc[rows, column] = value
+    reading.loc[rows, "parse_error"] = errors.to_numpy()
+
+
+def _scale(bound: pd.Series, factor: np.ndarray) -> np.ndarray:
+    """A bound times the unit factor; an unbounded end stays unbounded."""
+    scaled = bound.to_numpy() * factor
+    return np.where(np.isfinite(bound.to_numpy()), scaled, bound.to_numpy())
