@@ -12,6 +12,7 @@ from checks.rules import (  # noqa: F401
     plausibility,
     metadata,
     source_text,
+    outcomes,
 )
 from checks.engine import REGISTRY
 

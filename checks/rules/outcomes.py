@@ -1,0 +1,96 @@
+"""outcomes: a year's target (set in one document) against that year's actual (printed in a
+later one) — the yearly cycle of work reports and statistical communiqués.
+
+A target (role target) is met by the actual level (actual or baseline) of the same indicator,
+region, scope and period; a target for a change (role change_target: 增长5%左右, 降低2.5%左右)
+by the actual change. Approximate targets (左右, 约) are met within their tolerance; a figure
+beyond the target in the indicator's better direction has met it too.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from checks.engine import Context, rule
+from checks.findings import Outcome, Violation
+from checks.intervals import fmt, meets
+
+# The same figure: indicator, region, scope, period, unit dimension (a change in % is not one in
+# 个百分点 or in 万吨), five-year cumulative or not.
+SERIES = ["indicator", "region", "scope", "period_key", "unit_dimension", "cumulative"]
+SIDE = ["id", "document", "line", "value_printed", "lower", "upper", "numeric", "quote", "as_of"]
+# Which role states the outcome of which kind of target.
+OUTCOME_ROLES = pd.DataFrame([("target", "baseline"), ("target", "actual"), ("change_target", "change")], columns=["role", "a_role"])
+# A document saying the target was reached: 完成/实现/达到 … 目标/任务, or 超额完成.
+CLAIM = re.compile(r"超额完成|(?:完成|实现|达到|达成)[^，,。；;]{0,12}(?:目标|任务)")
+
+
+def target_outcome_pairs(ctx: Context) -> tuple[pd.DataFrame, int, dict[str, int]]:
+    """Each target with each actual of its year printed in a later document (prefix a_ for the
+    actual), the pairs a comparison can decide, and why the others cannot."""
+    if "target_outcome" not in ctx.cache:
+        as_of = ctx.dataset.documents.set_index("id")["as_of"]
+        obs = ctx.obs.assign(as_of=ctx.obs["document"].map(as_of))
+        columns = SERIES + SIDE + ["direction", "role", "kind"]
+        targets = obs.loc[obs["role"].isin(OUTCOME_ROLES["role"]), columns]
+        outcomes = obs.loc[obs["role"].isin(OUTCOME_ROLES["a_role"]), SERIES + SIDE + ["role"]]
+        pairs = targets.merge(outcomes.add_prefix("a_"), left_on=SERIES, right_on=[f"a_{c}" for c in SERIES])
+        pairs = pairs.merge(OUTCOME_ROLES, on=["role", "a_role"])
+        pairs = pairs[(pairs["a_document"] != pairs["document"]) & (pairs["a_as_of"] > pairs["as_of"])]
+        decided = pairs[pairs["numeric"] & pairs["a_numeric"]]
+        undecided = len(pairs) - len(decided)
+        ctx.cache["target_outcome"] = (decided, undecided, {"target or actual has no number": undecided} if undecided else {})
+    return ctx.cache["target_outcome"]
+
+
+def _met(p: pd.DataFrame) -> pd.Series:
+    """Within the target's interval (its tolerance for 左右), or beyond it in the better direction."""
+    within = meets(p["lower"], p["upper"], p["a_lower"], p["a_upper"])
+    better = ((p["direction"] == "up") & (p["a_lower"] >= p["lower"])) | ((p["direction"] == "down") & (p["a_upper"] <= p["upper"]))
+    return within | better
+
+
+def _claims(p: pd.DataFrame) -> pd.Series:
+    return p["a_quote"].astype(str).str.contains(CLAIM)
+
+
+def _message(p, verdict: str) -> str:
+    return (f"target {p.value_printed!r} for {p.period_key} ({p.document} line {p.line}: {p.quote}) {verdict} "
+            f"{p.a_value_printed!r} ({p.a_document} line {p.a_line}: {p.a_quote}): "
+            f"{fmt(p.a_lower, p.a_upper)} against {fmt(p.lower, p.upper)}")
+
+
+def _violations(bad: pd.DataFrame, verdict: str) -> list[Violation]:
+    return [Violation(_message(p, verdict), (p.id, p.a_id),
+                      {"target": {"id": p.id, "interval": [p.lower, p.upper]}, "actual": {"id": p.a_id, "interval": [p.a_lower, p.a_upper]}})
+            for p in bad.itertuples(index=False)]
+
+
+@rule("outcomes.target-missed", "warning")
+def target_missed(ctx: Context) -> Outcome:
+    """A year's target that the actual of that year, printed in a later document, did not meet.
+
+    Fires on 增长7.5%左右 for 2023 (a 2023 report) against 增长5.3% for 2023 (the 2024 report).
+    Does not fire when the actual is within the target's tolerance (5%左右 met by 5.2%) or beyond
+    it in the indicator's better direction (1200万人以上 met by 1244万人; a 5.5%左右 unemployment
+    ceiling met by 5.2%), nor within one document. A missed target is news for an auditor, not a
+    data error; when the later document claims the target was met, the error rule below fires.
+    """
+    decided, undecided, reasons = target_outcome_pairs(ctx)
+    missed = decided[~_met(decided) & ~_claims(decided)]
+    return Outcome(len(decided), _violations(missed, "was not met by"), undecided, reasons)
+
+
+@rule("outcomes.claimed-met-but-missed", "error")
+def claimed_met_but_missed(ctx: Context) -> Outcome:
+    """A document that says a target was met (完成/实现/达到…目标, 超额完成) while its figure misses it.
+
+    Fires when the quote of the actual claims the target was reached and the actual's interval
+    is outside the target's, on the worse side. Does not fire when the figures agree with the
+    claim, nor on a missed target that no document claims was met (that is a warning).
+    """
+    decided, undecided, reasons = target_outcome_pairs(ctx)
+    claimed = decided[_claims(decided)]
+    return Outcome(len(claimed), _violations(claimed[~_met(claimed)], "is claimed as met, but the figure misses it:"), undecided, reasons)
