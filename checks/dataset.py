@@ -277,7 +277,9 @@ def _observations(reader: Reader) -> pd.DataFrame:
     folder = reader.root / "observations"
     files = sorted(p for p in folder.glob("*.csv")) if folder.is_dir() else []
     if not files:
-        reader.problems.append(InputProblem(str(folder), "no observation files (*.csv)" if folder.is_dir() else "folder is missing"))
+        reader.problems.append(InputProblem(str(folder), "no observation files (*.csv)" if folder.is_dir()
+                                            else "not a folder: observation files (*.csv) go in a folder observations/"
+                                            if os.path.lexists(folder) else "folder is missing"))
     frames = [reader.table(f, tables.OBSERVATIONS) for f in files]
     frames = [f for f in frames if len(f)]
     if not frames:

@@ -78,5 +78,5 @@ class Problems(list):
             out.append(problem)
             more = self.hidden[problem.file]
             if last[problem.file] == i and more:
-                out.append(InputProblem(problem.file, f"… and {more} more problem{'s' if more != 1 else ''} in {problem.file}"))
+                out.append(InputProblem(problem.file, f"… and {more:,} more problem{'s' if more != 1 else ''} in {problem.file}"))
         return out
