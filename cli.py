@@ -161,7 +161,8 @@ def _run(dataset_dir, rules, with_suites, report, no_report, json_path, junit_pa
         progress.step("running rules" + (" and Great Expectations suites" if with_suites else ""))
         result = execute(dataset, rules, with_suites=with_suites, previous=previous_run)
         progress.step("writing outputs")
-        data = result.to_json(fail_on if fail_on != "never" else "error", new_only)
+        # chart data only where a chart may be drawn: the HTML report, or a JSON it can be rebuilt from
+        data = result.to_json(fail_on if fail_on != "never" else "error", new_only, charts=not no_report or bool(json_path))
         data["run"]["fail_on"] = fail_on
         failing = [] if fail_on == "never" else result.failing(fail_on, new_only)
         data["run"]["failing"] = len(failing)

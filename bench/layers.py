@@ -124,6 +124,7 @@ def measure(root: Path, with_suites: bool, with_html: bool) -> dict:
     _ = context.obs, context.located  # lazily built contexts build here
     findings, summaries = [], []
     layers.wrap(engine, "_finding", "findings (of rules)")
+    layers.wrap(engine, "_involved_records", "findings (of rules)")
     families: dict[str, list] = {}
     for current in RULES:
         families.setdefault(current.family, []).append(current)
@@ -143,12 +144,12 @@ def measure(root: Path, with_suites: bool, with_html: bool) -> dict:
         summaries += suite_summaries
     with layers.time("waivers"):
         apply_waivers(findings, dataset.waivers)
-    if hasattr(pipeline, "series"):
-        with layers.time("chart data (series)"):
-            pipeline.series(context)
+    with layers.time("chart data (series)"):
+        chart_data = pipeline.series(context)
     result = pipeline.RunResult(dataset, context, findings, summaries, suites)
     with layers.time("to_json"):
-        data = result.to_json()
+        data = result.to_json(charts=False)
+    data["series"] = pipeline._clean(chart_data)
     with layers.time("JSON text"):
         text = json.dumps(data, ensure_ascii=False, indent=1)
     if with_html:

@@ -90,7 +90,7 @@ class Context:
 
 
 def run(context: Context, rules: list[Rule]) -> tuple[list[Finding], list[RuleSummary]]:
-    findings, summaries = [], []
+    outcomes, summaries = [], []
     for current in rules:
         try:
             outcome = current.check(context)
@@ -99,28 +99,44 @@ def run(context: Context, rules: list[Rule]) -> tuple[list[Finding], list[RuleSu
             outcome = Outcome(0, [Violation(f"rule {current.id} crashed: {traceback.format_exc(limit=3)}", key="crash")])
             crashed = True
         severity = "error" if crashed else current.severity
-        for violation in outcome.violations:
-            findings.append(_finding(context, current, severity, violation))
+        outcomes.append((current, severity, outcome))
         summaries.append(RuleSummary(current.id, current.family, current.severity, current.summary,
                                      outcome.checked, len(outcome.violations), outcome.undecided,
                                      dict(outcome.undecided_reasons), crashed))
+    records = _involved_records(context, {i for _, _, outcome in outcomes for v in outcome.violations for i in v.observations})
+    findings = [_finding(records, current, severity, violation)
+                for current, severity, outcome in outcomes for violation in outcome.violations]
     return findings, summaries
 
 
-def _finding(context: Context, current: Rule, severity: str, violation: Violation) -> Finding:
-    located = context.located_by_id
-    involved = []
-    for obs_id in violation.observations:
-        row = context.by_id.loc[obs_id]
-        where = located.loc[obs_id]
-        involved.append({
-            "id": obs_id, "document": row["document"], "line": int(row["line"]), "section": row["section"],
-            "indicator": row["indicator"], "indicator_name": row["indicator_name"], "region": row["region"],
-            "scope": row["scope"], "period": row["period_key"], "role": row["role"],
-            "value_printed": row["value_printed"], "unit_printed": row["unit_printed"], "quote": row["quote"],
-            "figure_in_quote": where["figure_in_quote"], "file": row["file"], "file_line": int(row["file_line"]),
-        })
+INVOLVED = ["document", "line", "section", "indicator", "indicator_name", "region", "scope", "period_key", "role",
+            "value_printed", "unit_printed", "quote", "file", "file_line"]
+
+
+def _involved_records(context: Context, ids: set[str]) -> dict[str, dict]:
+    """What a finding shows of each observation it names, for every named observation at once:
+    one lookup of the parsed frame and one of where the figures stand, never one per finding."""
+    if not ids:
+        return {}
+    wanted = sorted(ids)
+    rows = context.by_id.loc[wanted, INVOLVED].rename(columns={"period_key": "period"})
+    rows["figure_in_quote"] = context.located_by_id.loc[wanted, "figure_in_quote"].to_numpy()
+    records = rows.to_dict("index")
+    for obs_id, record in records.items():
+        record["id"] = obs_id
+        record["line"] = int(record["line"])
+        record["file_line"] = int(record["file_line"])
+    return records
+
+
+def _finding(records: dict[str, dict], current: Rule, severity: str, violation: Violation) -> Finding:
+    involved = [{key: records[obs_id][key] for key in FINDING_OBSERVATION} for obs_id in violation.observations]
     document = violation.document or (involved[0]["document"] if involved else None)
     line = violation.line or (involved[0]["line"] if involved else None)
     return Finding(current.id, current.family, severity, violation.message, involved, violation.evidence,
                    document, line, fingerprint(current.id, violation.observations, violation.document, violation.line, violation.key))
+
+
+# the fields of an observation in a finding, in the order the outputs show them
+FINDING_OBSERVATION = ("id", "document", "line", "section", "indicator", "indicator_name", "region", "scope", "period", "role",
+                       "value_printed", "unit_printed", "quote", "figure_in_quote", "file", "file_line")

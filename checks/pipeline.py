@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+
+import numpy as np
 
 from checks import __version__
 from checks.dataset import Dataset
@@ -37,13 +40,17 @@ class RunResult:
         return [f for f in self.findings if f.status != "waived" and severity_rank(f.severity) >= threshold
                 and (not new_only or f.status == "new")]
 
-    def to_json(self, fail_on: str = "error", new_only: bool = False) -> dict:
+    def to_json(self, fail_on: str = "error", new_only: bool = False, charts: bool = True) -> dict:
+        """The run as one plain dict. `charts=False` leaves out the report's chart data (`series`),
+        for a run that draws no chart (`--no-report` without `--json`)."""
         obs = self.context.obs
-        documents = []
-        for doc in self.dataset.documents.itertuples(index=False):
-            counts = {s: sum(1 for f in self.findings if f.document == doc.id and f.severity == s) for s in ("error", "warning", "info")}
-            documents.append({"id": doc.id, "title": doc.title, "region": doc.region, "kind": doc.kind, "as_of": doc.as_of,
-                              "source_file": doc.source_file, "observations": int((obs["document"] == doc.id).sum()), "findings": counts})
+        per_document = Counter((f.document, f.severity) for f in self.findings)
+        observations = obs["document"].value_counts()
+        documents = [{"id": doc.id, "title": doc.title, "region": doc.region, "kind": doc.kind, "as_of": doc.as_of,
+                      "source_file": doc.source_file, "observations": int(observations.get(doc.id, 0)),
+                      "findings": {s: per_document[(doc.id, s)] for s in ("error", "warning", "info")}}
+                     for doc in self.dataset.documents.itertuples(index=False)]
+        waived = Counter(f.rule for f in self.findings if f.status == "waived")
         return _clean({
             "tool": {"name": "seed", "version": __version__},
             "run": {"started": self.started, "seconds": round(self.seconds, 2), "fail_on": fail_on, "new_only": new_only,
@@ -54,14 +61,14 @@ class RunResult:
             "documents": documents,
             "rules": [{"rule": s.rule, "family": s.family, "severity": s.severity, "summary": s.summary, "checked": s.checked,
                        "passed": s.passed, "failed": s.failed, "undecided": s.undecided, "undecided_reasons": s.undecided_reasons,
-                       "waived": sum(1 for f in self.findings if f.rule == s.rule and f.status == "waived"), "crashed": s.crashed}
+                       "waived": waived[s.rule], "crashed": s.crashed}
                       for s in self.summaries],
             "findings": [f.to_json() for f in sorted(self.findings, key=lambda f: (-severity_rank(f.severity), f.rule, f.document or "", f.line or 0))],
             "resolved": self.resolved,
             "stale_waivers": self.stale_waivers,
             "suites": self.suites,
             "schemas": [{"table": name, "rows": rows, "status": "passed"} for name, rows in self._schema_rows()],
-            "series": series(self.context),
+            "series": series(self.context) if charts else [],
         })
 
     def _schema_rows(self):
@@ -73,17 +80,26 @@ class RunResult:
 
 def series(ctx: Context) -> list[dict]:
     """Per indicator, region, scope and document: baseline and targets, for the report's charts.
-    A point is marked wrong when a targets.* error or warning names it."""
-    obs = ctx.obs[ctx.obs["role"].isin(["baseline", "target"]) & ctx.obs["numeric"] & ~ctx.obs["cumulative"]]
-    out = []
-    for (doc, indicator, region, scope), group in obs.groupby(["document", "indicator", "region", "scope"], sort=True):
-        if group["role"].nunique() < 2:
-            continue
-        out.append({"document": doc, "indicator": indicator, "name": group["indicator_name"].iloc[0], "region": region,
-                    "scope": scope, "direction": group["direction"].iloc[0], "unit": group["catalogue_unit"].iloc[0],
-                    "points": [{"id": r.id, "year": int(r.year), "role": r.role, "value": r.value, "lower": r.lower,
-                                "upper": r.upper, "printed": r.value_printed} for r in group.sort_values("year").itertuples(index=False)]})
-    return out
+    Built from one sort of the figures that can be drawn; a series needs both roles."""
+    obs = ctx.obs
+    obs = obs.loc[obs["role"].isin(["baseline", "target"]) & obs["numeric"] & ~obs["cumulative"],
+                  SERIES_KEY + ["year", "role", "id", "value", "lower", "upper", "value_printed", "indicator_name", "direction", "catalogue_unit"]]
+    obs = obs.sort_values(SERIES_KEY + ["year"], kind="stable")
+    obs = obs[obs.groupby(SERIES_KEY, sort=False)["role"].transform("nunique") >= 2]
+    if obs.empty:
+        return []
+    keys = obs[SERIES_KEY].to_numpy()
+    starts = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]).any(axis=1)])
+    points = [{"id": i, "year": int(y), "role": r, "value": v, "lower": lo, "upper": hi, "printed": p}
+              for i, y, r, v, lo, hi, p in zip(obs["id"], obs["year"], obs["role"], obs["value"], obs["lower"], obs["upper"], obs["value_printed"])]
+    heads = obs.iloc[starts]
+    ends = list(starts[1:]) + [len(obs)]
+    return [{"document": h.document, "indicator": h.indicator, "name": h.indicator_name, "region": h.region, "scope": h.scope,
+             "direction": h.direction, "unit": h.catalogue_unit, "points": points[start:end]}
+            for h, start, end in zip(heads.itertuples(index=False), starts, ends)]
+
+
+SERIES_KEY = ["document", "indicator", "region", "scope"]
 
 
 def execute(dataset: Dataset, rules: list[Rule], *, with_suites: bool = True, previous: dict | None = None) -> RunResult:
