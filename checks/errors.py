@@ -51,6 +51,7 @@ class Problems(list):
         self.limit = limit
         self.shown: Counter = Counter()
         self.hidden: Counter = Counter()
+        self.stopped: dict[str, int] = {}  # file → the line from which it was not checked further
 
     def room(self, file: str) -> int:
         """How many more problems of `file` will be listed; build no more than that."""
@@ -71,12 +72,19 @@ class Problems(list):
         """Problems of `file` found but not built, beyond those listed."""
         self.hidden[file] += count
 
+    def stop(self, file: str, line: int) -> None:
+        """`file` was not checked from `line` on: it has more problems than will be listed already."""
+        self.stopped[file] = line
+
     def listed(self) -> list[InputProblem]:
         out: list[InputProblem] = []
         last = {p.file: i for i, p in enumerate(self)}
         for i, problem in enumerate(self):
             out.append(problem)
             more = self.hidden[problem.file]
-            if last[problem.file] == i and more:
+            if last[problem.file] == i and problem.file in self.stopped:
+                out.append(InputProblem(problem.file, f"… and at least {more:,} more problems in {problem.file} "
+                                                      f"(not checked from line {self.stopped[problem.file]} on)"))
+            elif last[problem.file] == i and more:
                 out.append(InputProblem(problem.file, f"… and {more:,} more problem{'s' if more != 1 else ''} in {problem.file}"))
         return out
