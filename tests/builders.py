@@ -24,7 +24,7 @@ REGIONS = [
 INDICATOR_COLUMNS = ["id", "name", "printed_names", "unit", "direction", "quantity", "additive", "parent",
                      "share_part", "share_whole", "minuend", "subtrahend", "definition"]
 OBSERVATION_COLUMNS = ["id", "document", "indicator", "region", "scope", "period", "period_note", "role",
-                       "value_printed", "unit_printed", "section", "line", "quote", "note"]
+                       "value_printed", "unit_printed", "section", "line", "quote", "note", "basis"]
 
 
 def indicator(id: str, unit: str = "percent", direction: str = "up", quantity: str = "share", additive: str = "false", **extra) -> dict:

@@ -13,6 +13,7 @@ from checks.rules import (  # noqa: F401
     metadata,
     source_text,
     outcomes,
+    growth,
 )
 from checks.engine import REGISTRY
 

@@ -1,0 +1,75 @@
+"""growth: a level and its change imply the previous year's level, which another document may print.
+
+L(Y) with a relative growth g(Y) in % implies L(Y−1) = L(Y) / (1 + g); with an absolute change
+Δ(Y) in the level's own unit (增加888万吨, 多增38万人, 提高0.94个百分点 on a share) it implies
+L(Y−1) = L(Y) − Δ. A growth of a price-dependent level (money) is a ratio of levels only when it is
+nominal: a real growth (按不变价格, 扣除价格因素) or one whose basis is not printed cannot be
+checked against nominal levels and is undecided, never passed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from checks.engine import Context, rule
+from checks.findings import Outcome, Violation
+from checks.intervals import fmt, meets
+
+SERIES = ["indicator", "region", "scope", "cumulative"]
+PRICE_DIMENSIONS = {"money", "money_usd", "money_per_person"}  # a level in money moves with prices
+YEAR = r"^[12][0-9]{3}$"
+
+
+def implied_previous(ctx: Context) -> pd.DataFrame:
+    """Each level with a change of the same document, series and year, the previous year's level
+    the two imply (p_lower, p_upper, for year `previous`), and why it cannot be implied (`reason`,
+    empty when it can)."""
+    obs = ctx.obs.assign(basis=ctx.obs["basis"] if "basis" in ctx.obs else "")
+    yearly = obs[obs["period_key"].astype(str).str.match(YEAR) & obs["numeric"]]
+    levels = yearly[yearly["role_class"] == "status"]
+    changes = yearly[yearly["role"] == "change"]
+    keys = ["document", "period_key", *SERIES]
+    columns = keys + ["id", "value_printed", "lower", "upper", "line", "unit_dimension", "catalogue_dimension", "basis"]
+    pairs = levels[columns].merge(changes[columns].add_prefix("c_"), left_on=keys, right_on=[f"c_{k}" for k in keys])
+    absolute = (pairs["c_unit_dimension"] == pairs["catalogue_dimension"]) | (
+        (pairs["catalogue_dimension"] == "share") & (pairs["c_unit_dimension"] == "share_difference"))
+    relative = ~absolute & (pairs["c_unit_dimension"] == "share") & (pairs["catalogue_dimension"] != "share")
+    price = pairs["catalogue_dimension"].isin(PRICE_DIMENSIONS)
+    bounded = np.isfinite(pairs[["lower", "upper", "c_lower", "c_upper"]].astype(float)).all(axis=1)
+    reason = pd.Series("", index=pairs.index, dtype=object)
+    reason[~bounded] = "an open interval (以上, 以下) on either side"
+    reason[~absolute & ~relative] = "a change in another unit than its level"
+    reason[relative & price & (pairs["c_basis"] == "")] = "growth basis not printed for a level in money"
+    reason[relative & price & (pairs["c_basis"] == "real")] = "real growth against nominal levels"
+    growth_low, growth_high = 1 + pairs["c_lower"] / 100, 1 + pairs["c_upper"] / 100
+    return pairs.assign(
+        reason=reason,
+        p_lower=np.where(absolute, pairs["lower"] - pairs["c_upper"], pairs["lower"] / growth_high),
+        p_upper=np.where(absolute, pairs["upper"] - pairs["c_lower"], pairs["upper"] / growth_low),
+        previous=(pairs["period_key"].astype(int) - 1).astype(str))
+
+
+@rule("growth.implied-previous-level", "warning")
+def implied_previous_level(ctx: Context) -> Outcome:
+    """A previous year's level that disagrees with the one a later level and its growth imply.
+
+    Fires when a document prints L(Y) and its change (增产1.3%, 增加888万吨) and another figure
+    of year Y−1 (another document's actual, or its own) lies outside the implied interval: the
+    figure was revised (restated) or one of the three is wrong; the finding names both documents.
+    Does not fire within printed precision (69541万吨 增产1.3% against 1.37万亿斤 for the year
+    before). A real growth against nominal money levels, or an unprinted basis, is undecided.
+    """
+    obs = ctx.obs[(ctx.obs["role_class"] == "status") & ctx.obs["numeric"]]
+    earlier = obs[["id", "document", "line", "value_printed", "period_key", "lower", "upper", *SERIES]].add_prefix("e_")
+    pairs = implied_previous(ctx)
+    compared = pairs.merge(earlier, left_on=["previous", *SERIES], right_on=["e_period_key", *[f"e_{c}" for c in SERIES]])
+    undecided = compared[compared["reason"] != ""]
+    compared = compared[compared["reason"] == ""]
+    bad = compared[~meets(compared["p_lower"], compared["p_upper"], compared["e_lower"], compared["e_upper"])]
+    return Outcome(len(compared), [
+        Violation(f"{p.value_printed!r} with {p.c_value_printed!r} for {p.period_key} ({p.document} line {p.line}) imply "
+                  f"{fmt(p.p_lower, p.p_upper)} for {p.previous}, but {p.e_document} line {p.e_line} prints {p.e_value_printed!r} "
+                  f"{fmt(p.e_lower, p.e_upper)}: a restatement or an error",
+                  (p.id, p.c_id, p.e_id), {"implied": [p.p_lower, p.p_upper], "printed": [p.e_lower, p.e_upper]})
+        for p in bad.itertuples(index=False)], len(undecided), undecided["reason"].value_counts().to_dict())
