@@ -24,7 +24,8 @@ REGIONS = [
 INDICATOR_COLUMNS = ["id", "name", "printed_names", "unit", "direction", "quantity", "additive", "parent",
                      "share_part", "share_whole", "minuend", "subtrahend", "definition"]
 OBSERVATION_COLUMNS = ["id", "document", "indicator", "region", "scope", "period", "period_note", "role",
-                       "value_printed", "unit_printed", "section", "line", "quote", "note", "basis"]
+                       "value_printed", "unit_printed", "section", "line", "quote", "note"]
+OPTIONAL_OBSERVATION_COLUMNS = ["basis"]  # written only when a test gives them
 
 
 def indicator(id: str, unit: str = "percent", direction: str = "up", quantity: str = "share", additive: str = "false", **extra) -> dict:
@@ -80,7 +81,9 @@ def build_dataset(root: Path, indicators: list[dict], observations: list[dict], 
     shutil.copy(SHIPPED / "units.csv", root / "units.csv")
     write_csv(root / "indicators.csv", indicators, INDICATOR_COLUMNS)
     for doc in doc_ids:
-        write_csv(root / "observations" / f"{doc}.csv", [o for o in observations if o["document"] == doc], OBSERVATION_COLUMNS)
+        optional = [c for c in OPTIONAL_OBSERVATION_COLUMNS if any(c in o for o in observations)]
+        rows = [{c: "" for c in optional} | o for o in observations if o["document"] == doc]
+        write_csv(root / "observations" / f"{doc}.csv", rows, OBSERVATION_COLUMNS + optional)
     write_csv(root / "exclusions.csv", exclusions or [], ["document", "line", "printed", "reason"])
     write_csv(root / "waivers.csv", waivers or [], ["fingerprint", "rule", "reason", "who", "when"])
     return root
