@@ -10,22 +10,22 @@ from checks.sources import SourceText
 def locate(observations: pd.DataFrame, sources: dict[str, SourceText], window: int) -> pd.DataFrame:
     """Per observation: quote_found, figure_found, figure_start/end (raw offsets), figure_line,
     and the figure's offset inside the quote as printed (for highlighting)."""
-    rows = []
+    ids, quote_found, figure_found, starts, ends, lines, in_quote = [], [], [], [], [], [], []
     for obs in observations[["id", "document", "quote", "value_printed", "line"]].itertuples(index=False):
         source = sources.get(obs.document)
         quote_span = figure_span = None
         if source is not None:
             quote_span, figure_span = source.locate_figure(obs.quote, obs.value_printed, int(obs.line), window)
-        rows.append({
-            "id": obs.id,
-            "quote_found": quote_span is not None,
-            "figure_found": figure_span is not None,
-            "figure_start": figure_span.start if figure_span else -1,
-            "figure_end": figure_span.end if figure_span else -1,
-            "figure_line": source.line_of(figure_span.start) if figure_span else None,
-            "figure_in_quote": _offset_in_quote(obs.quote, obs.value_printed),
-        })
-    return pd.DataFrame(rows, columns=["id", "quote_found", "figure_found", "figure_start", "figure_end", "figure_line", "figure_in_quote"])
+        ids.append(obs.id)
+        quote_found.append(quote_span is not None)
+        figure_found.append(figure_span is not None)
+        starts.append(figure_span.start if figure_span else -1)
+        ends.append(figure_span.end if figure_span else -1)
+        lines.append(source.line_of(figure_span.start) if figure_span else None)
+        in_quote.append(_offset_in_quote(obs.quote, obs.value_printed))
+    return pd.DataFrame({"id": ids, "quote_found": quote_found, "figure_found": figure_found, "figure_start": starts,
+                         "figure_end": ends, "figure_line": lines, "figure_in_quote": in_quote},
+                        columns=["id", "quote_found", "figure_found", "figure_start", "figure_end", "figure_line", "figure_in_quote"])
 
 
 def _offset_in_quote(quote: str, value: str) -> tuple[int, int] | None:

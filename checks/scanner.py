@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from checks.locator import locate
@@ -20,11 +21,12 @@ def scan_pattern(units: pd.DataFrame) -> str:
     return unit_pattern(aliases)
 
 
-def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: pd.DataFrame, pattern: str) -> tuple[list[NumberToken], list[dict]]:
-    """(tokens no observation or exclusion accounts for, exclusions that match no token)."""
-    tokens = source.scan_numbers(pattern)
-    found = located[located["figure_found"]]
-    spans = list(zip(found["figure_start"], found["figure_end"]))
+def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: pd.DataFrame, pattern: str,
+         tokens: list[NumberToken] | None = None) -> tuple[list[NumberToken], list[dict]]:
+    """(tokens no observation or exclusion accounts for, exclusions that match no token).
+    `tokens` are the document's scanned numbers when the caller has them already."""
+    tokens = source.scan_numbers(pattern) if tokens is None else tokens
+    covered = _covered(tokens, located[located["figure_found"]])
     rows = exclusions.assign(line_end=exclusions["line_end"] if "line_end" in exclusions else "")
     single = rows[rows["line_end"] == ""]
     ranges = rows[rows["line_end"] != ""]
@@ -32,8 +34,8 @@ def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: p
     spans_of_lines = [(int(r.line), int(r.line_end)) for r in ranges.itertuples(index=False)]
     used_exclusions = set()
     missing = []
-    for token in tokens:
-        if any(start < token.span.end and token.span.start < end for start, end in spans):
+    for token, is_covered in zip(tokens, covered):
+        if is_covered:
             continue
         if (token.line, token.printed) in excluded:
             used_exclusions.add((token.line, token.printed))
@@ -46,6 +48,21 @@ def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: p
     stale = [r._asdict() for r in single.itertuples(index=False) if (int(r.line), str(r.printed)) not in used_exclusions]
     stale += [r._asdict() for r in ranges.itertuples(index=False) if (int(r.line), int(r.line_end)) not in used_exclusions]
     return missing, stale
+
+
+def _covered(tokens: list[NumberToken], found: pd.DataFrame) -> np.ndarray:
+    """Per token: does the figure of some located observation overlap it? One sort of the figures'
+    spans and a sorted search per token, never a comparison of every token with every figure."""
+    if not tokens or found.empty:
+        return np.zeros(len(tokens), dtype=bool)
+    starts = found["figure_start"].to_numpy(dtype=np.int64)
+    order = np.argsort(starts, kind="stable")
+    starts = starts[order]
+    reach = np.maximum.accumulate(found["figure_end"].to_numpy(dtype=np.int64)[order])  # furthest end among spans so far
+    token_starts = np.fromiter((t.span.start for t in tokens), dtype=np.int64, count=len(tokens))
+    token_ends = np.fromiter((t.span.end for t in tokens), dtype=np.int64, count=len(tokens))
+    before = np.searchsorted(starts, token_ends, side="left")  # spans starting before the token ends
+    return (before > 0) & (reach[np.maximum(before - 1, 0)] > token_starts)
 
 
 def _main(argv: list[str]) -> int:

@@ -37,6 +37,9 @@ class NumberToken:
 
 
 class SourceText:
+    """One source, held once: the raw text, the text without white space (where quotes are
+    matched) and, as one integer array, where each of its characters stands in the raw text."""
+
     def __init__(self, name: str, raw: str, sha256: str = ""):
         self.name = name
         self.raw = raw
@@ -61,24 +64,33 @@ class SourceText:
         end = int(self._raw_offset[compact_start + compact_len - 1]) + 1
         return Span(start, end)
 
+    def _compact_offset(self, line: int) -> int:
+        """Index in the compact text where a 1-based line starts (or the end)."""
+        raw = self._line_starts[line - 1] if 1 <= line <= len(self._line_starts) else len(self.raw)
+        return int(np.searchsorted(self._raw_offset, raw))
+
     def locate_figure(self, quote: str, value: str, line: int, window: int) -> tuple[Span | None, Span | None]:
         """Where a quote stands near `line`, and where its figure (the last occurrence of `value`
-        inside it) stands. Either is None when it cannot be found."""
+        inside it) stands. Either is None when it cannot be found. Only the stretch of text that
+        can hold a match within `window` lines is searched."""
         compact_quote = "".join(str(quote).split())
         compact_value = "".join(str(value).split())
         if not compact_quote:
             return None, None
+        size = len(compact_quote)
+        low = max(0, self._compact_offset(max(1, line - window)) - size)
+        high = min(len(self.compact), self._compact_offset(line + window + 1) + size)
+        position = compact_quote.rfind(compact_value) if compact_value else -1
         best: tuple[int, Span, Span | None] | None = None
-        for match in re.finditer(re.escape(compact_quote), self.compact):
-            quote_span = self._raw_span(match.start(), len(compact_quote))
-            figure_span = None
-            position = compact_quote.rfind(compact_value) if compact_value else -1
-            if position >= 0:
-                figure_span = self._raw_span(match.start() + position, len(compact_value))
+        start = self.compact.find(compact_quote, low, high)
+        while start >= 0:
+            quote_span = self._raw_span(start, size)
+            figure_span = self._raw_span(start + position, len(compact_value)) if position >= 0 else None
             anchor = figure_span.start if figure_span else quote_span.start
             distance = abs(self.line_of(anchor) - line)
             if distance <= window and (best is None or distance < best[0]):
                 best = (distance, quote_span, figure_span)
+            start = self.compact.find(compact_quote, start + size, high)
         if best is None:
             return None, None
         return best[1], best[2]

@@ -10,11 +10,14 @@ def _gaps(ctx: Context) -> list:
     if "coverage" not in ctx.cache:
         pattern = scanner.scan_pattern(ctx.dataset.units)
         results = []
+        located = ctx.located.assign(document=ctx.obs["document"].to_numpy())  # one group-by, never a mask per document
+        by_document = dict(iter(located.groupby("document", sort=False)))
+        exclusions = dict(iter(ctx.dataset.exclusions.groupby("document", sort=False)))
+        none_located, no_exclusions = located.iloc[:0], ctx.dataset.exclusions.iloc[:0]
         for doc_id, source in ctx.dataset.sources.items():
-            located = ctx.located[ctx.obs["document"].values == doc_id]
-            exclusions = ctx.dataset.exclusions[ctx.dataset.exclusions["document"] == doc_id]
-            scanned = len(source.scan_numbers(pattern))
-            results.append((doc_id, scanned, scanner.gaps(doc_id, source, located, exclusions, pattern)))
+            tokens = source.scan_numbers(pattern)
+            results.append((doc_id, len(tokens), scanner.gaps(doc_id, source, by_document.get(doc_id, none_located),
+                                                              exclusions.get(doc_id, no_exclusions), pattern, tokens)))
         ctx.cache["coverage"] = results
     return ctx.cache["coverage"]
 

@@ -13,11 +13,13 @@ def base_year_mismatch(ctx: Context) -> Outcome:
     that declare none, or when the footnoted cells make the column the declared year.
     """
     violations, checked = [], 0
+    baseline_cells = ctx.obs[(ctx.obs["section"] == "table") & (ctx.obs["role"] == "baseline")]
+    by_document = dict(iter(baseline_cells.groupby("document", sort=False)))  # one group-by, never a mask per document
     for doc in ctx.dataset.documents.itertuples(index=False):
         if not doc.base_year:
             continue
-        cells = ctx.obs[(ctx.obs["document"] == doc.id) & (ctx.obs["section"] == "table") & (ctx.obs["role"] == "baseline")]
-        if cells.empty:
+        cells = by_document.get(doc.id)
+        if cells is None:
             continue
         checked += 1
         years = cells["period_key"].value_counts()
