@@ -126,6 +126,32 @@ def check_schemas(dataset_dir):
                f"{len(dataset.observations)} observations: every table is valid")
 
 
+@main.command("draft")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--document", required=True, help="Id of the new document (a lower-case slug).")
+@dataset_option
+@click.option("--title", default="", help="Title (default: the front matter's title or the first line).")
+@click.option("--issuer", default="", help="Issuing body, as printed.")
+@click.option("--region", default="", help="Region id the document describes (→ regions.csv); also pre-fills each row.")
+@click.option("--kind", default="", help="plan / progress_report / article / summary.")
+@click.option("--as-of", "as_of", default="", help="YYYY or YYYY-MM.")
+@click.option("--base-year", "base_year", default="", help="The base year the document declares, if any.")
+def check_draft(source, document, dataset_dir, title, issuer, region, kind, as_of, base_year):
+    """Draft observation rows from a new source into observations/<DOCUMENT>.draft.csv."""
+    from checks.draft import document_row_csv, draft_document
+    result = draft_document(source, document, dataset_dir, title=title, issuer=issuer, region=region, kind=kind,
+                            as_of=as_of, base_year=base_year)
+    click.echo(f"source: {result.source_file} (sha256 {result.document_row['sha256']})")
+    if result.document_written:
+        click.echo(f"documents.csv: row {document!r} present")
+    else:
+        click.echo("documents.csv: fill in the empty fields of this row and add it (issuer, region, kind, as_of are yours to give):")
+        click.echo(document_row_csv(result.document_row), nl=False)
+    click.echo(f"draft: {result.draft_file}: {len(result.rows)} figures, {result.prefilled} with an indicator pre-filled; "
+               "complete indicator, region, role (and a prose figure's period), then rename it to "
+               f"{document}.csv and run `check all`")
+
+
 @main.command("rules")
 @click.option("--verbose", "-v", is_flag=True, help="Print each rule's full description.")
 def list_rules(verbose):

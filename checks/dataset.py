@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from checks.unit_table import UnitTable
 from checks.waivers import waiver_problems
 from schemas import tables
 
+DRAFT_SUFFIX = ".draft.csv"  # written by `check draft`, ignored until renamed
 FILE_LINE = "file_line"  # the CSV line a row came from (header = line 1)
 FILE_NAME = "file"
 CHECK_FIRST = 10_000  # rows of a table validated alone first (see Reader._fails_early)
@@ -290,7 +292,11 @@ def _settings(root: Path, problems: Problems) -> Settings:
 
 def _observations(reader: Reader) -> pd.DataFrame:
     folder = reader.root / "observations"
-    files = sorted(p for p in folder.glob("*.csv")) if folder.is_dir() else []
+    everything = sorted(p for p in folder.glob("*.csv")) if folder.is_dir() else []
+    files = [f for f in everything if not f.name.endswith(DRAFT_SUFFIX)]
+    drafts = [f.name for f in everything if f.name.endswith(DRAFT_SUFFIX)]
+    if drafts:  # drafts by `check draft` are never data until the steward renames them
+        print(f"note: {len(drafts)} draft file(s) in {folder} not checked: {', '.join(drafts)}", file=sys.stderr)
     if not files:
         reader.problems.append(InputProblem(str(folder), "no observation files (*.csv)" if folder.is_dir()
                                             else "not a folder: observation files (*.csv) go in a folder observations/"

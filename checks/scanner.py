@@ -75,11 +75,11 @@ def _main(argv: list[str]) -> int:
     read = lambda p: pd.read_csv(p, dtype=str, keep_default_na=False)  # noqa: E731
     documents = read(root / "documents.csv").set_index("id")
     units = pd.concat([read(root / "units.csv")] + [read(p) for p in sorted((root / "_proposed").glob("units-*.csv"))])
-    observations = pd.concat([read(p) for p in sorted((root / "observations").glob(f"{document}*.csv"))] or [pd.DataFrame(columns=["id", "document", "quote", "value_printed", "line"])])
+    observations = pd.concat([read(p) for p in sorted((root / "observations").glob(f"{document}*.csv")) if not p.name.endswith(".draft.csv")] or [pd.DataFrame(columns=["id", "document", "quote", "value_printed", "line"])])
     exclusions = pd.concat([read(root / "exclusions.csv")] + [read(p) for p in sorted((root / "_proposed").glob("exclusions-*.csv"))]).fillna("")
     exclusions = exclusions[exclusions["document"] == document]
     raw = (root / "sources" / documents.loc[document, "source_file"]).read_text(encoding="utf-8")
-    source = SourceText(document, raw)
+    source = SourceText(documents.loc[document, "source_file"], raw)
     observations = observations[observations["document"] == document]
     located = locate(observations.assign(line=observations["line"].astype(int)), {document: source}, window=2)
     problems = 0

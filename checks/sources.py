@@ -3,6 +3,11 @@
 Extracted text breaks lines and pages inside words ("水\n\n土保持率"), so quotes are matched
 with all white space removed on both sides; positions are mapped back to the raw text so a
 finding can point at the line.
+
+A markdown source (`.md`) is text with markup: its front matter is metadata (`metadata`), and
+headings (`#`), `**bold**`, table pipes and separator rows, list markers, images and HTML comments
+are markup, not content. They are blanked in `text` (same length as `raw`, so offsets and lines
+stay those of the file); quotes, scanning and the source-text rules read `text`.
 """
 
 from __future__ import annotations
@@ -12,8 +17,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-
-from checks.grammar import FOOTNOTE_MARKS, parse
 
 # One-to-one folding (offsets are kept): full-width digits, point and percent to ASCII.
 _WHITE_SPACE = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)  # U+3000 is the last
@@ -34,6 +37,13 @@ class NumberToken:
     span: Span
     printed: str  # the digits as printed ("1.9", "3~5")
     text: str  # the token with its unit as printed ("1.9万余个")
+    section: str = "text"  # "table" for a table cell
+    label: str = ""  # table cell: the row's label as printed
+    header: str = ""  # table cell: the column header as printed
+    period: str = ""  # table cell: the column's year (header or table title)
+    period_note: str = ""  # table cell: the column header's footnote (`*为2021年`)
+    unit: str = ""  # the unit that applies as printed (cell, row label, header, 单位 line)
+    quote_start: int = -1  # table cell: where its row starts (raw offset)
 
 
 class SourceText:
@@ -44,16 +54,43 @@ class SourceText:
         self.name = name
         self.raw = raw
         self.sha256 = sha256
+        self.markdown = str(name).lower().endswith((".md", ".markdown"))
+        self.metadata: dict[str, str] = {}
+        # `text`: all markup blanked (quotes, lines); `_structure`: pipes and list markers kept, so
+        # the scanner still sees the table layout. Both have the length of `raw`.
+        self.text = self._blank_markup(raw, MARKUP) if self.markdown else raw
+        self._structure = self._blank_markup(raw, MARKUP[:STRUCTURE]) if self.markdown else raw
         # Arrays of 4 bytes a character, not Python objects: a 20 MB source stays within a few
         # times its size in memory.
-        codes = np.frombuffer(raw.encode("utf-32-le"), dtype=np.uint32)
+        codes = np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32)
         self._line_starts = np.concatenate(([0], np.flatnonzero(codes == ord("\n")) + 1))
-        self.compact = "".join(raw.split())  # white space (str.isspace) removed
+        self.compact = "".join(self.text.split())  # white space (str.isspace) removed
         self._raw_offset = np.flatnonzero(~np.isin(codes, _WHITE_SPACE)).astype(np.int64 if len(raw) >= 2**31 else np.int32)  # compact index → raw index
 
     @property
     def lines(self) -> list[str]:
-        return self.raw.split("\n")
+        """The content lines (markup blanked in a markdown source)."""
+        return self.text.split("\n")
+
+    def _blank_markup(self, raw: str, patterns: list[re.Pattern]) -> str:
+        """`raw` with front matter and markup replaced by spaces (line breaks kept): same length."""
+        text = raw
+        front = re.match(r"\A---[ \t]*\n(?P<body>.*?)\n-{3,}[ \t]*(?:\n|\Z)", raw, re.S)
+        if front:
+            for line in front["body"].split("\n"):
+                key, colon, value = line.partition(":")
+                if colon and key.strip():
+                    self.metadata[key.strip()] = value.strip().strip("'\"")
+            text = _blank(front.group()) + text[front.end():]
+        for pattern in patterns:
+            group = "markup" if "markup" in pattern.groupindex else 0
+
+            def replace(match: re.Match, group=group) -> str:
+                whole = match.group()
+                start, end = match.start(group) - match.start(), match.end(group) - match.start()
+                return whole[:start] + _blank(whole[start:end]) + whole[end:]
+            text = pattern.sub(replace, text)
+        return text
 
     def line_of(self, offset: int) -> int:
         """1-based line number of a raw offset."""
@@ -74,6 +111,8 @@ class SourceText:
         inside it) stands. Either is None when it cannot be found. Only the stretch of text that
         can hold a match within `window` lines is searched."""
         compact_quote = "".join(str(quote).split())
+        if self.markdown:  # a quote may copy the markup (table pipes, bold marks) or leave it out
+            compact_quote = compact_quote.replace("|", "").replace("**", "")
         compact_value = "".join(str(value).split())
         if not compact_quote:
             return None, None
@@ -97,41 +136,38 @@ class SourceText:
 
     @cached_property
     def _digits_folded(self) -> str:
-        return self.raw.translate(_FULL_WIDTH)
+        return self._structure.translate(_FULL_WIDTH)
 
-    def scan_numbers(self, unit_pattern: str) -> list[NumberToken]:
-        """Every number a steward must account for: prose numbers followed by a unit, % or a
-        magnitude word, and every numeric cell of a table row (but the first, its numbering)."""
-        tokens: list[NumberToken] = []
-        prose = re.compile(
-            r"(?<![A-Za-z0-9_.{])(?P<num>\d+(?:\.\d+)?(?:\s*[~\-—至]\s*\d+(?:\.\d+)?)?)"
-            rf"\s*[多余]?\s*(?:(?:万|亿)\s*[多余]?\s*(?:{unit_pattern})?|(?:{unit_pattern}))"
-        )
-        text = self._digits_folded
-        for number, line in enumerate(text.split("\n"), start=1):
-            base = int(self._line_starts[number - 1])
-            cells = line.split("\t")
-            if sum(1 for c in cells if c.strip()) >= 3:
-                tokens.extend(self._table_tokens(number, base, cells, unit_pattern))
-                continue
-            for match in prose.finditer(line):
-                span = Span(base + match.start(), base + match.end())
-                tokens.append(NumberToken(number, span, match["num"], self.raw[span.start:span.end]))
-        return tokens
+    @property
+    def line_starts(self) -> list[int]:
+        return [int(start) for start in self._line_starts]
 
-    def _table_tokens(self, line: int, base: int, cells: list[str], unit_pattern: str) -> list[NumberToken]:
-        tokens = []
-        offset = base
-        for index, cell in enumerate(cells):
-            if index > 0 and cell.strip():
-                reading = parse(cell.strip().rstrip(FOOTNOTE_MARKS))
-                digits = re.search(r"\d+(?:\.\d+)?(?:\s*[~\-—至]\s*\d+(?:\.\d+)?)?", cell)
-                unit_ok = not reading.cell_unit or re.fullmatch(rf"[万亿]?(?:{unit_pattern})", reading.cell_unit)
-                if digits and reading.is_numeric and unit_ok:
-                    span = Span(offset, offset + len(cell))
-                    tokens.append(NumberToken(line, span, digits.group(), self.raw[span.start:span.end].strip()))
-            offset += len(cell) + 1
-        return tokens
+    def scan_numbers(self, unit_pattern: str, units=None) -> list[NumberToken]:
+        """Every number a steward must account for: prose numbers followed by a unit, %, a magnitude
+        word or a counter, and every figure cell of a table in any layout (checks/figures.py)."""
+        from checks.figures import FigureScanner
+        return FigureScanner(self._digits_folded, self.line_starts, unit_pattern, units).scan()
+
+
+# Markdown markup (blanked, offsets kept): images, HTML comments and tags, heading marks, bold
+# marks, list and quote markers, table pipes and separator rows.
+MARKUP = [
+    re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)"),
+    re.compile(r"<!--.*?-->", re.S),
+    re.compile(r"</?(?:details|summary|br|div|span|p|sup|sub|center)\b[^>\n]*>", re.I),
+    re.compile(r"^(?P<markup>#{1,6})[ \t]", re.M),
+    re.compile(r"\*\*|__"),
+    # from here on: structure the scanner reads
+    re.compile(r"^[ \t]*(?P<markup>[-*+>])[ \t]", re.M),
+    re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*(?::?-*:?)?[ \t]*\|?[ \t]*$", re.M),
+    re.compile(r"\|"),
+]
+
+STRUCTURE = 5  # MARKUP[:STRUCTURE] is blanked for the scanner too
+
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
 
 
 def unit_pattern(aliases: list[str]) -> str:

@@ -1,0 +1,409 @@
+"""Every printed figure of a source text, in prose and in every table layout extracted text shows.
+
+Layouts read (each seen in real extracted documents):
+- tab-separated rows (`序号\t类别\t指标\t2020年\t2025年`), the shipped plan's 附表;
+- markdown pipes (`| 全国人口 | 141175 | 100.0 |`), the statistical communiqués in lawtext/gov;
+- space-aligned columns and markdown list rows (`- 纱 万吨 2717.0 13.5`), the 2010 communiqué;
+- one cell per line under a header block (`指标` / `2015年` / `2020年` / `属性`, then one cell a line),
+  forum reposts of plan tables;
+- prose: a number followed by a listed unit, %, ‰, a magnitude word (万, 亿, 万亿) or a counter (个,
+  项, 人次, ...), also when extraction broke the line between the number and its unit.
+
+A table cell carries its row label, its column header as printed, the column's period and
+footnote (`2020年(*为2021年)`), and the unit that applies (in the cell, the row label, the column
+header, a `单位` column or a `单位：%` line above the table). Nothing here decides what a figure
+means: that is the steward's (see checks/draft.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from checks.grammar import FOOTNOTE_MARKS, parse
+
+NUMBER = r"\d+(?:\.\d+)?"
+# A range inside a token: "3~5", "5%—6%", "5-6".
+RANGE_TAIL = r"(?:%?\s*(?:~|〜|-|–|—{1,2}|至)\s*\d+(?:\.\d+)?)?"
+MAGNITUDE = r"(?:万亿|亿|万)"
+# Counters (classifiers) that make a bare number a printed figure even when units.csv lacks them.
+COUNTERS = ("人次", "万人次", "架", "颗", "列", "篇", "门", "本", "幅", "届", "份", "笔", "枚", "对", "组", "张",
+            "间", "片", "段", "层", "班", "支", "户次", "倍", "‰", "岁")
+YEAR_HEADER = re.compile(r"(?P<year>[12]\d{3})\s*年?(?:\s*[\(（](?P<note>[^)）]*)[\)）])?")
+UNIT_IN_BRACKETS = re.compile(r"[\(（](?P<unit>[^()（）]{1,12})[\)）]\s*$")
+UNIT_LINE = re.compile(r"^\s*(?:[-*]\s*)?(?:计量)?单位\s*[:：]\s*(?P<unit>\S+)\s*$")
+TABLE_TITLE = re.compile(r"表\s*(?:\d{1,3}?|[一二三四五六七八九十]+)\s*[:：]?\s*(?:(?P<year>[12]\d{3})\s*年)?")
+HEADER_WORDS = ("指标", "序号", "类别", "项目", "属性", "单位", "名称", "类型", "目标", "基期", "年均", "累计", "地区", "备注", "领域")
+CLAUSE_END = "，。；;！？!?：:、"
+OCR_POINT = re.compile(r"(?<=\d)。(?=\d)")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a table row: its text and raw offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class TableContext:
+    """What a table row inherits from above it: the header row, the 单位 line, the title's year."""
+
+    header: list[Cell] = field(default_factory=list)
+    unit: str = ""
+    year: str = ""
+
+
+def known_unit(text: str, units) -> bool:
+    return bool(text) and units is not None and units.resolve(text) is not None
+
+
+def fold_cell(text: str) -> str:
+    """A cell as the grammar reads it: 。 between digits is a decimal point (OCR)."""
+    return OCR_POINT.sub(".", text.strip())
+
+
+def value_cell(text: str, unit_pattern: str) -> tuple[str, str] | None:
+    """(digits, unit in the cell) of a cell that prints a figure, else None."""
+    folded = fold_cell(text)
+    reading = parse(folded.rstrip(FOOTNOTE_MARKS), period_note="")
+    if not reading.is_numeric or reading.notation in ("chinese", "digits"):
+        return None
+    digits = re.search(rf"{NUMBER}(?:\s*(?:~|〜|-|–|—{{1,2}}|至)\s*{NUMBER})?", folded)
+    if digits is None:
+        return None
+    unit = reading.cell_unit
+    if unit and not re.fullmatch(rf"{MAGNITUDE}?(?:{unit_pattern})", unit):
+        return None
+    return digits.group(), unit
+
+
+def header_period(text: str) -> tuple[str, str]:
+    """(year, footnote) of a column header: `2020年(*为2021年)` → ("2020", "*为2021年")."""
+    match = YEAR_HEADER.search(text or "")
+    if not match:
+        return "", ""
+    return match["year"], (match["note"] or "").strip()
+
+
+def bracket_unit(text: str) -> str:
+    match = UNIT_IN_BRACKETS.search(text or "")
+    return match["unit"].strip() if match else ""
+
+
+def is_header_row(cells: list[Cell], unit_pattern: str) -> bool:
+    """A row that names columns: years or header words, and no figure but years."""
+    texts = [c.text.strip() for c in cells if c.text.strip()]
+    if len(texts) < 2:
+        return False
+    has_year = any(YEAR_HEADER.fullmatch(t.replace(" ", "")) or re.fullmatch(r"[12]\d{3}\s*年.*", t) for t in texts)
+    has_word = any(any(w in t for w in HEADER_WORDS) for t in texts)
+    figures = [t for t in texts if value_cell(t, unit_pattern) and not re.fullmatch(r"[12]\d{3}", t)]
+    return (has_year or has_word) and not figures
+
+
+def row_figures(line: int, cells: list[Cell], context: TableContext, unit_pattern: str, units, skip_first: bool,
+                quote_start: int):
+    """The figures of one table row, each with its label, header, period and unit."""
+    from checks.sources import NumberToken, Span
+
+    trimmed = list(cells)
+    while trimmed and not trimmed[-1].text.strip():
+        trimmed.pop()
+    header = list(context.header)
+    while header and not header[-1].text.strip():
+        header.pop()
+    shift = len(header) - len(trimmed)  # rows are aligned on their right end (merged cells on the left)
+    label_parts, row_unit_cell = [], ""
+    tokens = []
+    for index, cell in enumerate(trimmed):
+        text = cell.text.strip()
+        if not text:
+            continue
+        if index == 0 and skip_first:  # numbering or the label, never a figure
+            if not re.fullmatch(r"\d+\.?", text):
+                label_parts.append(text)
+            continue
+        column = header[index + shift].text.strip() if 0 <= index + shift < len(header) else ""
+        found = value_cell(text, unit_pattern)
+        if found is None:
+            if "单位" in column and known_unit(text, units):
+                row_unit_cell = text
+            elif not re.fullmatch(r"\d+", text):
+                label_parts.append(text)
+            continue
+        digits, cell_unit = found
+        year, note = header_period(column)
+        label = " ".join(label_parts)
+        unit = cell_unit or next((u for u in (_header_unit(column), bracket_unit(label), row_unit_cell, context.unit)
+                                  if known_unit(u, units)), "")
+        tokens.append(NumberToken(line, Span(cell.start, cell.end), digits, text, section="table", label=label,
+                                  header=column, period=year or context.year, period_note=note, unit=unit,
+                                  quote_start=quote_start))
+    return tokens
+
+
+def _header_unit(column: str) -> str:
+    unit = bracket_unit(column)
+    if unit:
+        return unit
+    match = re.search(r"(%|‰)\s*$", column)
+    return match.group(1) if match else ""
+
+
+def split_tabs(line: str, base: int) -> list[Cell]:
+    cells, offset = [], base
+    for part in line.split("\t"):
+        cells.append(Cell(part, offset, offset + len(part)))
+        offset += len(part) + 1
+    return cells
+
+
+def split_pipes(line: str, base: int) -> list[Cell]:
+    cells = []
+    start = line.index("|") + 1
+    while True:
+        end = line.find("|", start)
+        if end < 0:
+            if line[start:].strip():
+                cells.append(Cell(line[start:], base + start, base + len(line)))
+            break
+        cells.append(Cell(line[start:end], base + start, base + end))
+        start = end + 1
+    return cells
+
+
+def split_spaces(line: str, base: int, single: bool) -> list[Cell]:
+    pattern = r"\S+" if single else r"\S+(?: \S+)*"
+    return [Cell(m.group(), base + m.start(), base + m.end()) for m in re.finditer(pattern, line)]
+
+
+def is_pipe_row(line: str) -> bool:
+    stripped = line.strip()
+    return stripped.startswith("|") and stripped.count("|") >= 2
+
+
+def is_separator_row(line: str) -> bool:
+    return bool(re.fullmatch(r"\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?\s*", line))
+
+
+def space_row(line: str, base: int, unit_pattern: str) -> list[Cell] | None:
+    """Cells of a space-aligned row (two or more spaces between columns) or a markdown list row
+    (`- 纱 万吨 2717.0 13.5`): a label first, then at least two cells that print figures; else None."""
+    cells = space_cells(line, base)
+    if cells is None:
+        return None
+    kinds = [value_cell(c.text, unit_pattern) is not None or fold_cell(c.text) in ("—", "-", "…") for c in cells]
+    if not kinds or kinds[0] or sum(kinds) < 2:
+        return None
+    first_value = kinds.index(True)
+    if any(not k and value_cell(c.text, unit_pattern) is None and re.search(r"\d", c.text) for c, k in zip(cells[first_value:], kinds[first_value:])):
+        return None  # a cell with digits that is no figure: prose, not a row
+    return cells
+
+
+def space_cells(line: str, base: int) -> list[Cell] | None:
+    """The cells of a line laid out with spaces (≥ 2 spaces apart, or single spaces in a list row)."""
+    stripped = line.strip()
+    if not stripped or any(p in stripped for p in "，。；"):
+        return None
+    listed = re.match(r"^\s*[-*+]\s+", line)
+    body_start = listed.end() if listed else 0
+    wide = re.search(r"\S {2,}\S", line[body_start:]) is not None
+    if not listed and not wide:
+        return None
+    return split_spaces(line[body_start:], base + body_start, single=bool(listed) and not wide)
+
+
+@dataclass
+class CellBlock:
+    """One-cell-per-line table: the header lines, then rows of the same number of cells."""
+
+    header: list[str]
+    label_column: int
+
+
+def cell_block_header(lines: list[str], start: int) -> CellBlock | None:
+    """A header block starting at `start`: a header word line, then header lines incl. ≥ 2 years."""
+    first = lines[start].strip()
+    if not first or len(first) > 12 or not any(first.startswith(w) for w in HEADER_WORDS):
+        return None
+    header, years = [], 0
+    index = start
+    while index < len(lines) and len(header) < 12:
+        text = lines[index].strip()
+        if not text:
+            index += 1
+            continue
+        if len(text) > 20 or not (YEAR_HEADER.fullmatch(text.replace(" ", "")) or re.match(r"[12]\d{3}\s*年", text)
+                                  or any(w in text for w in HEADER_WORDS)):
+            break
+        years += bool(re.match(r"[12]\d{3}\s*年?", text))
+        header.append(text)
+        index += 1
+    if years < 2:
+        return None
+    label = next((i for i, h in enumerate(header) if h.startswith(("指标", "项目", "名称"))), 0)
+    return CellBlock(header, label)
+
+
+class FigureScanner:
+    """Reads one source text (markup already blanked) line by line."""
+
+    def __init__(self, text: str, line_starts: list[int], unit_pattern: str, units=None):
+        self.text = text
+        self.lines = text.split("\n")
+        self.line_starts = line_starts
+        self.unit_pattern = unit_pattern
+        self.units = units
+        self.prose = re.compile(
+            rf"(?<![A-Za-z0-9_.{{])(?P<num>{NUMBER}{RANGE_TAIL})"
+            rf"\s*[多余]?\s*(?:{MAGNITUDE}\s*[多余]?\s*(?:{unit_pattern}|{_alternation(COUNTERS)})?|(?:{unit_pattern})|{_alternation(COUNTERS)})"
+        )
+
+    def scan(self):
+        from checks.sources import NumberToken, Span
+
+        tokens = []
+        context = TableContext()
+        pipe_header_pending: list[Cell] | None = None
+        skip_until = -1
+        for number, line in enumerate(self.lines, start=1):
+            index = number - 1
+            base = self.line_starts[index]
+            if index < skip_until:
+                continue
+            title = TABLE_TITLE.search(line) if "表" in line and len(line.strip()) < 60 else None
+            if title:
+                context = TableContext(year=title["year"] or "")
+            unit_line = UNIT_LINE.match(line)
+            if unit_line:
+                context.unit = unit_line["unit"].strip()
+                continue
+            if sum(1 for c in line.split("\t") if c.strip()) >= 3:
+                cells = split_tabs(line, base)
+                if is_header_row(cells, self.unit_pattern):
+                    context.header = cells
+                    continue
+                tokens += row_figures(number, cells, context, self.unit_pattern, self.units, skip_first=True, quote_start=base)
+                continue
+            if is_pipe_row(line):
+                if is_separator_row(line):
+                    if pipe_header_pending is not None:
+                        context.header = pipe_header_pending
+                    continue
+                cells = split_pipes(line, base)
+                following = self.lines[index + 1] if index + 1 < len(self.lines) else ""
+                if is_separator_row(following):
+                    pipe_header_pending = cells
+                    continue
+                tokens += row_figures(number, cells, context, self.unit_pattern, self.units, skip_first=True, quote_start=base)
+                continue
+            block = cell_block_header(self.lines, index)
+            if block is not None:
+                found, skip_until = self._cell_block(index, block)
+                tokens += found
+                continue
+            cells = space_row(line, base, self.unit_pattern)
+            if cells is not None:
+                tokens += row_figures(number, cells, context, self.unit_pattern, self.units, skip_first=False, quote_start=base)
+                continue
+            cells = space_cells(line, base)
+            if cells is not None and is_header_row(cells, self.unit_pattern):
+                context.header = cells
+                continue
+            if not line.strip():
+                continue
+            if not title:
+                context = TableContext() if context.header and not _inside_table(line) else context
+        tokens += self._prose(tokens)
+        return sorted(tokens, key=lambda t: t.span.start)
+
+    def _cell_block(self, start: int, block: CellBlock):
+        from checks.sources import NumberToken, Span
+
+        width = len(block.header)
+        rows, row = [], []
+        index = start
+        seen_header = 0
+        while index < len(self.lines):
+            text = self.lines[index].strip()
+            if not text:
+                index += 1
+                continue
+            if seen_header < width:
+                seen_header += 1
+                index += 1
+                continue
+            if len(text) > 40 or "。" in OCR_POINT.sub(".", text):
+                break
+            row.append((index, text))
+            if len(row) == width:
+                label = row[block.label_column][1]
+                if value_cell(label, self.unit_pattern) is not None and not re.fullmatch(r"\d+", label):
+                    row = []
+                    break
+                rows.append(row)
+                row = []
+            index += 1
+        tokens = []
+        for cells in rows:
+            label = cells[block.label_column][1]
+            for column, (line_index, text) in enumerate(cells):
+                if column == block.label_column or block.header[column].startswith(("序号", "编号")):
+                    continue
+                found = value_cell(text, self.unit_pattern)
+                if found is None:
+                    continue
+                digits, cell_unit = found
+                year, note = header_period(block.header[column])
+                base = self.line_starts[line_index]
+                offset = self.lines[line_index].index(text)
+                unit = cell_unit or next((u for u in (bracket_unit(label), _header_unit(block.header[column]))
+                                          if known_unit(u, self.units)), "")
+                tokens.append(NumberToken(line_index + 1, Span(base + offset, base + offset + len(text)), digits, text,
+                                          section="table", label=label, header=block.header[column], period=year,
+                                          period_note=note, unit=unit, quote_start=self.line_starts[cells[block.label_column][0]]))
+        end = rows[-1][-1][0] + 1 if rows else start + 1
+        return tokens, end
+
+    def _prose(self, table_tokens):
+        """Prose figures, read across line breaks (extraction breaks lines between a number and its unit)."""
+        from checks.sources import NumberToken, Span
+
+        table_lines = {t.line for t in table_tokens}
+        codes = np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32)
+        offsets = np.flatnonzero((codes != ord("\n")) & (codes != ord("\r")))  # joined index → text index
+        joined = self.text.replace("\n", "").replace("\r", "")
+        starts = np.asarray(self.line_starts)
+        tokens = []
+        for match in self.prose.finditer(joined):
+            start, end = int(offsets[match.start()]), int(offsets[match.end() - 1]) + 1
+            line = int(np.searchsorted(starts, start, side="right"))
+            if line in table_lines or self._table_line(line):
+                continue
+            if "\n" in self.text[start:end] and not self._broken_line(start, end):
+                continue
+            tokens.append(NumberToken(line, Span(start, end), re.sub(r"\s+", "", match["num"]), self.text[start:end]))
+        return tokens
+
+    def _table_line(self, line: int) -> bool:
+        text = self.lines[line - 1]
+        return sum(1 for c in text.split("\t") if c.strip()) >= 3 or is_pipe_row(text)
+
+    def _broken_line(self, start: int, end: int) -> bool:
+        """A token broken over lines by extraction: only blank lines between its parts."""
+        inner = self.text[start:end].split("\n")
+        return all(part.strip() for part in (inner[0], inner[-1])) and all(not p.strip() for p in inner[1:-1])
+
+
+def _inside_table(line: str) -> bool:
+    return bool(re.match(r"^\s*[-*+|]", line)) or "\t" in line
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))

@@ -1,0 +1,106 @@
+"""`check draft`: rows drafted from a source, the source copied unchanged, drafts never checked."""
+
+import csv
+import hashlib
+import shutil
+
+import pandas as pd
+import pytest
+from builders import SHIPPED, build_dataset, indicator, observation
+from click.testing import CliRunner
+
+from checks.dataset import load
+from checks.draft import draft_rows
+from checks.sources import SourceText
+from cli import main
+
+PLAN = SHIPPED / "sources" / "001_80dc1c19d9ecd5f7.txt"
+
+
+def read_csv(path):
+    return list(csv.DictReader(path.open(encoding="utf-8")))
+
+
+def test_drafts_the_shipped_plan_table_as_its_steward_entered_it():
+    """Every numeric table cell entered by hand in gz-plan is drafted with its line, value and
+    period (the column's year), and its quote locates exactly that cell."""
+    source = SourceText(PLAN.name, PLAN.read_text(encoding="utf-8"))
+    units = pd.read_csv(SHIPPED / "units.csv", dtype=str, keep_default_na=False)
+    indicators = pd.read_csv(SHIPPED / "indicators.csv", dtype=str, keep_default_na=False)
+    drafted = {(r["line"], r["value_printed"], r["period"]): r for r in draft_rows(source, "gz-plan", units, indicators) if r["section"] == "table"}
+    entered = pd.read_csv(SHIPPED / "observations" / "gz-plan.csv", dtype=str, keep_default_na=False)
+    numeric = entered[(entered["section"] == "table") & entered["value_printed"].str.contains(r"\d")]
+    missing = [(r.line, r.value_printed, r.period) for r in numeric.itertuples() if (r.line, r.value_printed, r.period) not in drafted]
+    assert missing == []
+    assert len(numeric) > 60
+    for row in drafted.values():
+        _, figure = source.locate_figure(row["quote"], row["value_printed"], int(row["line"]), 2)
+        assert figure is not None and source.line_of(figure.start) == int(row["line"])
+    sample = drafted[("462", "76.23", "2020")]
+    assert (sample["period_note"], sample["unit_printed"], sample["indicator"]) == ("*为2021年", "%", "forest_coverage")
+
+
+def test_prose_rows_quote_up_to_the_figure_and_prefill_only_printed_names(tmp_path):
+    text = "全年地区生产总值增长5.3%，一般公共预算收入增长4.4%。森林覆盖率达到76.23%。\n"
+    units = pd.read_csv(SHIPPED / "units.csv", dtype=str, keep_default_na=False)
+    indicators = pd.DataFrame([indicator("forest_cover", name="森林覆盖率", printed_names="森林覆盖率")]).astype(str)
+    rows = draft_rows(SourceText("r.txt", text), "r", units, indicators)
+    assert [(r["value_printed"], r["unit_printed"], r["quote"], r["indicator"]) for r in rows] == [
+        ("增长5.3%", "%", "全年地区生产总值增长5.3%", ""),
+        ("增长4.4%", "%", "一般公共预算收入增长4.4%", ""),
+        ("76.23%", "%", "森林覆盖率达到76.23%", "forest_cover"),
+    ]
+
+
+def test_a_quote_grows_until_it_is_found_only_at_its_figure():
+    text = "城镇居民收入增长5%，农村居民收入增长5%。\n"
+    units = pd.read_csv(SHIPPED / "units.csv", dtype=str, keep_default_na=False)
+    rows = draft_rows(SourceText("r.txt", text), "r", units, pd.DataFrame(columns=["id", "name", "printed_names"]))
+    assert [r["quote"] for r in rows] == ["城镇居民收入增长5%", "农村居民收入增长5%"]
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    root = build_dataset(tmp_path / "d", [indicator("forest_cover", name="森林覆盖率")],
+                         [observation("o1", "forest_cover", "76%", document="doc-a")])
+    return root
+
+
+def test_check_draft_copies_the_source_and_writes_rows(tmp_path, dataset):
+    source = tmp_path / "new-report.md"
+    source.write_bytes("---\ntitle: 某县2024年政府工作报告\n---\n\n全县森林覆盖率达到**76.5%**。\n".encode())
+    result = CliRunner().invoke(main, ["draft", str(source), "--document", "county-2024", "--dataset", str(dataset),
+                                       "--issuer", "某县人民政府", "--region", "dayu", "--kind", "progress_report", "--as-of", "2024"])
+    assert result.exit_code == 0, result.output
+    assert (dataset / "sources" / "new-report.md").read_bytes() == source.read_bytes()
+    documents = read_csv(dataset / "documents.csv")
+    assert documents[-1]["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert documents[-1]["title"] == "某县2024年政府工作报告"
+    rows = read_csv(dataset / "observations" / "county-2024.draft.csv")
+    assert [(r["line"], r["value_printed"], r["quote"]) for r in rows] == [("5", "76.5%", "全县森林覆盖率达到76.5%")]
+    loaded = load(dataset)  # the draft is not data
+    assert list(loaded.observations["id"]) == ["o1"]
+
+
+def test_check_draft_never_overwrites_a_different_source(tmp_path, dataset):
+    source = tmp_path / "doc-a.txt"
+    source.write_text("另一份文件 3%\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["draft", str(source), "--document", "doc-b", "--dataset", str(dataset)])
+    assert result.exit_code == 2 and "never overwritten" in result.output
+    assert not (dataset / "observations" / "doc-b.draft.csv").exists()
+
+
+def test_check_draft_prints_the_document_row_when_the_steward_must_complete_it(tmp_path, dataset):
+    source = tmp_path / "x.txt"
+    source.write_text("增长5%\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["draft", str(source), "--document", "doc-x", "--dataset", str(dataset)])
+    assert result.exit_code == 0
+    assert "doc-x,x.txt," in result.output and "fill in" in result.output
+    assert "doc-x" not in (dataset / "documents.csv").read_text(encoding="utf-8")
+
+
+def test_the_loader_says_it_ignores_drafts(dataset, capsys):
+    shutil.copy(dataset / "observations" / "doc-a.csv", dataset / "observations" / "doc-b.draft.csv")
+    load(dataset)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "doc-b.draft.csv" in err and "not checked" in err

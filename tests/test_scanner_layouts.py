@@ -1,0 +1,138 @@
+"""The coverage scanner reads every table layout of real extracted text, and prose figures.
+
+Snippets: the shipped plan's 附表 (tab-separated); the 2022 and 2010 statistical communiqués in
+lawtext/gov (国家统计局年度统计/2022.md, 2010.md at commit fc1a2f6: markdown pipes, list rows);
+the 十三五 plan's main indicator table as forum reposts print it (one cell per line, 。 for a
+decimal point, 〔〕 cumulative; and space-aligned columns); the 1998 海南省 report in lawtext/gov
+(a number broken from its unit by extraction).
+"""
+
+import pandas as pd
+import pytest
+from builders import SHIPPED
+
+from checks.scanner import scan_pattern
+from checks.sources import SourceText
+from checks.unit_table import UnitTable
+
+UNITS = pd.read_csv(SHIPPED / "units.csv", dtype=str, keep_default_na=False)
+
+
+def scan(text, name="doc.txt"):
+    tokens = SourceText(name, text).scan_numbers(scan_pattern(UNITS), UnitTable(UNITS))
+    return [(t.line, t.printed, t.section, t.period, t.period_note, t.unit) for t in tokens]
+
+
+def labels(text, name="doc.txt"):
+    return [t.label for t in SourceText(name, text).scan_numbers(scan_pattern(UNITS), UnitTable(UNITS))]
+
+
+TABS = (
+    "序号\t类别\t指标\t2020年(*为2021年)\t2025年\t2035年\t\n"
+    "2\t\t自然保护地面积占国土面积比例(%)\t9.95\t≥10\t保持稳定\t\n"
+    "9\t\t绿色低碳试点示范创建\t省级以上绿色工厂(家)\t10\t40\t持续提升\n"
+    "25\t\t危险废物利用处理率（%）\t92.2*\t100\t100\t\n"
+)
+
+
+def test_tab_separated_rows_with_merged_cells_and_footnote():
+    assert scan(TABS) == [
+        (2, "9.95", "table", "2020", "*为2021年", "%"), (2, "10", "table", "2025", "", "%"),
+        (3, "10", "table", "2020", "*为2021年", "家"), (3, "40", "table", "2025", "", "家"),
+        (4, "92.2", "table", "2020", "*为2021年", "%"), (4, "100", "table", "2025", "", "%"), (4, "100", "table", "2035", "", "%"),
+    ]
+    assert labels(TABS)[2] == "绿色低碳试点示范创建 省级以上绿色工厂(家)"
+
+
+PIPES = (
+    "**表1 2022年年末人口数及其构成**\n"
+    "\n"
+    "| 指标                   | 年末数（万人） | 比重（%） |  |\n"
+    "| -------------------- | ------- | ----- | --- |\n"
+    "| 全国人口                 | 141175  | 100.0 | |\n"
+    "| 其中：0-15岁（含不满16周岁）[7] | 25615   | 18.1  | |\n"
+)
+
+
+def test_markdown_pipes_with_header_units_and_the_title_year():
+    assert scan(PIPES, "c.md") == [
+        (5, "141175", "table", "2022", "", "万人"), (5, "100.0", "table", "2022", "", "%"),
+        (6, "25615", "table", "2022", "", "万人"), (6, "18.1", "table", "2022", "", "%"),
+    ]
+    assert labels(PIPES, "c.md")[2] == "其中：0-15岁（含不满16周岁）[7]"  # numbers in a label are no figures
+
+
+def test_markdown_pipes_with_a_year_per_column():
+    text = "| 指标 | 2020年 | 2025年 |\n| --- | --- | --- |\n| 森林覆盖率（%） | 76.23 | ≥76 |\n"
+    assert scan(text, "p.md") == [(3, "76.23", "table", "2020", "", "%"), (3, "76", "table", "2025", "", "%")]
+
+
+LIST_ROWS = (
+    "**表2：2010年主要工业产品产量及其增长速度**\n"
+    "\n"
+    "- 产品名称 单位 产量 比上年增长%\n"
+    "- 纱 万吨 2717.0 13.5\n"
+    "- 成品糖 万吨 1102.9 -17.6\n"
+    "- 发电量 亿千瓦小时 42065.4 13.2\n"
+)
+
+
+def test_markdown_list_rows_with_a_unit_column():
+    found = scan(LIST_ROWS, "c2010.md")
+    assert [(line, printed, unit) for line, printed, _, _, _, unit in found] == [
+        (4, "2717.0", "万吨"), (4, "13.5", "%"), (5, "1102.9", "万吨"), (5, "17.6", "%"), (6, "42065.4", ""), (6, "13.2", "%")]
+    assert {period for _, _, _, period, _, _ in found} == {"2010"}
+
+
+SPACES = (
+    "指标                          2015年    2020年    年均增长〔累计〕    属性\n"
+    "国内生产总值（万亿元）          67.7      >92.7     >6.5%               预期性\n"
+    "常住人口城镇化率（%）           56.1      60        〔3.9〕             预期性\n"
+)
+
+
+def test_space_aligned_columns():
+    assert scan(SPACES) == [
+        (2, "67.7", "table", "2015", "", "万亿元"), (2, "92.7", "table", "2020", "", "万亿元"), (2, "6.5", "table", "", "", "%"),
+        (3, "56.1", "table", "2015", "", "%"), (3, "60", "table", "2020", "", "%"), (3, "3.9", "table", "", "", "%"),
+    ]
+
+
+ONE_CELL_PER_LINE = (
+    "指标\n2015年\n2020年\n年均增长〔累计〕\n属性\n"
+    "地级及以上城市空气质量优良天数比率（%）\n76。7\n>80\n—\n约束性\n"
+    "单位国内生产总值二氧化碳排放降低（%）\n—\n—\n〔18〕\n约束性\n"
+    "森林覆盖率（%）\n21.66\n23.04\n〔1.38〕\n约束性\n"
+    "\n以上指标中，约束性指标必须完成。\n"
+)
+
+
+def test_one_cell_per_line_under_a_header_block():
+    assert scan(ONE_CELL_PER_LINE) == [
+        (7, "76.7", "table", "2015", "", "%"), (8, "80", "table", "2020", "", "%"),
+        (14, "18", "table", "", "", "%"),
+        (17, "21.66", "table", "2015", "", "%"), (18, "23.04", "table", "2020", "", "%"), (19, "1.38", "table", "", "", "%"),
+    ]
+
+
+def test_prose_figures_with_magnitude_words_counters_and_broken_lines():
+    text = ("全年国内生产总值[2]1210207亿元，比上年增长3.0%。城镇新增就业超过1206万人。\n"
+            "接待游客3.2亿人次，建成5G基站231万个。粮食产量1.39万亿斤。\n"
+            "天然气大化肥、无纺布、\n\n80\n\n万吨水泥相继建成。\n"
+            "2023年是极不寻常的一年，共有3类。\n")
+    printed = [(line, p) for line, p, *_ in scan(text)]
+    assert printed == [(1, "1210207"), (1, "3.0"), (1, "1206"), (2, "3.2"), (2, "231"), (2, "1.39"), (5, "80"), (8, "3")]
+
+
+def test_markdown_markup_is_not_content():
+    text = ("---\ntitle: 某市2024年政府工作报告 100亿元\nsource: https://example.org/t20240101_100%.html\n---\n"
+            "## 一、2023年工作回顾\n\n**全年完成投资100亿元**。\n\n![图片1](./W0202302285159994.png)\n")
+    source = SourceText("r.md", text)
+    assert source.metadata["title"] == "某市2024年政府工作报告 100亿元"
+    assert [(line, p) for line, p, *_ in scan(text, "r.md")] == [(7, "100")]
+    assert "全年完成投资100亿元。" in source.compact  # bold marks are not content
+    assert "**" in SourceText("r.txt", text).compact  # near miss: in a text source ** is printed (a redaction)
+
+
+def test_near_misses_prose_without_a_unit_and_years_are_not_figures():
+    assert scan("2023年3月，第一季度增长，共计 12 和 2035年目标。\n") == []
