@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -25,7 +26,22 @@ class InputProblem:
             where += f", column {self.column}"
         elif self.column:
             where += f", column '{self.column}'"
-        return f"{where}: {self.message}"
+        return visible(f"{where}: {self.message}")
+
+
+def visible(text: str) -> str:
+    """Control and format characters (escape sequences, bidirectional overrides, NUL) shown as
+    escapes, so a file name, a header or a cell quoted in a message cannot rewrite the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") and ch != "\t":
+        return ch  # white space other than the space (e.g. U+3000) is printable enough
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 class InputError(Exception):

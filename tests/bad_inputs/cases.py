@@ -236,6 +236,8 @@ CASES = [
     # --- the existing standards --------------------------------------------------------------
     Case("missing-column", 2, "indicators.csv: missing column 'direction'",
          lambda root: write_rows(root, "indicators.csv", [r[:4] + r[5:] for r in rows(root, "indicators.csv")])),
+    Case("escape-sequence-in-header", 2, "unexpected column '\\x1b[2J\\u202e'",
+         lambda root: write_rows(root, "regions.csv", [r + ["\x1b[2J\u202e" if i == 0 else ""] for i, r in enumerate(rows(root, "regions.csv"))])),
     Case("unexpected-column", 2, "unexpected column 'colour'",
          lambda root: write_rows(root, "regions.csv", [r + ["colour" if i == 0 else "red"] for i, r in enumerate(rows(root, "regions.csv"))])),
     Case("wrong-type", 2, "doc-a.csv, line 3, column 'line': 'two' must be a line number", edit(OBSERVATIONS, 2, "line", "two")),

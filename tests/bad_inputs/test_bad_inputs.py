@@ -70,6 +70,7 @@ def test_bad_input(case: Case, driver: Driver, base: Path, tmp_path: Path) -> No
     printed = output.read_text(encoding="utf-8", errors="replace")
     assert not result["timed_out"], f"{case.name} ran over {case.timeout} s"
     assert "Traceback" not in printed, printed[-3000:]
+    assert "\x1b" not in printed and "\u202e" not in printed, "control characters reach the terminal"
     assert result["exit"] == case.exit, printed[-3000:]
     for fragment in (case.fragment, *case.also):
         assert fragment in printed, printed[-3000:]
