@@ -18,8 +18,8 @@ from functools import cached_property
 
 import numpy as np
 
-# One-to-one folding (offsets are kept): full-width digits, point and percent to ASCII.
 _WHITE_SPACE = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)  # U+3000 is the last
+# One-to-one folding (offsets are kept): full-width digits, point and percent to ASCII.
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．％～", "0123456789.%~")
 
 
