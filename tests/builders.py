@@ -57,6 +57,7 @@ def build_dataset(root: Path, indicators: list[dict], observations: list[dict], 
     """Write a dataset under `root`; returns `root`. Observation lines are filled in from the
     generated source unless given."""
     root.mkdir(parents=True, exist_ok=True)
+    observations = [dict(o) for o in observations]  # filled in below: never the caller's dicts
     doc_ids = sorted({o["document"] for o in observations} | {d["id"] for d in documents or []}) or ["doc-a"]
     sources = dict(sources or {})
     for doc in doc_ids:

@@ -10,3 +10,12 @@ def test_a_built_dataset_loads_and_is_clean(tmp_path):
     assert [f.rule for f in findings if f.severity == "error"] == []
     assert summaries["targets.worse-than-baseline"].checked == 1
     assert fired(findings, "targets.worse-than-baseline") == []
+
+
+def test_build_dataset_leaves_the_callers_rows_alone(tmp_path):
+    observations = [observation("o1", "coverage_rate", "90", role="baseline", period="2020")]
+    indicators = [indicator("coverage_rate")]
+    before = ([dict(o) for o in observations], [dict(i) for i in indicators])
+    build_dataset(tmp_path / "d", indicators, observations)
+    assert (observations, indicators) == before
+    assert observations[0]["line"] == ""
