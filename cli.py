@@ -2,34 +2,36 @@
 
 \b
 Exit codes (every command):
-  0  nothing unwaived at or above the failing severity
-  1  findings that fail the run (see --fail-on, --new-only)
-  2  usage error, or input the checker cannot read (a malformed CSV, a missing column, an
-     unknown unit, a bad encoding, a duplicate id, a dangling reference, a bad setting or
-     --previous file), or an output that cannot be written: each problem is printed with its
-     file, line and column, and no report is written.
-  3  internal error (a bug): one line; `check --debug ...` shows the traceback.
+  0    nothing unwaived at or above the failing severity
+  1    findings that fail the run (see --fail-on, --new-only)
+  2    usage error, or input the checker cannot read (a malformed CSV, a missing column, an
+       unknown unit, a bad encoding, a duplicate id, a dangling reference, a bad setting or
+       --previous file), or an output that cannot be written: each problem is printed with its
+       file, line and column, and no output is written.
+  3    internal error (a bug): one line; `check --debug ...` shows the traceback.
+  130  interrupted (Ctrl-C): the previous outputs are left as they were.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 SEVERITY_CHOICES = ["error", "warning", "info", "never"]
+FULL_REPORT = Path("reports/validation-report.html")
 
 
 class CheckGroup(click.Group):
-    """Turns an InputError anywhere below into its messages and exit code 2, a file that cannot be
-    written into one line and exit 2, and any other exception into one line and exit 3: never a
-    traceback, unless `check --debug` asks for it."""
+    """Turns an InputError anywhere below into its messages and exit code 2, an output that cannot
+    be written into one line and exit 2, Ctrl-C into exit 130, and any other exception into one
+    line and exit 3: never a traceback, unless `check --debug` asks for it."""
 
     def invoke(self, ctx: click.Context):
         from checks.errors import InputError
+        from checks.outputs import OutputError
         try:
             return super().invoke(ctx)
         except InputError as error:
@@ -39,6 +41,14 @@ class CheckGroup(click.Group):
             for problem in error.problems:
                 click.echo(f"  {problem}", err=True)
             ctx.exit(EXIT_INPUT)
+        except OutputError as error:
+            if ctx.params.get("debug"):
+                raise
+            click.secho(f"output error: {error}; no output was written", fg="red", err=True)
+            ctx.exit(EXIT_INPUT)
+        except KeyboardInterrupt:
+            click.echo("interrupted: no output was written; previous outputs are untouched", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except OSError as error:
@@ -53,31 +63,55 @@ class CheckGroup(click.Group):
                         "run `check --debug ...` for the traceback", fg="red", err=True)
             ctx.exit(EXIT_INTERNAL)
 
+    def main(self, *args, **kwargs):
+        # click turns Ctrl-C outside invoke() into "Aborted!" and exit 1; keep it 130.
+        try:
+            return super().main(*args, **kwargs)
+        except KeyboardInterrupt:
+            sys.exit(EXIT_INTERRUPTED)
+
 
 @click.group(cls=CheckGroup, help=__doc__, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="seed-checks", prog_name="check")
 @click.option("--debug", is_flag=True, help="Show the traceback of an error instead of one line.")
-def main(debug) -> None:
-    pass
+@click.pass_context
+def main(ctx: click.Context, debug) -> None:
+    from checks.config import discover
+    ctx.obj = discover(Path.cwd())
+    ctx.default_map = ctx.obj.default_map()
 
 
 def dataset_option(function):
-    return click.option("--dataset", "dataset_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("datasets"),
-                        show_default=True, help="Dataset folder.")(function)
+    return click.option("--dataset", "dataset_dir", type=click.Path(path_type=Path), default=Path("datasets"),
+                        show_default=True, help="Dataset folder (or a .xlsx workbook with one sheet per table).")(function)
 
 
-def output_options(function):
+def _split(values) -> list[str]:
+    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
+def run_options(function):
     options = [
-        click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=Path("reports/validation-report.html"),
-                     show_default=True, help="Where the HTML report is written."),
+        click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help=f"Where the HTML report is written [default: {FULL_REPORT} for `check all`; none for a partial run]."),
         click.option("--no-report", is_flag=True, help="Do not write the HTML report."),
-        click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the findings as JSON."),
+        click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as JSON (schemas/report.schema.json)."),
         click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write JUnit XML (one test case per rule)."),
+        click.option("--sarif", "sarif_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write SARIF 2.1.0 (GitHub code scanning)."),
+        click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)."),
+        click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+                     help="What goes to standard output: text, the JSON report, or GitHub workflow-command annotations."),
         click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default="error", show_default=True,
                      help="Lowest severity of an unwaived finding that fails the run (exit 1)."),
-        click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="JSON of a previous run (e.g. main's): findings are marked new / open, and resolved ones listed."),
+        click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+                     help="JSON report of a previous run (e.g. main's): findings are marked new / open, and resolved ones listed."),
         click.option("--new-only", is_flag=True, help="With --previous: only new findings fail the run."),
+        click.option("--select", multiple=True, help="Only these rule ids or families (comma-separated or repeated), like ruff."),
+        click.option("--ignore", multiple=True, help="Leave out these rule ids or families (comma-separated or repeated)."),
+        click.option("--quiet", "-q", is_flag=True, help="Print only the failing findings and the verdict."),
+        click.option("--verbose", "-v", is_flag=True, help="Print every finding (waived ones marked) and the rule table."),
+        click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+                     help="Colour in the terminal; auto honours NO_COLOR."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -86,34 +120,34 @@ def output_options(function):
 
 @main.command("all")
 @dataset_option
-@output_options
+@run_options
 @click.option("--no-suites", is_flag=True, help="Skip the Great Expectations suites (saves ~3 s of start-up).")
-def check_all(dataset_dir, report, no_report, json_path, junit_path, fail_on, previous, new_only, no_suites):
+def check_all(no_suites, **options):
     """Run every layer: schemas, Great Expectations suites, rules, coverage, provenance."""
     from checks.rules import RULES
-    sys.exit(_run(dataset_dir, RULES, not no_suites, report, no_report, json_path, junit_path, fail_on, previous, new_only))
+    sys.exit(_run(RULES, not no_suites, command_complete=not no_suites, **options))
 
 
 @main.command("family")
 @click.argument("families", nargs=-1, required=True)
 @dataset_option
-@output_options
-def check_family(families, dataset_dir, report, no_report, json_path, junit_path, fail_on, previous, new_only):
+@run_options
+def check_family(families, **options):
     """Run the rules of one or more families (see `check rules`), e.g. `check family targets units`."""
     from checks.rules import FAMILIES, RULES
-    unknown = sorted(set(families) - set(FAMILIES))
+    unknown = sorted(set(families) - set(FAMILIES) - {"suites"})
     if unknown:
-        raise click.BadParameter(f"unknown famil{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)}; known: {', '.join(FAMILIES)}", param_hint="FAMILIES")
+        raise click.BadParameter(f"unknown famil{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)}; known: {', '.join(FAMILIES + ['suites'])}", param_hint="FAMILIES")
     selected = [r for r in RULES if r.family in families]
-    sys.exit(_run(dataset_dir, selected, False, report, no_report, json_path, junit_path, fail_on, previous, new_only))
+    sys.exit(_run(selected, "suites" in families, command_complete=False, **options))
 
 
 @main.command("suites")
 @dataset_option
-@output_options
-def check_suites(dataset_dir, report, no_report, json_path, junit_path, fail_on, previous, new_only):
+@run_options
+def check_suites(**options):
     """Run only the Great Expectations suites (schemas/expectations/*.json)."""
-    sys.exit(_run(dataset_dir, [], True, report, no_report, json_path, junit_path, fail_on, previous, new_only))
+    sys.exit(_run([], True, command_complete=False, **options))
 
 
 @main.command("schemas")
@@ -165,48 +199,145 @@ def list_rules(verbose):
 
 
 @main.command("settings")
-def list_settings():
-    """List every threshold the rules use, with its default and meaning."""
-    from checks.settings import describe
+@dataset_option
+@click.pass_obj
+def list_settings(config, dataset_dir):
+    """Print the configuration in force (where it comes from) and every threshold: the dataset's
+    settings.toml value beside its default."""
+    from checks.settings import describe, load_settings
+    click.echo(f"# configuration: {config.source or 'none found (defaults)'}")
+    for key, value in config.describe():
+        click.echo(f"{key} = {value!r}")
+    path = Path(dataset_dir) / "settings.toml"
+    settings = load_settings(path)
+    click.echo(f"\n# thresholds: {path if path.exists() else f'{path} (missing: defaults)'}")
     for section, key, default, meaning in describe():
-        click.echo(f"[{section}] {key} = {default!r}\n    {meaning}")
+        value = getattr(settings, key)
+        marker = "" if value == default else f"   (default {default!r})"
+        click.echo(f"[{section}] {key} = {value!r}{marker}\n    {meaning}")
 
 
-def _run(dataset_dir, rules, with_suites, report, no_report, json_path, junit_path, fail_on, previous, new_only) -> int:
+def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report, json_path, junit_path, sarif_path, markdown_path,
+         output_format, fail_on, previous, new_only, select, ignore, quiet, verbose, color) -> int:
     from checks.dataset import load
-    from checks.outputs import write_atomically
+    from checks.outputs import check_writable, write_all
     from checks.pipeline import execute
-    from checks.terminal import Progress, print_summary
+    from checks.report_model import Scope
+    from checks.selection import select_rules
+    from checks.terminal import Progress, print_text, use_colour
 
     if new_only and previous is None:
         raise click.UsageError("--new-only needs --previous")
-    previous_run = _read_previous(previous) if previous else None
-    with Progress() as progress:
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose exclude each other")
+    select, ignore = _split(select), _split(ignore)
+    rules, suite_names = select_rules(rules, with_suites, select, ignore)
+    with_suites = suite_names is not None
+    complete = command_complete and not select and not ignore
+    if not complete:  # the configured outputs are the complete run's: a partial run never overwrites them
+        from click.core import ParameterSource
+        from checks.config import OUTPUT_PARAMETERS
+        ctx = click.get_current_context()
+        configured = {name for name in OUTPUT_PARAMETERS if ctx.get_parameter_source(name) == ParameterSource.DEFAULT_MAP}
+        report = None if "report" in configured else report
+        json_path, junit_path, sarif_path, markdown_path = (None if name in configured else value for name, value in (
+            ("json_path", json_path), ("junit_path", junit_path), ("sarif_path", sarif_path), ("markdown_path", markdown_path)))
+    if report is None and not no_report and complete:
+        report = click.get_current_context().find_root().obj.full_report or FULL_REPORT
+    if no_report:
+        report = None
+    files = [(what, path) for what, path in (("--json", json_path), ("--junit", junit_path), ("--sarif", sarif_path),
+                                            ("--markdown", markdown_path), ("--report", report)) if path]
+    for what, path in files:
+        check_writable(what, path)
+    previous_report = _read_previous(previous) if previous else None
+
+    text_stream = sys.stderr if output_format == "json" else sys.stdout
+    with Progress(enabled=not quiet) as progress:
         progress.step("loading and validating tables")
         dataset = load(dataset_dir)
         progress.step("running rules" + (" and Great Expectations suites" if with_suites else ""))
-        result = execute(dataset, rules, with_suites=with_suites, previous=previous_run)
+        result = execute(dataset, rules, with_suites=with_suites, suite_names=suite_names,
+                         previous=previous_report.json_dict() if previous_report else None)
         progress.step("writing outputs")
+        families = sorted({r.family for r in rules} | ({"suites"} if with_suites else set()))
+        scope = Scope(complete=complete, families=families, rules=len(result.summaries), select=select, ignore=ignore)
         # chart data only where a chart may be drawn: the HTML report, or a JSON it can be rebuilt from
-        data = result.to_json(fail_on if fail_on != "never" else "error", new_only, charts=not no_report or bool(json_path))
-        data["run"]["fail_on"] = fail_on
-        failing = [] if fail_on == "never" else result.failing(fail_on, new_only)
-        data["run"]["failing"] = len(failing)
-        if json_path:
-            write_atomically(json_path, json.dumps(data, ensure_ascii=False, indent=1))
-        if junit_path:
-            from checks.report_junit import render_junit
-            write_atomically(junit_path, render_junit(data))
-        if not no_report:
-            from checks.report_html import render_html
-            write_atomically(report, render_html(data))
-    print_summary(data, failing, None if no_report else report)
-    return EXIT_FINDINGS if failing else EXIT_OK
+        model = result.report(fail_on, new_only, scope, charts=bool(report or json_path or output_format == "json"))
+        write_all([(what, path, _render(what, model)) for what, path in files])
+    colour = use_colour(color, text_stream)
+    if output_format == "json":
+        click.echo(model.to_text(), nl=False)
+    elif output_format == "github":
+        from checks.report_github import render_github
+        click.echo(render_github(model), nl=False)
+    written = [(what.lstrip("-"), str(path)) for what, path in files]
+    if not complete and report is None and not no_report:
+        written.append(("report", "none written for a partial run (give --report PATH)"))
+    print_text(model, verbosity=-1 if quiet else 1 if verbose else 0, colour=colour, outputs=written, stream=text_stream)
+    return EXIT_FINDINGS if model.counts.failing else EXIT_OK
 
 
-def _read_previous(path: Path) -> dict:
-    from checks.waivers import read_previous
-    return read_previous(path)
+def _read_previous(path: Path):
+    """A previous run's report: read safely and shape-checked (waivers.read_previous), then
+    validated against the report model; anything else is an input error naming the file."""
+    from checks.errors import InputError, InputProblem
+    from checks.report_model import NotAReport, validate_report
+    from checks.waivers import PREVIOUS_SUBJECT, read_previous
+    try:
+        return validate_report(read_previous(path))
+    except NotAReport as problem:
+        raise InputError([InputProblem(str(path), f"{problem}: --previous takes the --json output of this Seed")], PREVIOUS_SUBJECT) from None
+
+
+def _render(what: str, model) -> str:
+    if what == "--json":
+        return model.to_text()
+    if what == "--junit":
+        from checks.report_junit import render_junit
+        return render_junit(model)
+    if what == "--sarif":
+        from checks.report_sarif import render_sarif
+        from checks.rules import RULES
+        return render_sarif(model, {r.id: r.description for r in RULES})
+    if what == "--markdown":
+        from checks.report_markdown import render_markdown
+        return render_markdown(model)
+    from checks.report_html import render_html
+    return render_html(model.json_dict())
+
+
+@main.command("coverage")
+@click.argument("document")
+@dataset_option
+def check_coverage(document, dataset_dir):
+    """Numbers of one source DOCUMENT not yet entered, and quotes not found (while entering it).
+
+    Reads the document's rows as they are, unfinished tables included; exit 1 when something is
+    unaccounted for.
+    """
+    import csv
+
+    from checks import scanner
+    documents = Path(dataset_dir) / "documents.csv"
+    if not documents.is_file():
+        raise click.BadParameter(f"{documents} does not exist", param_hint="--dataset")
+    try:
+        with documents.open(encoding="utf-8-sig", newline="") as handle:
+            known = {row.get("id"): row for row in csv.DictReader(handle)}
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise click.BadParameter(f"{documents}: {exc}", param_hint="--dataset") from None
+    if document not in known:
+        raise click.BadParameter(f"unknown document {document!r}; known: {', '.join(sorted(k for k in known if k))}", param_hint="DOCUMENT")
+    source = Path(dataset_dir) / "sources" / (known[document].get("source_file") or "")
+    if not source.is_file():
+        raise click.BadParameter(f"{documents}: the source file of {document}, {source}, does not exist", param_hint="DOCUMENT")
+    try:
+        code = scanner._main([document, str(dataset_dir)])
+    except (OSError, UnicodeDecodeError, KeyError, ValueError) as exc:
+        click.secho(f"input error: {dataset_dir}: cannot scan {document}: {type(exc).__name__}: {exc}", fg="red", err=True)
+        code = EXIT_INPUT
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ error finding of its own (`engine.rule-crashed`), so `check all` always finishes
 from __future__ import annotations
 
 import inspect
+import time
 import traceback
 from dataclasses import dataclass
 from functools import cached_property
@@ -63,6 +64,7 @@ class RuleSummary:
     undecided: int
     undecided_reasons: dict
     crashed: bool = False
+    seconds: float = 0.0
 
     @property
     def passed(self) -> int:
@@ -92,6 +94,7 @@ class Context:
 def run(context: Context, rules: list[Rule]) -> tuple[list[Finding], list[RuleSummary]]:
     outcomes, summaries = [], []
     for current in rules:
+        clock = time.perf_counter()
         try:
             outcome = current.check(context)
             crashed = False
@@ -102,7 +105,7 @@ def run(context: Context, rules: list[Rule]) -> tuple[list[Finding], list[RuleSu
         outcomes.append((current, severity, outcome))
         summaries.append(RuleSummary(current.id, current.family, current.severity, current.summary,
                                      outcome.checked, len(outcome.violations), outcome.undecided,
-                                     dict(outcome.undecided_reasons), crashed))
+                                     dict(outcome.undecided_reasons), crashed, time.perf_counter() - clock))
     records = _involved_records(context, {i for _, _, outcome in outcomes for v in outcome.violations for i in v.observations})
     findings = [_finding(records, current, severity, violation)
                 for current, severity, outcome in outcomes for violation in outcome.violations]

@@ -18,6 +18,14 @@ def severity_rank(severity: str) -> int:
     return {"error": 3, "warning": 2, "info": 1}[severity]
 
 
+def fails_run(severity: str, status: str, fail_on: str, new_only: bool = False) -> bool:
+    """The one decision of which findings fail a run: unwaived, at or above `fail_on` ('never':
+    none), and with `new_only` (pull-request mode) only the ones the previous run did not have."""
+    if fail_on == "never" or status == "waived":
+        return False
+    return severity_rank(severity) >= severity_rank(fail_on) and (not new_only or status == "new")
+
+
 @dataclass(frozen=True)
 class Violation:
     """What a rule returns: one failing comparison."""

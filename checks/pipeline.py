@@ -1,23 +1,26 @@
 """One run of every layer, left to right: load → schemas → parse → rules → suites → waivers.
 
-The result is one plain dict (`RunResult.to_json`) that every output renders: terminal, JSON,
-JUnit XML and the HTML report; the HTML can also be rebuilt from a saved JSON.
+The result is one typed report (`RunResult.report`, checks/report_model.py) that every output
+renders: terminal, JSON, JUnit XML, SARIF, Markdown, GitHub annotations and the HTML report.
 """
 
 from __future__ import annotations
 
 import math
+import socket
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
 
 from checks import __version__
 from checks.dataset import Dataset
 from checks.engine import Context, Rule, RuleSummary, run
-from checks.findings import Finding, severity_rank
+from checks.findings import SEVERITIES, Finding, fails_run, severity_rank
+from checks.report_model import SCHEMA_VERSION, Report, Scope
 from checks.waivers import apply_waivers, compare_with_previous
 
 
@@ -35,47 +38,89 @@ class RunResult:
     seconds: float = 0.0
 
     def failing(self, fail_on: str, new_only: bool = False) -> list[Finding]:
-        """Unwaived findings at or above the failing severity (only new ones in PR mode)."""
-        threshold = severity_rank(fail_on)
-        return [f for f in self.findings if f.status != "waived" and severity_rank(f.severity) >= threshold
-                and (not new_only or f.status == "new")]
+        """The findings that fail the run (see findings.fails_run)."""
+        return [f for f in self.findings if fails_run(f.severity, f.status, fail_on, new_only)]
 
-    def to_json(self, fail_on: str = "error", new_only: bool = False, charts: bool = True) -> dict:
-        """The run as one plain dict. `charts=False` leaves out the report's chart data (`series`),
-        for a run that draws no chart (`--no-report` without `--json`)."""
+    def report(self, fail_on: str = "error", new_only: bool = False, scope: Scope | None = None, charts: bool = True) -> Report:
+        """The typed report every output renders. `charts=False` leaves out the report's chart data
+        (`series`), for a run that draws no chart (no HTML report and no JSON)."""
         obs = self.context.obs
-        per_document = Counter((f.document, f.severity) for f in self.findings)
+        ordered = sorted(self.findings, key=lambda f: (-severity_rank(f.severity), f.rule, f.document or "", f.line or 0))
+        fails = [fails_run(f.severity, f.status, fail_on, new_only) for f in ordered]
+        failing = sum(fails)
+        per_document = Counter((f.document, f.severity, f.status == "waived") for f in self.findings)
         observations = obs["document"].value_counts()
         documents = [{"id": doc.id, "title": doc.title, "region": doc.region, "kind": doc.kind, "as_of": doc.as_of,
                       "source_file": doc.source_file, "observations": int(observations.get(doc.id, 0)),
-                      "findings": {s: per_document[(doc.id, s)] for s in ("error", "warning", "info")}}
+                      "findings": {s: per_document[(doc.id, s, False)] for s in SEVERITIES},
+                      "waived": sum(per_document[(doc.id, s, True)] for s in SEVERITIES)}
                      for doc in self.dataset.documents.itertuples(index=False)]
         waived = Counter(f.rule for f in self.findings if f.status == "waived")
-        return _clean({
+        source_files = dict(zip(self.dataset.documents["id"], self.dataset.documents["source_file"]))
+        if scope is None:
+            scope = Scope(complete=False, families=sorted({s.family for s in self.summaries}), rules=len(self.summaries))
+        by_severity = Counter((f.severity, f.status == "waived") for f in self.findings)
+        counts = {s: {"unwaived": by_severity[(s, False)], "waived": by_severity[(s, True)]} for s in SEVERITIES}
+        data = _clean({
+            "schema_version": SCHEMA_VERSION,
             "tool": {"name": "seed", "version": __version__},
-            "run": {"started": self.started, "seconds": round(self.seconds, 2), "fail_on": fail_on, "new_only": new_only,
-                    "compared_with_previous": self.compared_with_previous,
-                    "failing": len(self.failing(fail_on, new_only))},
+            "run": {"started": self.started, "seconds": round(self.seconds, 2), "hostname": socket.gethostname() or "localhost",
+                    "fail_on": fail_on, "new_only": new_only, "compared_with_previous": self.compared_with_previous,
+                    "failing": failing, "scope": scope.model_dump()},
             "dataset": {"path": str(self.dataset.root), "fingerprint": self.dataset.fingerprint(),
                         "observations": len(obs), "indicators": len(self.dataset.indicators), "documents": len(documents)},
+            "counts": {**counts, "new": sum(1 for f in self.findings if f.status == "new"), "resolved": len(self.resolved),
+                       "stale_waivers": len(self.stale_waivers), "failing": failing},
             "documents": documents,
-            "rules": [{"rule": s.rule, "family": s.family, "severity": s.severity, "summary": s.summary, "checked": s.checked,
-                       "passed": s.passed, "failed": s.failed, "undecided": s.undecided, "undecided_reasons": s.undecided_reasons,
-                       "waived": waived[s.rule], "crashed": s.crashed}
-                      for s in self.summaries],
-            "findings": [f.to_json() for f in sorted(self.findings, key=lambda f: (-severity_rank(f.severity), f.rule, f.document or "", f.line or 0))],
+            "rules": [self._rule(s, waived[s.rule]) for s in self.summaries],
+            "findings": [{**f.to_json(), "location": self._location(f, source_files), "fails": fail} for f, fail in zip(ordered, fails)],
             "resolved": self.resolved,
             "stale_waivers": self.stale_waivers,
             "suites": self.suites,
             "schemas": [{"table": name, "rows": rows, "status": "passed"} for name, rows in self._schema_rows()],
             "series": series(self.context) if charts else [],
         })
+        return Report.model_validate(data)
+
+    def to_json(self, fail_on: str = "error", new_only: bool = False, charts: bool = True) -> dict:
+        return self.report(fail_on, new_only, charts=charts).json_dict()
+
+    @staticmethod
+    def _rule(s: RuleSummary, waived: int) -> dict:
+        return {"rule": s.rule, "family": s.family, "severity": s.severity, "summary": s.summary, "checked": s.checked,
+                "passed": s.passed, "failed": s.failed, "waived": waived, "unwaived": max(s.failed - waived, 0),
+                "undecided": s.undecided, "undecided_reasons": s.undecided_reasons, "crashed": s.crashed,
+                "seconds": round(s.seconds, 3)}
+
+    def _location(self, finding: Finding, source_files: dict[str, str]) -> dict | None:
+        """The CSV row of the observation the finding is about (rules list the reference first and
+        the figure judged last: baseline then target, earlier then later); else the source line;
+        else a suite's JSON file."""
+        if finding.observations:
+            judged = finding.observations[-1]
+            return {"file": display_path(judged["file"]), "line": int(judged["file_line"])}
+        if finding.family == "suites":
+            from checks.suites import SUITES_DIR
+            path = SUITES_DIR / f"{finding.rule.split('.', 1)[1]}.json"
+            return {"file": display_path(path), "line": None}
+        if finding.document in source_files:
+            return {"file": display_path(self.dataset.root / "sources" / source_files[finding.document]), "line": finding.line}
+        return None
 
     def _schema_rows(self):
         d = self.dataset
         return [("documents.csv", len(d.documents)), ("regions.csv", len(d.regions)), ("units.csv", len(d.units)),
                 ("indicators.csv", len(d.indicators)), ("observations/*.csv", len(d.observations)),
                 ("exclusions.csv", len(d.exclusions)), ("waivers.csv", len(d.waivers))]
+
+
+def display_path(path) -> str:
+    """A path as a person or an editor uses it: relative to the working directory when below it."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() if path.is_absolute() else path.as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def series(ctx: Context) -> list[dict]:
@@ -102,7 +147,10 @@ def series(ctx: Context) -> list[dict]:
 SERIES_KEY = ["document", "indicator", "region", "scope"]
 
 
-def execute(dataset: Dataset, rules: list[Rule], *, with_suites: bool = True, previous: dict | None = None) -> RunResult:
+def execute(dataset: Dataset, rules: list[Rule], *, with_suites: bool = True, previous: dict | None = None,
+            suite_names: set[str] | None = None) -> RunResult:
+    """Run `rules` (and the GE suites, all or those named). Stale waivers and resolved findings are
+    judged only for the rules that ran, so a partial run never calls the others' waivers stale."""
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     clock = time.perf_counter()
     context = Context(dataset)
@@ -110,11 +158,15 @@ def execute(dataset: Dataset, rules: list[Rule], *, with_suites: bool = True, pr
     suites = []
     if with_suites:
         from checks import suites as ge_suites  # GE costs ~3 s to import: only when suites run
-        suite_findings, suite_summaries, suites = ge_suites.run_all(context)
+        suite_findings, suite_summaries, suites = ge_suites.run_all(context, names=suite_names)
         findings += suite_findings
         summaries += suite_summaries
-    stale = apply_waivers(findings, dataset.waivers)
-    resolved = compare_with_previous(findings, previous) if previous is not None else []
+    ran = {s.rule for s in summaries}
+    stale = [w for w in apply_waivers(findings, dataset.waivers) if w.get("rule") in ran]
+    resolved = []
+    if previous is not None:
+        before = {**previous, "findings": [f for f in previous.get("findings", []) if f.get("rule") in ran]}
+        resolved = compare_with_previous(findings, before)
     return RunResult(dataset, context, findings, summaries, suites, stale, resolved, previous is not None,
                      started, time.perf_counter() - clock)
 

@@ -1,0 +1,283 @@
+"""The report model: one typed description of a run that every output renders.
+
+Terminal, JSON, JUnit, SARIF, Markdown, GitHub annotations and the HTML report all read a
+`Report`; `--previous` reads one back. Its JSON Schema is generated from these classes into
+schemas/report.schema.json (a test keeps the committed file equal to the generated one).
+
+`schema_version` is MAJOR.MINOR: a field added compatibly bumps the minor, a field removed or
+changed in meaning bumps the major; a reader accepts its own major up to its own minor.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+SCHEMA_VERSION = "1.0"
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "report.schema.json"
+SCHEMA_ID = "https://seed.invalid/schemas/report.schema.json"
+
+Severity = Literal["error", "warning", "info"]
+FailOn = Literal["error", "warning", "info", "never"]
+Status = Literal["open", "new", "waived"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Tool(_Model):
+    name: Literal["seed"] = "seed"
+    version: str
+
+
+class Scope(_Model):
+    """What ran: a complete run (`check all`) or a part of it."""
+
+    complete: bool = Field(description="true only when every rule family and the suites ran (nothing selected away)")
+    families: list[str] = Field(description="rule families that ran, 'suites' included when the GE suites ran")
+    rules: int = Field(description="how many rules (and suites) ran")
+    select: list[str] = Field(default_factory=list, description="--select as given (rule ids or families)")
+    ignore: list[str] = Field(default_factory=list, description="--ignore as given (rule ids or families)")
+
+
+class Run(_Model):
+    started: str = Field(description="ISO 8601, UTC")
+    seconds: float
+    hostname: str
+    fail_on: FailOn
+    new_only: bool
+    compared_with_previous: bool
+    failing: int = Field(description="how many findings fail the run (unwaived, at or above fail_on; only new ones with new_only)")
+    scope: Scope
+
+
+class SeverityCount(_Model):
+    unwaived: int
+    waived: int
+
+
+class Counts(_Model):
+    """The one set of counts every output shows: unwaived and waived findings per severity."""
+
+    error: SeverityCount
+    warning: SeverityCount
+    info: SeverityCount
+    new: int = Field(description="unwaived findings not in the previous run (0 without --previous)")
+    resolved: int
+    stale_waivers: int
+    failing: int
+
+
+class DatasetInfo(_Model):
+    path: str
+    fingerprint: str
+    observations: int
+    indicators: int
+    documents: int
+
+
+class DocumentSummary(_Model):
+    id: str
+    title: str
+    region: str
+    kind: str
+    as_of: str
+    source_file: str
+    observations: int
+    findings: dict[Severity, int] = Field(description="unwaived findings per severity")
+    waived: int = 0
+
+
+class RuleResult(_Model):
+    rule: str
+    family: str
+    severity: Severity
+    summary: str
+    checked: int
+    passed: int
+    failed: int = Field(description="violations found, waived ones included")
+    waived: int
+    unwaived: int
+    undecided: int
+    undecided_reasons: dict[str, int]
+    crashed: bool
+    seconds: float = 0.0
+
+
+class ObservationRef(_Model):
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    document: str
+    line: int
+    section: str
+    indicator: str
+    indicator_name: str
+    region: str
+    scope: str
+    period: str
+    role: str
+    value_printed: str
+    unit_printed: str
+    quote: str
+    figure_in_quote: list[int] | None = None
+    file: str
+    file_line: int
+
+
+class Waiver(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    fingerprint: str
+    rule: str
+    reason: str = ""
+    who: str = ""
+    when: str = ""
+
+
+class Location(_Model):
+    """Where a finding is shown: the observation's CSV row, or the source line (path relative to
+    the working directory when it lies below it)."""
+
+    file: str
+    line: int | None = None
+
+
+class Finding(_Model):
+    rule: str
+    family: str
+    severity: Severity
+    message: str
+    observations: list[ObservationRef]
+    evidence: dict[str, Any]
+    document: str | None
+    line: int | None
+    fingerprint: str
+    status: Status
+    waiver: Waiver | None = None
+    location: Location | None = None
+    fails: bool = Field(description="whether this finding fails the run")
+
+    def where(self) -> str:
+        """`path:line` (or `path`) of the finding's location, as editors and CI systems link it."""
+        if not self.location:
+            return self.document or ""
+        return self.location.file + (f":{self.location.line}" if self.location.line else "")
+
+
+class Resolved(_Model):
+    fingerprint: str
+    rule: str
+    severity: Severity
+    message: str
+
+
+class SuiteExpectation(_Model):
+    model_config = ConfigDict(extra="allow")
+
+    suite: str
+    expectation: str
+    column: str
+    success: bool
+    details: str
+
+
+class SchemaTable(_Model):
+    table: str
+    rows: int
+    status: Literal["passed"]
+
+
+class SeriesPoint(_Model):
+    id: str
+    year: int
+    role: str
+    value: float | None
+    lower: float | None
+    upper: float | None
+    printed: str
+
+
+class Series(_Model):
+    model_config = ConfigDict(extra="allow")
+
+    document: str
+    indicator: str
+    name: str
+    region: str
+    scope: str
+    direction: str
+    unit: str
+    points: list[SeriesPoint]
+
+
+class Report(_Model):
+    schema_version: str = Field(SCHEMA_VERSION, pattern=r"^\d+\.\d+$")
+    tool: Tool
+    run: Run
+    dataset: DatasetInfo
+    counts: Counts
+    documents: list[DocumentSummary]
+    rules: list[RuleResult]
+    findings: list[Finding]
+    resolved: list[Resolved]
+    stale_waivers: list[Waiver]
+    suites: list[SuiteExpectation]
+    schemas: list[SchemaTable]
+    series: list[Series]
+
+    def json_dict(self) -> dict:
+        return self.model_dump(mode="json")
+
+    def to_text(self) -> str:
+        return json.dumps(self.json_dict(), ensure_ascii=False, indent=1) + "\n"
+
+    def failing(self) -> list[Finding]:
+        return [f for f in self.findings if f.fails]
+
+
+def json_schema() -> dict:
+    schema = Report.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
+            "title": "Seed report", "description": (__doc__ or "").split("\n\n")[0].strip(), **schema}
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+class NotAReport(ValueError):
+    """A file that is not a Seed report of a version this Seed reads."""
+
+
+def _readable(version: str) -> bool:
+    """Same major, and a minor no newer than ours (a newer minor may carry fields we do not know)."""
+    try:
+        major, minor = (int(p) for p in version.split("."))
+    except ValueError:
+        return False
+    own_major, own_minor = (int(p) for p in SCHEMA_VERSION.split("."))
+    return major == own_major and minor <= own_minor
+
+
+def validate_report(data: dict) -> Report:
+    """A saved report (e.g. `--previous`) as the model, or NotAReport saying why in one line."""
+    if not isinstance(data, dict) or not isinstance(data.get("tool"), dict) or data["tool"].get("name") != "seed":
+        raise NotAReport("not a Seed report (no tool.name 'seed')")
+    version = data.get("schema_version")
+    if not isinstance(version, str):
+        raise NotAReport(f"a Seed report without schema_version (written by Seed {data['tool'].get('version', '?')} "
+                         f"before reports were versioned); this Seed reads schema {SCHEMA_VERSION}: re-run that check with this version")
+    if not _readable(version):
+        raise NotAReport(f"report schema {version}, this Seed reads schema {SCHEMA_VERSION}: re-run that check with this version")
+    try:
+        return Report.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise NotAReport(f"does not match the report schema {SCHEMA_VERSION}: {where}: {first['msg']} "
+                         f"({exc.error_count()} problem(s))") from None
