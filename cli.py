@@ -154,8 +154,8 @@ def check_suites(**options):
 @dataset_option
 def check_schemas(dataset_dir):
     """Validate the tables (pandera schemas and references between tables) and stop."""
-    from checks.dataset import load
-    dataset = load(dataset_dir)
+    from checks.spreadsheet import load_dataset
+    dataset = load_dataset(dataset_dir)
     click.echo(f"{dataset_dir}: {len(dataset.documents)} documents, {len(dataset.indicators)} indicators, "
                f"{len(dataset.observations)} observations: every table is valid")
 
@@ -219,11 +219,11 @@ def list_settings(config, dataset_dir):
 
 def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report, json_path, junit_path, sarif_path, markdown_path,
          output_format, fail_on, previous, new_only, select, ignore, quiet, verbose, color) -> int:
-    from checks.dataset import load
     from checks.outputs import check_writable, write_all
     from checks.pipeline import execute
     from checks.report_model import Scope
     from checks.selection import select_rules
+    from checks.spreadsheet import load_dataset
     from checks.terminal import Progress, print_text, use_colour
 
     if new_only and previous is None:
@@ -255,7 +255,7 @@ def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report
     text_stream = sys.stderr if output_format == "json" else sys.stdout
     with Progress(enabled=not quiet) as progress:
         progress.step("loading and validating tables")
-        dataset = load(dataset_dir)
+        dataset = load_dataset(dataset_dir)
         progress.step("running rules" + (" and Great Expectations suites" if with_suites else ""))
         result = execute(dataset, rules, with_suites=with_suites, suite_names=suite_names,
                          previous=previous_report.json_dict() if previous_report else None)
@@ -305,6 +305,28 @@ def _render(what: str, model) -> str:
         return render_markdown(model)
     from checks.report_html import render_html
     return render_html(model.json_dict())
+
+
+@main.command("export")
+@dataset_option
+@click.option("--xlsx", "xlsx_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The workbook to write: a findings sheet, then one sheet per table.")
+@click.option("--no-suites", is_flag=True, help="Skip the Great Expectations suites.")
+def check_export(dataset_dir, xlsx_path, no_suites):
+    """Write the dataset and the findings of a run as an .xlsx workbook, for stewards who review in a
+    spreadsheet (text a spreadsheet would take for a formula stays text)."""
+    from checks.outputs import check_writable, write_one
+    from checks.pipeline import execute
+    from checks.report_model import Scope
+    from checks.rules import RULES
+    from checks.spreadsheet import export_workbook, load_dataset
+    check_writable("--xlsx", xlsx_path)
+    dataset = load_dataset(dataset_dir)
+    result = execute(dataset, RULES, with_suites=not no_suites)
+    families = sorted({r.family for r in RULES} | (set() if no_suites else {"suites"}))
+    model = result.report(scope=Scope(complete=not no_suites, families=families, rules=len(result.summaries)), charts=False)
+    write_one("--xlsx", xlsx_path, export_workbook(dataset, model))
+    click.echo(f"xlsx: {xlsx_path} ({len(model.findings)} findings, {len(dataset.observations)} observations)")
 
 
 @main.command("coverage")

@@ -37,8 +37,8 @@ def check_writable(what: str, path: Path) -> None:
         raise OutputError(what, path, f"no permission to write in {parent}")
 
 
-def write_all(outputs: list[tuple[str, Path, str]]) -> None:
-    """Write (what, path, text) outputs as one set, or none of them."""
+def write_all(outputs: list[tuple[str, Path, str | bytes]]) -> None:
+    """Write (what, path, text or bytes) outputs as one set, or none of them."""
     paths = [Path(p).resolve() for _, p, _ in outputs]
     if len(set(paths)) != len(paths):
         duplicate = next(p for p in paths if paths.count(p) > 1)
@@ -54,8 +54,12 @@ def write_all(outputs: list[tuple[str, Path, str]]) -> None:
                 raise OutputError(what, path, exc.strerror or str(exc)) from None
             written.append((what, path, temporary))
             try:
-                with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                    out.write(text)
+                if isinstance(text, bytes):
+                    with os.fdopen(handle, "wb") as out:
+                        out.write(text)
+                else:
+                    with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                        out.write(text)
                 os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is meant to be shared
             except OSError as exc:
                 raise OutputError(what, path, exc.strerror or str(exc)) from None
@@ -71,7 +75,7 @@ def write_all(outputs: list[tuple[str, Path, str]]) -> None:
             Path(temporary).unlink(missing_ok=True)
 
 
-def write_one(what: str, path: Path, text: str) -> None:
+def write_one(what: str, path: Path, text: str | bytes) -> None:
     write_all([(what, path, text)])
 
 
