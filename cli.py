@@ -122,6 +122,8 @@ def run_options(function):
 @dataset_option
 @run_options
 @click.option("--no-suites", is_flag=True, help="Skip the Great Expectations suites (saves ~3 s of start-up).")
+@click.option("--data-docs", type=click.Path(file_okay=False, path_type=Path),
+              help="Also build Great Expectations' own Data Docs in this folder (they load scripts from CDNs).")
 def check_all(no_suites, **options):
     """Run every layer: schemas, Great Expectations suites, rules, coverage, provenance."""
     from checks.rules import RULES
@@ -145,6 +147,8 @@ def check_family(families, **options):
 @main.command("suites")
 @dataset_option
 @run_options
+@click.option("--data-docs", type=click.Path(file_okay=False, path_type=Path),
+              help="Also build Great Expectations' own Data Docs in this folder.")
 def check_suites(**options):
     """Run only the Great Expectations suites (schemas/expectations/*.json)."""
     sys.exit(_run([], True, command_complete=False, **options))
@@ -218,7 +222,7 @@ def list_settings(config, dataset_dir):
 
 
 def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report, json_path, junit_path, sarif_path, markdown_path,
-         output_format, fail_on, previous, new_only, select, ignore, quiet, verbose, color) -> int:
+         output_format, fail_on, previous, new_only, select, ignore, quiet, verbose, color, data_docs=None) -> int:
     from checks.outputs import check_writable, write_all
     from checks.pipeline import execute
     from checks.report_model import Scope
@@ -257,7 +261,7 @@ def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report
         progress.step("loading and validating tables")
         dataset = load_dataset(dataset_dir)
         progress.step("running rules" + (" and Great Expectations suites" if with_suites else ""))
-        result = execute(dataset, rules, with_suites=with_suites, suite_names=suite_names,
+        result = execute(dataset, rules, with_suites=with_suites, suite_names=suite_names, data_docs=data_docs,
                          previous=previous_report.json_dict() if previous_report else None)
         progress.step("writing outputs")
         families = sorted({r.family for r in rules} | ({"suites"} if with_suites else set()))
@@ -272,6 +276,8 @@ def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report
         from checks.report_github import render_github
         click.echo(render_github(model), nl=False)
     written = [(what.lstrip("-"), str(path)) for what, path in files]
+    if data_docs and with_suites:
+        written.append(("data docs", str(Path(data_docs) / "index.html")))
     if not complete and report is None and not no_report:
         written.append(("report", "none written for a partial run (give --report PATH)"))
     print_text(model, verbosity=-1 if quiet else 1 if verbose else 0, colour=colour, outputs=written, stream=text_stream)

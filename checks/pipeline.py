@@ -148,7 +148,7 @@ SERIES_KEY = ["document", "indicator", "region", "scope"]
 
 
 def execute(dataset: Dataset, rules: list[Rule], *, with_suites: bool = True, previous: dict | None = None,
-            suite_names: set[str] | None = None) -> RunResult:
+            suite_names: set[str] | None = None, data_docs: Path | None = None) -> RunResult:
     """Run `rules` (and the GE suites, all or those named). Stale waivers and resolved findings are
     judged only for the rules that ran, so a partial run never calls the others' waivers stale."""
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -158,7 +158,7 @@ def execute(dataset: Dataset, rules: list[Rule], *, with_suites: bool = True, pr
     suites = []
     if with_suites:
         from checks import suites as ge_suites  # GE costs ~3 s to import: only when suites run
-        suite_findings, suite_summaries, suites = ge_suites.run_all(context, names=suite_names)
+        suite_findings, suite_summaries, suites = ge_suites.run_all(context, names=suite_names, data_docs=data_docs)
         findings += suite_findings
         summaries += suite_summaries
     ran = {s.rule for s in summaries}

@@ -184,6 +184,8 @@ class SuiteExpectation(_Model):
     column: str
     success: bool
     details: str
+    description: str = Field("", description="the expectation's arguments in words")
+    severity: Severity | None = Field(None, description="the severity of a failure of this expectation")
 
 
 class SchemaTable(_Model):

@@ -2,7 +2,8 @@
 schemas/expectations/, run through an ephemeral context (no files, no network, no analytics).
 
 Each suite's meta names the frame it runs on (see FRAMES) and, optionally, one document and a
-severity. A failed expectation becomes a finding of rule `suites.<suite name>`; an expectation
+severity; an expectation's own meta `severity` (or GE's `severity` field, when not its default
+'critical') overrides the suite's. A failed expectation becomes a finding of rule `suites.<suite name>`; an expectation
 whose metric raised is reported as a configuration error, never as a data failure.
 """
 
@@ -60,14 +61,24 @@ def suite_names(directory: Path = SUITES_DIR) -> list[str]:
     return [data["name"] for data in load_suites(directory)]
 
 
-def run_all(ctx: Context, directory: Path = SUITES_DIR, names: set[str] | None = None) -> tuple[list[Finding], list[RuleSummary], list[dict]]:
-    """Run every suite, or only those `names`."""
+def run_all(ctx: Context, directory: Path = SUITES_DIR, names: set[str] | None = None,
+            data_docs: Path | None = None) -> tuple[list[Finding], list[RuleSummary], list[dict]]:
+    """Run every suite (or only those `names`) as GE users do: each suite through a validation
+    definition and a checkpoint. With `data_docs`, the checkpoint also builds GE's own Data Docs
+    there (they load scripts and fonts from CDNs: beside the report, never instead of it)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    actions = []
+    if data_docs is not None:
+        from great_expectations.checkpoint import UpdateDataDocsAction
+        context.add_data_docs_site(site_name="seed", site_config={
+            "class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(Path(data_docs).resolve())}})
+        actions = [UpdateDataDocsAction(name="data-docs", site_names=["seed"])]
     source = context.data_sources.add_pandas("seed")
     findings, summaries, results = [], [], []
     for data in load_suites(directory):
@@ -76,32 +87,98 @@ def run_all(ctx: Context, directory: Path = SUITES_DIR, names: set[str] | None =
         clock = time.perf_counter()
         meta = data.get("meta") or {}
         rule_id = f"suites.{data['name']}"
+        suite_severity = meta.get("severity", "error")
         frame = FRAMES[meta["frame"]](ctx)
         if meta.get("document"):
             frame = frame[frame["document"] == meta["document"]]
-        batch = source.add_dataframe_asset(name=data["name"]).add_batch_definition_whole_dataframe("all").get_batch(
-            batch_parameters={"dataframe": frame})
+        batch_definition = source.add_dataframe_asset(name=data["name"]).add_batch_definition_whole_dataframe("all")
         suite = context.suites.add(gx.ExpectationSuite(**{k: v for k, v in data.items() if k != "id"}))
+        definition = context.validation_definitions.add(gx.ValidationDefinition(name=data["name"], data=batch_definition, suite=suite))
+        checkpoint = context.checkpoints.add(gx.Checkpoint(name=f"seed-{data['name']}", validation_definitions=[definition],
+                                                           actions=actions, result_format="SUMMARY"))
+        run = checkpoint.run(batch_parameters={"dataframe": frame})
         failed = 0
-        for outcome in batch.validate(suite, result_format="SUMMARY").results:
+        for outcome in (r for validation in run.run_results.values() for r in validation.results):
             config = outcome.expectation_config
             column = config.kwargs.get("column", "")
             error = _configuration_error(outcome)
             details = error or _details(outcome.result)
+            severity = expectation_severity(config, suite_severity)
+            words = describe_expectation(config.type, config.kwargs)
             results.append({"suite": data["name"], "expectation": config.type, "column": column,
-                            "success": bool(outcome.success), "details": details})
+                            "success": bool(outcome.success), "details": details, "description": words, "severity": severity})
             if outcome.success:
                 continue
             failed += 1
             what = f"{config.type}({column})" if column else config.type
             message = (f"configuration error in suite {data['name']}: {what}: {error}" if error
-                       else f"{what} failed on {meta['frame']}: {details}")
-            findings.append(Finding(rule_id, "suites", "error" if error else meta.get("severity", "error"), message, [],
-                                    {"expectation": config.type, "kwargs": _plain(config.kwargs), "result": _plain(outcome.result)},
+                       else f"expected {words} on {meta['frame']}: {details}")
+            findings.append(Finding(rule_id, "suites", "error" if error else severity, message, [],
+                                    {"expectation": config.type, "expected": words, "kwargs": _plain(config.kwargs),
+                                     "result": _plain(outcome.result)},
                                     meta.get("document"), None, fingerprint(rule_id, (), meta.get("document"), None, what)))
-        summaries.append(RuleSummary(rule_id, "suites", meta.get("severity", "error"), data.get("notes") or data["name"],
+        summaries.append(RuleSummary(rule_id, "suites", suite_severity, data.get("notes") or data["name"],
                                      len(suite.expectations), failed, 0, {}, seconds=time.perf_counter() - clock))
     return findings, summaries, results
+
+
+SEVERITY_WORDS = {"error": "error", "warning": "warning", "info": "info"}
+
+
+def expectation_severity(config, suite_severity: str) -> str:
+    """An expectation's own severity: its meta `severity` (error / warning / info), else GE's own
+    `severity` field when not its default 'critical' (warning / info), else the suite's."""
+    own = (config.meta or {}).get("severity")
+    if own in SEVERITY_WORDS:
+        return own
+    ge = getattr(config, "severity", None)
+    ge = getattr(ge, "value", ge)
+    if ge in ("warning", "info"):
+        return ge
+    return suite_severity
+
+
+def describe_expectation(kind: str, kwargs: dict) -> str:
+    """An expectation's arguments in words, e.g. "'value' between 0 and 100"."""
+    column = kwargs.get("column")
+    name = f"'{column}'" if column else "the table"
+    if kind == "expect_column_values_to_not_be_null":
+        return f"every {name} filled in"
+    if kind == "expect_column_values_to_be_between":
+        return f"{name} {_range(kwargs)}"
+    if kind == "expect_column_values_to_be_in_set":
+        values = list(kwargs.get("value_set") or [])
+        shown = ", ".join(map(str, values[:8])) + (f" … ({len(values)} values)" if len(values) > 8 else "")
+        return f"{name} one of {shown}"
+    if kind in ("expect_column_distinct_values_to_contain_set", "expect_column_distinct_values_to_equal_set"):
+        values = ", ".join(map(str, list(kwargs.get("value_set") or [])[:8]))
+        return f"{name} taking {'every one of' if kind.endswith('contain_set') else 'exactly the values'} {values}"
+    if kind == "expect_column_value_lengths_to_be_between":
+        return f"{name} of length {_range(kwargs)}"
+    if kind == "expect_column_values_to_be_unique":
+        return f"{name} unique"
+    if kind == "expect_compound_columns_to_be_unique":
+        return "each combination of " + ", ".join(f"'{c}'" for c in kwargs.get("column_list") or []) + " unique"
+    if kind == "expect_column_values_to_match_regex":
+        return f"{name} matching {kwargs.get('regex')!r}"
+    if kind == "expect_table_row_count_to_be_between":
+        return f"{_range(kwargs)} rows"
+    if kind == "expect_column_values_to_be_of_type":
+        return f"{name} of type {kwargs.get('type_')}"
+    words = kind.removeprefix("expect_").replace("_", " ")
+    rest = ", ".join(f"{k} {v}" for k, v in kwargs.items() if k not in ("column", "batch_id"))
+    return f"{name}: {words}" + (f" ({rest})" if rest else "")
+
+
+def _range(kwargs: dict) -> str:
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    if low is not None and high is not None:
+        return f"between {_number(low)} and {_number(high)}"
+    return f"at least {_number(low)}" if low is not None else f"at most {_number(high)}" if high is not None else "of any size"
+
+
+def _number(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _configuration_error(outcome) -> str | None:

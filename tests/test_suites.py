@@ -62,3 +62,35 @@ def test_suite_scoped_to_one_document(tmp_path, shipped_context):
                 document="gz-plan")
     findings, _, _ = suites.run_all(shipped_context, directory)
     assert len(findings) == 1 and findings[0].document == "gz-plan"
+
+
+def test_each_expectation_fails_at_its_own_severity_and_says_what_it_expected(tmp_path, shipped_context):
+    """A suite of severity warning with one expectation marked error in its meta: each failure
+    carries its own severity, and the message states the expectation's arguments in words."""
+    directory = tmp_path / "suites"
+    directory.mkdir()
+    data = {"name": "mixed", "meta": {"frame": "percent_figures", "severity": "warning"}, "notes": "mixed", "expectations": [
+        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "value", "min_value": 0, "max_value": 50}, "meta": {"severity": "error"}},
+        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "value", "min_value": 0, "max_value": 60}, "meta": {}},
+        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "value", "min_value": 0, "max_value": 100}, "meta": {"severity": "error"}},
+    ]}
+    (directory / "mixed.json").write_text(json.dumps(data), encoding="utf-8")
+    findings, summaries, results = suites.run_all(shipped_context, directory)
+    assert [(f.severity, f.evidence["expected"]) for f in findings] == [("error", "'value' between 0 and 50"), ("warning", "'value' between 0 and 60")]
+    assert findings[0].message.startswith("expected 'value' between 0 and 50 on percent_figures: ")
+    assert [(r["severity"], r["success"]) for r in results] == [("error", False), ("warning", False), ("error", True)]  # the near miss passes
+    assert summaries[0].severity == "warning" and summaries[0].failed == 2
+
+
+def test_suites_run_through_a_checkpoint_and_build_data_docs_on_request(tmp_path, shipped_context, monkeypatch):
+    import great_expectations as gx
+    runs = []
+    original = gx.Checkpoint.run
+    monkeypatch.setattr(gx.Checkpoint, "run", lambda self, *a, **k: runs.append(self.name) or original(self, *a, **k))
+    only = tmp_path / "suites"
+    only.mkdir()
+    (only / "percent-range.json").write_text((suites.SUITES_DIR / "percent-range.json").read_text(encoding="utf-8"), encoding="utf-8")
+    findings, summaries, results = suites.run_all(shipped_context, only, data_docs=tmp_path / "docs")
+    assert runs == ["seed-percent-range"] and findings == [] and len(results) == 2
+    assert (tmp_path / "docs" / "index.html").is_file()
+    assert list((tmp_path / "docs" / "validations" / "percent-range").rglob("*.html"))
