@@ -24,7 +24,9 @@ import pandas as pd
 from checks.dataset import DRAFT_SUFFIX
 from checks.errors import InputError, InputProblem
 from checks.grammar import PREFIXES, SUFFIXES, fold, parse
+from checks.input_files import Unreadable, decode, read_bytes
 from checks.scanner import scan_pattern
+from checks.settings import Settings
 from checks.sources import NumberToken, SourceText
 from checks.unit_table import UnitTable
 
@@ -54,11 +56,11 @@ def draft_document(source: Path, document: str, dataset: Path, *, title: str = "
     source, dataset = Path(source), Path(dataset)
     if not SLUG.match(document):
         raise InputError([InputProblem("--document", f"{document!r} is not a lower-case slug (letters, digits, - and _)")])
-    data = source.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError([InputProblem(str(source), f"not valid UTF-8 (byte {exc.start}); save the source as UTF-8 first")]) from None
+    try:  # a regular file under the size limit (never a pipe or /dev/zero), UTF-8
+        data = read_bytes(source, Settings().max_source_bytes, what="source")
+        text = decode(data, str(source), what="source")
+    except Unreadable as error:
+        raise InputError([error.problem]) from None
     target = dataset / "sources" / source.name
     draft_file = dataset / "observations" / f"{document}{DRAFT_SUFFIX}"
     problems = []

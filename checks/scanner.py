@@ -12,7 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from checks.input_files import Unreadable, read_text
 from checks.locator import locate
+from checks.settings import Settings
 from checks.sources import NumberToken, SourceText, unit_pattern
 
 
@@ -78,7 +80,12 @@ def _main(argv: list[str]) -> int:
     observations = pd.concat([read(p) for p in sorted((root / "observations").glob(f"{document}*.csv")) if not p.name.endswith(".draft.csv")] or [pd.DataFrame(columns=["id", "document", "quote", "value_printed", "line"])])
     exclusions = pd.concat([read(root / "exclusions.csv")] + [read(p) for p in sorted((root / "_proposed").glob("exclusions-*.csv"))]).fillna("")
     exclusions = exclusions[exclusions["document"] == document]
-    raw = (root / "sources" / documents.loc[document, "source_file"]).read_text(encoding="utf-8")
+    try:  # only a regular file inside sources/, under the size limit
+        raw = read_text(root / "sources" / documents.loc[document, "source_file"], Settings().max_source_bytes,
+                        inside=root / "sources", what="source file")
+    except Unreadable as error:
+        print(error.problem, file=sys.stderr)
+        return 2
     source = SourceText(documents.loc[document, "source_file"], raw)
     observations = observations[observations["document"] == document]
     located = locate(observations.assign(line=observations["line"].astype(int)), {document: source}, window=2)

@@ -206,6 +206,10 @@ CASES = [
     Case("previous-not-utf8", 2, "previous.json, line 1, column 2: --previous file is not valid UTF-8", previous(b"{\xff}")),
     Case("previous-named-pipe", 2, "--previous file is not a regular file",
          lambda root: (os.mkfifo(root.parent / "fifo.json"), ["--previous", str(root.parent / "fifo.json")])[1]),
+    Case("draft-from-named-pipe", 2, "new.txt: source is not a regular file", command=("draft",),
+         defect=lambda root: (os.mkfifo(root.parent / "new.txt"), [str(root.parent / "new.txt"), "--document", "new-doc"])[1]),
+    Case("draft-from-dev-zero", 2, "/dev/zero: source is not a regular file", command=("draft",),
+         defect=lambda root: ["/dev/zero", "--document", "new-doc"]),
     # --- accepted what it should refuse ------------------------------------------------------
     Case("period-backwards", 2, "line 2, column 'period': '2025-2020' must not end before it starts",
          edit(OBSERVATIONS, 1, "period", "2025-2020")),
