@@ -242,6 +242,8 @@ def load(root: Path) -> Dataset:
     if problems:
         raise InputError(problems.listed())
     problems.extend(tree_problems(frames["regions.csv"], "region"))
+    if not problems:
+        problems.extend(depth_problems(frames["regions.csv"], settings.max_region_depth))
     problems.extend(tree_problems(frames["indicators.csv"], "indicator"))
     problems.extend(waiver_problems(frames["waivers.csv"]))
     unit_table = UnitTable(frames["units.csv"])
@@ -280,6 +282,29 @@ def tree_problems(frame: pd.DataFrame, what: str) -> list[InputProblem]:
             problems.append(InputProblem(file, message, line=int(line), column="parent"))
         done.update(path)
     return problems
+
+
+def depth_problems(regions: pd.DataFrame, limit: int) -> list[InputProblem]:
+    """A region more than `limit` levels below its top: every region is compared with every region
+    above it (part-whole), so a chain 100,000 deep would be 5·10⁹ comparisons. Reported once, at
+    the deepest region. Needs a tree without cycles."""
+    parent = dict(zip(regions["id"], regions["parent"]))
+    depth: dict[str, int] = {}
+    for start in parent:
+        chain = []
+        node = start
+        while node and node not in depth:
+            chain.append(node)
+            node = parent.get(node, "")
+        base = depth.get(node, 0)
+        for offset, member in enumerate(reversed(chain), start=1):
+            depth[member] = base + offset
+    deepest = max(depth, key=depth.get, default=None)
+    if deepest is None or depth[deepest] <= limit:
+        return []
+    row = regions[regions["id"] == deepest].iloc[0]
+    return [InputProblem(row[FILE_NAME], f"region {deepest!r} is {depth[deepest]} levels deep, more than [limits] max_region_depth = {limit}",
+                         line=int(row[FILE_LINE]), column="parent")]
 
 
 def _settings(root: Path, problems: Problems) -> Settings:

@@ -39,6 +39,7 @@ class Settings:
     max_source_bytes: int = field(default=20 * MEGABYTE, metadata={"section": "limits", "help": "largest source document read, in bytes (a real one is well under 1 MB)", "min": 1})
     max_table_bytes: int = field(default=200 * MEGABYTE, metadata={"section": "limits", "help": "largest CSV table read, in bytes", "min": 1})
     max_field_chars: int = field(default=100_000, metadata={"section": "limits", "help": "longest CSV cell, in characters", "min": 1})
+    max_region_depth: int = field(default=12, metadata={"section": "limits", "help": "most levels of regions below the top one (country > province > prefecture > county > ...)", "min": 1})
     max_problems_per_file: int = field(default=20, metadata={"section": "limits", "help": "input problems listed per file; the rest are counted", "min": 1})
 
     @property

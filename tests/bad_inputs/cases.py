@@ -165,6 +165,8 @@ CASES = [
          edit("regions.csv", 1, "parent", "jiangxi")),
     Case("region-parent-cycle", 2, "the parents form a cycle ganzhou → dayu → ganzhou",
          edit("regions.csv", 2, "parent", "dayu")),
+    Case("region-chain-20000-deep", 2, "is 20003 levels deep, more than [limits] max_region_depth = 12",
+         add_region([[f"r{i}", f"区{i}", "district", f"r{i - 1}" if i else "dayu"] for i in range(20_000)])),
     Case("source-named-pipe", 2, "doc-a.txt: source file is not a regular file", replace_source(os.mkfifo)),
     Case("source-dev-zero", 2, "doc-a.txt: source file leads outside", replace_source(lambda p: p.symlink_to("/dev/zero"))),
     Case("source-too-large", 2, "doc-a.txt: source file has 2,048 bytes, more than the limit of 1,000",
