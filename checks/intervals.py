@@ -12,10 +12,24 @@ def meets(a_low, a_high, b_low, b_high, slack=0.0):
 
 
 def worse(t_low, t_high, b_low, b_high, direction):
-    """Target interval lies wholly on the worse side of the baseline interval."""
-    up = (direction == "up") & (t_high < b_low)
-    down = (direction == "down") & (t_low > b_high)
+    """Target interval lies wholly on the worse side of the baseline interval.
+
+    Rounding intervals are half-open (96.1 stands for 96.05 ≤ x < 96.15, since 96.15 prints as
+    96.2), so two rounding intervals that only touch share no value: 96.1 is wholly below 96.2.
+    Exact figures (基本消除 = 0) have no width: two of them that touch are equal."""
+    up = (direction == "up") & before(t_low, t_high, b_low, b_high)
+    down = (direction == "down") & before(b_low, b_high, t_low, t_high)
     return up | down
+
+
+def before(a_low, a_high, b_low, b_high):
+    """Interval a ends before interval b starts, or touches it where both have a width (rounding
+    intervals, half-open); allows for floating-point noise at the shared end."""
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(b_low)
+        noise = np.where(finite, 1e-9 * np.maximum(1.0, np.abs(np.where(finite, b_low, 0.0))), 0.0)
+        touch = (a_high <= b_low + noise) & (a_high > a_low) & (b_high > b_low)
+        return (a_high < b_low - noise) | touch
 
 
 def exceeds(part_low, whole_high):

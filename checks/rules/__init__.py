@@ -6,6 +6,7 @@ from checks.rules import (  # noqa: F401
     coverage,
     units,
     targets,
+    periods,
     same_figure,
     part_whole,
     derived,

@@ -1,5 +1,15 @@
-"""targets: a plan's targets against its own baselines and against each other, in the
-indicator's better direction."""
+"""targets: every target against what was known before it, in the indicator's better direction.
+
+Two pairings, both dataframe work (merges and group-bys, never loops over rows):
+- each target against the latest earlier status (baseline or actual) of its series — its own
+  document's baseline column, and the latest status printed anywhere (any section, any document
+  known by the target's as-of date), so a 2025 target below a figure the plan reports for 2021 is
+  compared too;
+- each later target against every earlier target of its series.
+A series is an indicator, region and scope. Floors and ceilings are compared as bounds: a later
+floor below an earlier figure permits a fall (a warning); a target interval wholly on the worse
+side is a contradiction (an error).
+"""
 
 from __future__ import annotations
 
@@ -9,32 +19,73 @@ from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, worse
 
-SERIES = ["document", "indicator", "region", "scope"]
-COLUMNS = ["id", *SERIES, "year", "kind", "trend", "lower", "upper", "value", "cumulative", "direction", "quantity", "value_printed", "numeric", "unit_id", "converted"]
+SERIES = ["indicator", "region", "scope"]
+COLUMNS = ["id", "document", "as_of", *SERIES, "year", "kind", "trend", "lower", "upper", "value", "cumulative", "direction",
+           "quantity", "value_printed", "numeric", "unit_id", "converted", "role", "section", "line"]
+NO_EARLIER_STATUS = "no earlier status figure (baseline or actual) of the series"
+NO_EARLIER_TARGET = "no earlier target of the series"
+BOUND_KINDS = ("floor", "ceiling")
+
+
+def with_as_of(ctx: Context) -> pd.DataFrame:
+    """The observations with their document's as-of date (`YYYY` or `YYYY-MM`, compared as text)."""
+    if "obs_as_of" not in ctx.cache:
+        as_of = ctx.dataset.documents.set_index("id")["as_of"]
+        ctx.cache["obs_as_of"] = ctx.obs.assign(as_of=ctx.obs["document"].map(as_of).fillna(""))
+    return ctx.cache["obs_as_of"]
 
 
 def latest_earlier(later: pd.DataFrame, earlier: pd.DataFrame, series: list[str]) -> pd.DataFrame:
-    """Each row of `later` with the latest row of `earlier` in the same series and an earlier
+    """Each row of `later` with the latest row(s) of `earlier` in the same series and an earlier
     year; the earlier row's columns carry the prefix b_."""
-    pairs = later.merge(earlier.add_prefix("b_"), left_on=series, right_on=[f"b_{c}" for c in series])
-    pairs = pairs[pairs["b_year"] < pairs["year"]]
+    pairs = earlier_pairs(later, earlier, series)
     return pairs[pairs["b_year"] == pairs.groupby("id")["b_year"].transform("max")]
 
 
+def earlier_pairs(later: pd.DataFrame, earlier: pd.DataFrame, series: list[str]) -> pd.DataFrame:
+    """Each row of `later` with every row of `earlier` in the same series and an earlier year."""
+    pairs = later.merge(earlier.add_prefix("b_"), left_on=series, right_on=[f"b_{c}" for c in series])
+    return pairs[pairs["b_year"] < pairs["year"]]
+
+
+def _known_by(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Pairs whose earlier figure was printed no later than the target (as-of dates)."""
+    return pairs[pairs["b_as_of"] <= pairs["as_of"]]
+
+
 def baseline_pairs(ctx: Context) -> pd.DataFrame:
-    """Each target with the latest baseline before it in the same document and series
-    (indicator, region, scope). Columns of the baseline carry the prefix b_."""
+    """Each target with the latest earlier baseline of its own document, and with the latest
+    earlier status figure (baseline or actual, any section or document printed by the target's
+    as-of date). Columns of the earlier figure carry the prefix b_; a pair found both ways once."""
     if "baseline_pairs" not in ctx.cache:
-        obs = ctx.obs[COLUMNS + ["role"]]
-        ctx.cache["baseline_pairs"] = latest_earlier(obs[obs["role"] == "target"], obs[obs["role"] == "baseline"], SERIES)
+        obs = with_as_of(ctx)[COLUMNS]
+        targets = obs[obs["role"] == "target"]
+        own = latest_earlier(targets, obs[obs["role"] == "baseline"], ["document", *SERIES])
+        status = obs[obs["role"].isin(["baseline", "actual"])]
+        known = _known_by(earlier_pairs(targets, status, SERIES))
+        latest = known[known["b_year"] == known.groupby("id")["b_year"].transform("max")]
+        # one latest figure per target: its own document's first, then the first by id
+        anywhere = (latest.assign(other=latest["b_document"] != latest["document"]).sort_values(["id", "other", "b_id"])
+                    .drop_duplicates("id").drop(columns="other"))
+        pairs = pd.concat([own, anywhere], ignore_index=True).drop_duplicates(["id", "b_id"])
+        ctx.cache["baseline_pairs"] = pairs.reset_index(drop=True)
     return ctx.cache["baseline_pairs"]
 
 
 def target_pairs(ctx: Context) -> pd.DataFrame:
-    """Each target with the next earlier target of the same series in the same document."""
-    obs = ctx.obs[COLUMNS + ["role"]]
-    targets = obs[obs["role"] == "target"]
-    return latest_earlier(targets, targets, SERIES)
+    """Each target with every earlier target of its series printed by its as-of date."""
+    if "target_pairs" not in ctx.cache:
+        obs = with_as_of(ctx)[COLUMNS]
+        targets = obs[obs["role"] == "target"]
+        ctx.cache["target_pairs"] = _known_by(earlier_pairs(targets, targets, SERIES)).reset_index(drop=True)
+    return ctx.cache["target_pairs"]
+
+
+def unpaired(ctx: Context, pairs: pd.DataFrame, reason: str) -> dict[str, int]:
+    """Targets that found no counterpart at all: undecided, with the reason."""
+    obs = ctx.obs
+    alone = int((~obs.loc[obs["role"] == "target", "id"].isin(pairs["id"])).sum())
+    return {reason: alone} if alone else {}
 
 
 def comparable(pairs: pd.DataFrame, need_direction: bool = True) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -56,45 +107,92 @@ def comparable(pairs: pd.DataFrame, need_direction: bool = True) -> tuple[pd.Dat
     return pairs[~undecided], counts
 
 
-def _worse_outcome(pairs: pd.DataFrame, what: str) -> Outcome:
-    """Pairs whose later figure lies wholly on the worse side of the earlier one."""
-    decided, undecided = comparable(pairs)
-    bad = decided[worse(decided["lower"], decided["upper"], decided["b_lower"], decided["b_upper"], decided["direction"])]
-    return Outcome(len(decided), [Violation(_message(p, what), (p.b_id, p.id), _evidence(p)) for p in bad.itertuples(index=False)],
+def _merge_counts(*parts: dict[str, int]) -> dict[str, int]:
+    merged: dict[str, int] = {}
+    for part in parts:
+        for reason, count in part.items():
+            merged[reason] = merged.get(reason, 0) + count
+    return merged
+
+
+def _outcome(checked: int, bad: pd.DataFrame, what: str, undecided: dict[str, int]) -> Outcome:
+    return Outcome(checked, [Violation(_message(p, what), (p.b_id, p.id), _evidence(p)) for p in bad.itertuples(index=False)],
                    sum(undecided.values()), undecided)
 
 
 def _message(p, what: str) -> str:
-    return (f"{what}: {p.value_printed!r} for {p.year} against {p.b_value_printed!r} for {p.b_year} "
+    where = "" if p.b_document == p.document else f" ({p.b_document} line {p.b_line})"
+    return (f"{what}: {p.value_printed!r} for {p.year} against {p.b_value_printed!r} ({p.b_role}) for {p.b_year}{where} "
             f"(better is {p.direction}; {fmt(p.lower, p.upper)} vs {fmt(p.b_lower, p.b_upper)})")
 
 
 def _evidence(p) -> dict:
-    return {"compared": [{"id": p.b_id, "year": int(p.b_year), "interval": [p.b_lower, p.b_upper]},
-                         {"id": p.id, "year": int(p.year), "interval": [p.lower, p.upper]}], "direction": p.direction}
+    return {"compared": [{"id": p.b_id, "role": p.b_role, "year": int(p.b_year), "interval": [p.b_lower, p.b_upper]},
+                         {"id": p.id, "role": p.role, "year": int(p.year), "interval": [p.lower, p.upper]}], "direction": p.direction}
+
+
+def _wholly_worse(pairs: pd.DataFrame) -> pd.Series:
+    return worse(pairs["lower"], pairs["upper"], pairs["b_lower"], pairs["b_upper"], pairs["direction"])
+
+
+def _weaker_bound(pairs: pd.DataFrame) -> pd.Series:
+    """A floor (better up) or ceiling (better down) whose threshold lets the figure end worse than
+    the earlier figure: below an earlier point or floor, above an earlier point or ceiling. The
+    threshold as printed is compared with the earlier value (or threshold) as printed."""
+    up = ((pairs["direction"] == "up") & (pairs["kind"] == "floor") & pairs["b_kind"].isin(["point", "floor", "approx"])
+          & (pairs["value"] < pairs["b_value"]))
+    down = ((pairs["direction"] == "down") & (pairs["kind"] == "ceiling") & pairs["b_kind"].isin(["point", "ceiling", "approx"])
+            & (pairs["value"] > pairs["b_value"]))
+    return (up | down) & ~_wholly_worse(pairs)
 
 
 @rule("targets.worse-than-baseline", "error")
 def worse_than_baseline(ctx: Context) -> Outcome:
-    """A target worse than its own baseline in the indicator's better direction.
+    """A target worse than the latest figure known before it, in the indicator's better direction.
 
-    Compares each target with the latest earlier baseline of the same indicator, region and scope
-    in the same document, using the footnote year of starred cells. Fires when the whole target
-    interval lies on the worse side (96.1 in 2025 against 100 in 2020 for a share that should
-    rise). Does not fire within printed precision, for a floor that still allows the baseline,
-    for indicators with no better direction, or for a cumulative [..] figure against a one-year value.
+    Compares each target with the latest earlier baseline of its own document and with the latest
+    earlier status figure (baseline or actual) of the same indicator, region and scope printed
+    anywhere by the target's as-of date, using the footnote year of starred cells. Fires when the
+    whole target interval lies on the worse side (96.1 in 2025 against 100 in 2020 for a share that
+    should rise; 35 against a baseline printed as ≥40). Does not fire within printed precision, for
+    a floor that still allows the earlier figure, for indicators with no better direction, or for a
+    cumulative [..] figure against a one-year value. A target with no earlier figure is undecided.
     """
-    return _worse_outcome(baseline_pairs(ctx), "target worse than its baseline")
+    pairs = baseline_pairs(ctx)
+    decided, undecided = comparable(pairs)
+    return _outcome(len(decided), decided[_wholly_worse(decided)], "target worse than the figure before it",
+                    _merge_counts(undecided, unpaired(ctx, pairs, NO_EARLIER_STATUS)))
 
 
 @rule("targets.later-worse", "error")
 def later_worse(ctx: Context) -> Outcome:
-    """A later target worse than an earlier target of the same plan.
+    """A later target wholly worse than an earlier target of the same series.
 
-    Fires when a 2035 target lies wholly on the worse side of the 2025 target for the same
-    indicator, region and scope. Does not fire for equal targets or qualitative ones.
+    Compares each target with every earlier target of the same indicator, region and scope.
+    Fires when a 2035 target lies wholly on the worse side of a 2025 target (95 after 96.1 for a
+    share that should rise). Does not fire for equal targets, within printed precision, or for
+    qualitative ones (undecided); a later floor that merely permits worse is the warning
+    targets.later-weaker-bound.
     """
-    return _worse_outcome(target_pairs(ctx), "later target worse than the earlier one")
+    pairs = target_pairs(ctx)
+    decided, undecided = comparable(pairs)
+    return _outcome(len(decided), decided[_wholly_worse(decided)], "later target worse than an earlier one",
+                    _merge_counts(undecided, unpaired(ctx, pairs, NO_EARLIER_TARGET)))
+
+
+@rule("targets.later-weaker-bound", "warning")
+def later_weaker_bound(ctx: Context) -> Outcome:
+    """A later floor (or ceiling) that permits less than an earlier target of the same series.
+
+    Fires on a 2035 target of ≥35 after a 2025 target of 50 (or ≥50) for a share that should rise,
+    or a ceiling ≤35 after ≤30 for PM2.5. Does not fire when the later threshold is at least the
+    earlier figure (≥60 after ≥60, ≥70 after 60), nor when the later target is wholly worse (that is
+    the error targets.later-worse). A warning: weaker, not contradictory.
+    """
+    pairs = target_pairs(ctx)
+    decided, undecided = comparable(pairs)
+    return _outcome(len(decided), decided[_weaker_bound(decided)], "later target bound permits less than an earlier target",
+                    _merge_counts(undecided, unpaired(ctx, pairs, NO_EARLIER_TARGET)))
 
 
 @rule("targets.qualitative-wrong-way", "error")
@@ -115,39 +213,65 @@ def qualitative_wrong_way(ctx: Context) -> Outcome:
         {"no better direction": len(qualitative) - len(decided)} if len(qualitative) > len(decided) else {})
 
 
-def _at_ideal(p) -> bool:
+def _at_ideal(pairs: pd.DataFrame) -> pd.Series:
     """Holding a share at 100 % or a 'down' quantity at 0 is not a weak target."""
-    return (p.direction == "down" and p.value == 0) or (p.direction == "up" and p.unit_id == "percent" and p.value >= 100)
+    return (((pairs["direction"] == "down") & (pairs["value"] == 0))
+            | ((pairs["direction"] == "up") & (pairs["unit_id"] == "percent") & (pairs["value"] >= 100)))
 
 
 @rule("targets.weak-bound", "warning")
 def weak_bound(ctx: Context) -> Outcome:
-    """A floor below its baseline (or a ceiling above it): the target permits getting worse.
+    """A floor below the figure before it (or a ceiling above it): the target permits getting worse.
 
-    Fires on ≥76 against a baseline of 76.23 for a share that should rise, or <1.3 against 0 for
-    accidents. The threshold as printed is compared, not its rounding interval, so ≥10 against
-    9.95 does not fire. A warning: weaker, not contradictory.
+    Compares each target with the same earlier figures as targets.worse-than-baseline. Fires on ≥76
+    against a baseline of 76.23 for a share that should rise, <1.3 against 0 for accidents, or ≥44
+    against a baseline that is itself a floor ≥80 (bound against bound). The threshold as printed is
+    compared, not its rounding interval, so ≥10 against 9.95 does not fire. A warning: weaker, not
+    contradictory.
     """
-    pairs, undecided = comparable(baseline_pairs(ctx))
-    pairs = pairs[~worse(pairs["lower"], pairs["upper"], pairs["b_lower"], pairs["b_upper"], pairs["direction"])]
-    up = (pairs["direction"] == "up") & (pairs["kind"] == "floor") & (pairs["value"] < pairs["b_value"])
-    down = (pairs["direction"] == "down") & (pairs["kind"] == "ceiling") & (pairs["value"] > pairs["b_value"])
-    bad = pairs[(up | down) & ~pairs["b_kind"].isin(["floor", "ceiling"])]
-    return Outcome(len(pairs), [Violation(_message(p, "target bound permits a fall below the baseline"), (p.b_id, p.id), _evidence(p))
-                                for p in bad.itertuples(index=False)], sum(undecided.values()), undecided)
+    pairs = baseline_pairs(ctx)
+    decided, undecided = comparable(pairs)
+    return _outcome(len(decided), decided[_weaker_bound(decided)], "target bound permits a fall below the figure before it",
+                    _merge_counts(undecided, unpaired(ctx, pairs, NO_EARLIER_STATUS)))
 
 
 @rule("targets.flat", "warning")
 def flat(ctx: Context) -> Outcome:
-    """A target equal to its baseline for an indicator that should improve.
+    """A target equal to the figure before it for an indicator that should improve.
 
-    Fires on 16.7 → 16.7 for a share of bad groundwater, or ≥93 → ≥93. Does not fire when the
-    baseline is already at the ideal (0 for a 'down' quantity, 100 % for an 'up' share), nor on
-    qualitative hold targets (保持稳定), which say so on purpose.
+    Fires on 16.7 → 16.7 for a share of bad groundwater. Does not fire when the earlier figure is
+    already at the ideal (0 for a 'down' quantity, 100 % for an 'up' share), on qualitative hold
+    targets (保持稳定), which say so on purpose, nor against an earlier figure that is itself a bound
+    (≥93 → ≥93: the baseline's value is not known, so the pair is undecided).
     """
-    pairs, undecided = comparable(baseline_pairs(ctx))
-    same = (pairs["value"] == pairs["b_value"]) & (pairs["kind"] == pairs["b_kind"]) & pairs["kind"].isin(["point", "floor", "ceiling"])
-    candidates = pairs[same]
-    bad = [p for p in candidates.itertuples(index=False) if not _at_ideal(p)]
-    return Outcome(len(pairs), [Violation(_message(p, "target no better than its baseline"), (p.b_id, p.id), _evidence(p))
-                                for p in bad], sum(undecided.values()), undecided)
+    pairs = baseline_pairs(ctx)
+    decided, undecided = comparable(pairs)
+    bound = decided["b_kind"].isin(BOUND_KINDS)
+    if bound.any():
+        undecided = _merge_counts(undecided, {"the earlier figure is a bound: its value is not known": int(bound.sum())})
+    decided = decided[~bound]
+    same = (decided["value"] == decided["b_value"]) & (decided["kind"] == "point") & (decided["b_kind"] == "point")
+    return _outcome(len(decided), decided[same & ~_at_ideal(decided)], "target no better than the figure before it",
+                    _merge_counts(undecided, unpaired(ctx, pairs, NO_EARLIER_STATUS)))
+
+
+@rule("targets.approximate-centre-worse", "warning")
+def approximate_centre_worse(ctx: Context) -> Outcome:
+    """An approximate target (左右, 约) whose centre is worse than the figure before it.
+
+    Fires on 96%左右 for 2025 against 96.5 for 2020 for a share that should rise: its tolerance
+    still reaches the baseline, but the figure it names is a fall. Does not fire when the centre is
+    at or beyond the earlier figure in the better direction (97%左右 against 96.5), nor when the whole
+    interval is worse (that is the error targets.worse-than-baseline). Only approximate targets are
+    checked; others are not counted.
+    """
+    pairs = baseline_pairs(ctx)
+    decided, undecided = comparable(pairs[pairs["kind"] == "approx"])
+    comparable_earlier = decided["b_kind"].isin(["point", "approx"])
+    if (~comparable_earlier).any():
+        undecided = _merge_counts(undecided, {"the earlier figure is a bound or range": int((~comparable_earlier).sum())})
+    decided = decided[comparable_earlier]
+    centre_worse = (((decided["direction"] == "up") & (decided["value"] < decided["b_value"]))
+                    | ((decided["direction"] == "down") & (decided["value"] > decided["b_value"])))
+    return _outcome(len(decided), decided[centre_worse & ~_wholly_worse(decided)], "approximate target centred below the figure before it",
+                    undecided)
