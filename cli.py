@@ -51,6 +51,10 @@ class CheckGroup(click.Group):
             ctx.exit(EXIT_INTERRUPTED)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:
+            # the reader of standard output went away (`check all | head`): click ends quietly
+            # (its outputs were written before anything was printed)
+            raise
         except OSError as error:
             if ctx.params.get("debug"):
                 raise
@@ -212,7 +216,8 @@ def list_settings(config, dataset_dir):
     click.echo(f"# configuration: {config.source or 'none found (defaults)'}")
     for key, value in config.describe():
         click.echo(f"{key} = {value!r}")
-    path = Path(dataset_dir) / "settings.toml"
+    from checks.spreadsheet import is_workbook
+    path = (Path(dataset_dir).parent if is_workbook(dataset_dir) else Path(dataset_dir)) / "settings.toml"
     settings = load_settings(path)
     click.echo(f"\n# thresholds: {path if path.exists() else f'{path} (missing: defaults)'}")
     for section, key, default, meaning in describe():

@@ -17,7 +17,7 @@ import click
 
 # key in the file → (parameter name, commands it applies to, allowed values or None for a path)
 KEYS = {
-    "dataset": ("dataset_dir", ("all", "family", "suites", "schemas", "settings", "coverage", "export"), None),
+    "dataset": ("dataset_dir", ("all", "family", "suites", "schemas", "settings", "coverage", "export", "draft"), None),
     "fail-on": ("fail_on", ("all", "family", "suites"), ("error", "warning", "info", "never")),
     "format": ("output_format", ("all", "family", "suites"), ("text", "json", "github")),
     "report": ("report", ("all",), None),

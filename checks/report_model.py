@@ -214,7 +214,20 @@ class Series(_Model):
     scope: str
     direction: str
     unit: str
+    unit_name: str = ""
     points: list[SeriesPoint]
+
+
+class SettingUsed(_Model):
+    """A threshold the run used: the dataset's value beside its default."""
+
+    model_config = ConfigDict(extra="allow")
+
+    section: str
+    key: str
+    value: Any
+    default: Any
+    meaning: str = ""
 
 
 class Report(_Model):
@@ -231,6 +244,7 @@ class Report(_Model):
     suites: list[SuiteExpectation]
     schemas: list[SchemaTable]
     series: list[Series]
+    settings: list[SettingUsed] = Field(default_factory=list, description="the thresholds the run used")
 
     def json_dict(self) -> dict:
         return self.model_dump(mode="json")

@@ -236,3 +236,17 @@ def test_settings_shows_the_datasets_values_beside_the_defaults(tmp_path):
     (root / "settings.toml").write_text("[plausibility]\nmax_ratio_sharee = 3.0\n", encoding="utf-8")
     bad = CliRunner().invoke(cli.main, ["settings", "--dataset", str(root)])
     assert bad.exit_code == 2 and "max_ratio_sharee" in bad.output
+
+
+def test_a_closed_standard_output_ends_quietly(tmp_path):
+    """`check all | head`: the reader goes away; no traceback and no 'cannot write an output' line
+    (click's own quiet ending of a broken pipe), whether the pipe breaks at the first print or later."""
+    breaking = ("import checks.terminal as terminal\n"
+                "def closed(*args, **kwargs):\n    raise BrokenPipeError(32, 'Broken pipe')\n"
+                "terminal.print_text = closed\nimport cli\ncli.main()")
+    for code in (breaking, "import cli; cli.main()"):
+        process = subprocess.Popen([sys.executable, "-c", code, "all", "--dataset", str(plan(tmp_path)), "--no-suites", "--no-report", "-v"],
+                                   cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+        assert process.wait(timeout=120) in (0, 1) and stderr == "", stderr

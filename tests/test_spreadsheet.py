@@ -104,3 +104,11 @@ def test_export_writes_dataset_and_findings_and_neutralises_formulas(tmp_path):
         assert cell.value == text and cell.data_type == "s" and cell.quotePrefix  # text as printed, never a formula
     plain = observations.cell(row=3, column=header.index("quote") + 1)
     assert plain.data_type == "s" and not plain.quotePrefix
+
+
+def test_settings_of_a_workbook_dataset_are_the_ones_beside_it(tmp_path):
+    root = plan(tmp_path)
+    book = to_workbook(root, tmp_path / "wb" / "book.xlsx")
+    (book.parent / "settings.toml").write_text("[plausibility]\nmax_ratio_share = 3.0\n", encoding="utf-8")
+    result = run_json("settings", "--dataset", book)
+    assert result.exit_code == 0 and "max_ratio_share = 3.0   (default 2.0)" in result.output
