@@ -228,7 +228,8 @@ def test_github_annotations_on_the_csv_line(tmp_path):
     assert kinds == {("error", "targets.worse-than-baseline"), ("warning", "targets.flat")}
     error = next(c for c in commands if c[0] == "error")
     assert error[1]["file"].endswith("observations/doc-a.csv") and error[1]["line"] == "3"
-    assert error[2].startswith("target worse than its baseline")
+    assert error[2].startswith("target worse than ")  # the message, then the fingerprint on its own line
+    assert re.search(r"\n\[[0-9a-f]{16}\]$", error[2])
 
 
 def test_github_annotation_escaping_round_trips(run):
