@@ -265,3 +265,15 @@ def test_markdown_table_cannot_be_broken_by_dataset_text(run):
     assert message == HOSTILE.replace("\r\n", " ").replace("@", "@\u200b")
     assert not any(c.type in ("link_open", "html_inline", "em_open", "code_inline") for cell in cells for c in cell)
     assert all(len(r) in (3, 5) for r in rows)
+
+
+def test_format_json_prints_only_the_report_on_standard_output(tmp_path):
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-c", "import cli; cli.main()", "all", "--dataset", str(plan(tmp_path)), "--no-suites",
+                             "--no-report", "--format", "json"], cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    data = json.loads(result.stdout)  # nothing but the report
+    jsonschema.validate(data, json_schema())
+    assert data["counts"]["failing"] == 1 and data["series"]  # chart data kept: the JSON can rebuild the report
+    assert "FAILED: 1 finding(s) at or above error" in result.stderr  # the person still sees the verdict
