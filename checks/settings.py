@@ -58,7 +58,7 @@ def load_settings(path: Path) -> Settings:
     if not os.path.lexists(path):
         return Settings()
     try:
-        text = read_text(path, SETTINGS_LIMIT, what="settings file")
+        text = read_text(path, SETTINGS_LIMIT, inside=Path(path).parent, what="settings file")
     except Unreadable as error:
         raise InputError([error.problem]) from None
     try:

@@ -19,7 +19,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import shutil
+import stat
 import tempfile
 import zipfile
 from contextlib import contextmanager
@@ -86,15 +88,29 @@ def _as_folder(book: Path):
             where[str(target)] = (f"{book}[{sheet.title}]", lines)
         if problems:
             raise InputError(problems)
-        for extra in ("sources",):
-            if (book.parent / extra).is_dir():
-                shutil.copytree(book.parent / extra, folder / extra)
-        if (book.parent / "settings.toml").is_file():
-            shutil.copyfile(book.parent / "settings.toml", folder / "settings.toml")
+        # Symbolic links are copied as links, so the loader still refuses one that leads out of
+        # sources/ (or to /dev/zero); a named pipe or a device is never opened by the copy.
+        sources = book.parent / "sources"
+        if sources.is_dir() and not sources.is_symlink():
+            special = _special_files(str(sources), os.listdir(sources))
+            if special:
+                raise InputError([InputProblem(str(sources / n), "source file is not a regular file (a device, a named pipe or a socket): "
+                                               "it is not read") for n in special])
+            shutil.copytree(sources, folder / "sources", symlinks=True)
+        if os.path.lexists(book.parent / "settings.toml"):
+            if _special_files(str(book.parent), ["settings.toml"]):
+                raise InputError([InputProblem(str(book.parent / "settings.toml"), "settings file is not a regular file: it is not read")])
+            shutil.copy(book.parent / "settings.toml", folder / "settings.toml", follow_symlinks=False)
         yield folder, where
     finally:
         workbook.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _special_files(folder: str, names: list[str]) -> list[str]:
+    """Names in `folder` that are neither a regular file, a folder nor a symbolic link."""
+    kinds = (stat.S_ISREG, stat.S_ISDIR, stat.S_ISLNK)
+    return [n for n in names if not any(kind(os.lstat(os.path.join(folder, n)).st_mode) for kind in kinds)]
 
 
 def _write_sheet(sheet, target: Path, name: str, problems: list[InputProblem]) -> dict[int, int]:

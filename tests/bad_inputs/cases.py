@@ -155,6 +155,16 @@ def cannot_write(option: str) -> Callable[[Path], list[str]]:
     return defect
 
 
+def workbook(then: Callable[[Path], None]) -> Callable[[Path], list[str]]:
+    """The dataset as book.xlsx (sources/ and settings.toml beside it), then `then(book folder)`."""
+    def defect(root: Path) -> list[str]:
+        from test_spreadsheet import to_workbook
+        book = to_workbook(root, root.parent / "wb" / "book.xlsx")
+        then(book.parent)
+        return ["--dataset", str(book)]
+    return defect
+
+
 def nested_json(depth: int) -> str:
     return '{"tool": {"name": "seed"}, "findings": ' + "[" * depth + "]" * depth + "}"
 
@@ -184,6 +194,13 @@ CASES = [
          replace_source(lambda p: p.symlink_to(outside_file(p.parent.parent)))),
     Case("sources-folder-symlink-outside", 2, "sources folder leads outside the dataset", sources_folder_outside),
     Case("table-symlink-outside", 2, "units.csv: table leads outside", table_outside),
+    Case("workbook-source-symlink-outside", 2, "doc-a.txt: source file leads outside",
+         workbook(lambda folder: ((folder / "sources" / "doc-a.txt").unlink(),
+                                  (folder / "sources" / "doc-a.txt").symlink_to(outside_file(folder / "x")))[0])),
+    Case("workbook-source-named-pipe", 2, "doc-a.txt: source file is not a regular file",
+         workbook(lambda folder: ((folder / "sources" / "doc-a.txt").unlink(), os.mkfifo(folder / "sources" / "doc-a.txt"))[0])),
+    Case("workbook-settings-dev-zero", 2, "settings.toml: settings file leads outside",
+         workbook(lambda folder: (folder / "settings.toml").symlink_to("/dev/zero"))),
     # --- tracebacks before ---------------------------------------------------------------
     Case("duplicated-column-name", 2, "indicators.csv, line 1: column 'name' appears twice",
          lambda root: write_rows(root, "indicators.csv", [r + [r[1]] for r in rows(root, "indicators.csv")])),
