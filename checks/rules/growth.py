@@ -1,4 +1,5 @@
-"""growth: a level and its change imply the previous year's level, which another document may print.
+"""growth: a level and its change imply the previous year's level, which another document may print;
+an average annual growth (年均增长) over a period must agree with the period's endpoints.
 
 L(Y) with a relative growth g(Y) in % implies L(Y−1) = L(Y) / (1 + g); with an absolute change
 Δ(Y) in the level's own unit (增加888万吨, 多增38万人, 提高0.94个百分点 on a share) it implies
@@ -73,3 +74,46 @@ def implied_previous_level(ctx: Context) -> Outcome:
                   f"{fmt(p.e_lower, p.e_upper)}: a restatement or an error",
                   (p.id, p.c_id, p.e_id), {"implied": [p.p_lower, p.p_upper], "printed": [p.e_lower, p.e_upper]})
         for p in bad.itertuples(index=False)], len(undecided), undecided["reason"].value_counts().to_dict())
+
+
+PERIOD = r"^[12][0-9]{3}-[12][0-9]{3}$"
+AVERAGE_WORD = "年均"  # an average annual rate over the period, not the change over the whole period
+
+
+@rule("growth.average-annual", "warning")
+def average_annual(ctx: Context) -> Outcome:
+    """An average annual growth (年均增长) over a period that its endpoints do not give.
+
+    A rate g over the period Y1–Y2 (n = Y2 − Y1 + 1 years) printed as 年均 must agree with the
+    levels printed for Y1 − 1 and Y2: (L(Y2) / L(Y1−1))^(1/n) − 1, within printed precision.
+    Fires on 年均增长8.2% for 2018-2022 when the levels of 2017 and 2022 give 5%. Does not fire
+    within rounding; a real growth, or an unprinted basis, of a level in money is undecided.
+    """
+    obs = ctx.obs.assign(basis=ctx.obs["basis"] if "basis" in ctx.obs else "")
+    rates = obs[(obs["role"] == "change") & obs["numeric"] & obs["period_key"].astype(str).str.match(PERIOD)
+                & obs["value_printed"].astype(str).str.contains(AVERAGE_WORD) & (obs["unit_dimension"] == "share")]
+    rates = rates.assign(first=(rates["year_start"] - 1).astype(str), last=rates["year"].astype(str),
+                         years=rates["year"] - rates["year_start"] + 1)
+    levels = obs.loc[(obs["role_class"] == "status") & obs["numeric"], ["id", "document", "line", "value_printed", "period_key", "lower", "upper", *SERIES]]
+    pairs = (rates.merge(levels.add_prefix("s_"), left_on=["first", *SERIES], right_on=["s_period_key", *[f"s_{c}" for c in SERIES]])
+                  .merge(levels.add_prefix("e_"), left_on=["last", *SERIES], right_on=["e_period_key", *[f"e_{c}" for c in SERIES]]))
+    price = pairs["catalogue_dimension"].isin(PRICE_DIMENSIONS) & (pairs["basis"] != "nominal")
+    bounded = np.isfinite(pairs[["lower", "upper", "s_lower", "s_upper", "e_lower", "e_upper"]].astype(float)).all(axis=1)
+    undecided = pairs[price | ~bounded]
+    reasons = {}
+    if (price).sum():
+        reasons["real or unprinted growth basis for a level in money"] = int(price.sum())
+    if (~bounded & ~price).sum():
+        reasons["an open interval (以上, 以下) on either side"] = int((~bounded & ~price).sum())
+    pairs = pairs[~price & bounded]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low = 100 * ((pairs["e_lower"] / pairs["s_upper"]) ** (1 / pairs["years"]) - 1)
+        high = 100 * ((pairs["e_upper"] / pairs["s_lower"]) ** (1 / pairs["years"]) - 1)
+    pairs = pairs.assign(i_lower=low, i_upper=high)
+    bad = pairs[~meets(pairs["lower"], pairs["upper"], pairs["i_lower"], pairs["i_upper"])]
+    return Outcome(len(pairs), [
+        Violation(f"{p.value_printed!r} for {p.period_key} ({p.document} line {p.line}) but {p.s_value_printed!r} for {p.first} "
+                  f"({p.s_document} line {p.s_line}) and {p.e_value_printed!r} for {p.last} ({p.e_document} line {p.e_line}) "
+                  f"give {fmt(p.i_lower, p.i_upper)} % a year",
+                  (p.id, p.s_id, p.e_id), {"printed": [p.lower, p.upper], "from_endpoints": [p.i_lower, p.i_upper]})
+        for p in bad.itertuples(index=False)], len(undecided), reasons)
