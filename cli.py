@@ -116,6 +116,8 @@ def run_options(function):
         click.option("--verbose", "-v", is_flag=True, help="Print every finding (waived ones marked) and the rule table."),
         click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
                      help="Colour in the terminal; auto honours NO_COLOR."),
+        click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                     help="Language of the HTML report's own text (headings, labels); what the dataset and sources say stays as printed."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -227,7 +229,7 @@ def list_settings(config, dataset_dir):
 
 
 def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report, json_path, junit_path, sarif_path, markdown_path,
-         output_format, fail_on, previous, new_only, select, ignore, quiet, verbose, color, data_docs=None) -> int:
+         output_format, fail_on, previous, new_only, select, ignore, quiet, verbose, color, lang="en", data_docs=None) -> int:
     from checks.outputs import check_writable, write_all
     from checks.pipeline import execute
     from checks.report_model import Scope
@@ -273,7 +275,7 @@ def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report
         scope = Scope(complete=complete, families=families, rules=len(result.summaries), select=select, ignore=ignore)
         # chart data only where a chart may be drawn: the HTML report, or a JSON it can be rebuilt from
         model = result.report(fail_on, new_only, scope, charts=bool(report or json_path or output_format == "json"))
-        write_all([(what, path, _render(what, model)) for what, path in files])
+        write_all([(what, path, _render(what, model, lang)) for what, path in files])
     colour = use_colour(color, text_stream)
     if output_format == "json":
         click.echo(model.to_text(), nl=False)
@@ -301,7 +303,7 @@ def _read_previous(path: Path):
         raise InputError([InputProblem(str(path), f"{problem}: --previous takes the --json output of this Seed")], PREVIOUS_SUBJECT) from None
 
 
-def _render(what: str, model) -> str:
+def _render(what: str, model, lang: str = "en") -> str:
     if what == "--json":
         return model.to_text()
     if what == "--junit":
@@ -315,7 +317,7 @@ def _render(what: str, model) -> str:
         from checks.report_markdown import render_markdown
         return render_markdown(model)
     from checks.report_html import render_html
-    return render_html(model.json_dict())
+    return render_html(model.json_dict(), lang=lang)
 
 
 @main.command("export")

@@ -21,6 +21,7 @@ from checks.dataset import Dataset
 from checks.engine import Context, Rule, RuleSummary, run
 from checks.findings import SEVERITIES, Finding, fails_run, severity_rank
 from checks.report_model import SCHEMA_VERSION, Report, Scope
+from checks.settings import in_use
 from checks.waivers import apply_waivers, compare_with_previous
 
 
@@ -79,6 +80,7 @@ class RunResult:
             "suites": self.suites,
             "schemas": [{"table": name, "rows": rows, "status": "passed"} for name, rows in self._schema_rows()],
             "series": series(self.context) if charts else [],
+            "settings": in_use(self.dataset.settings),
         })
         return Report.model_validate(data)
 
@@ -138,9 +140,10 @@ def series(ctx: Context) -> list[dict]:
     points = [{"id": i, "year": int(y), "role": r, "value": v, "lower": lo, "upper": hi, "printed": p}
               for i, y, r, v, lo, hi, p in zip(obs["id"], obs["year"], obs["role"], obs["value"], obs["lower"], obs["upper"], obs["value_printed"])]
     heads = obs.iloc[starts]
+    unit_names = dict(zip(ctx.dataset.units["id"], ctx.dataset.units["name"]))
     ends = list(starts[1:]) + [len(obs)]
     return [{"document": h.document, "indicator": h.indicator, "name": h.indicator_name, "region": h.region, "scope": h.scope,
-             "direction": h.direction, "unit": h.catalogue_unit, "points": points[start:end]}
+             "direction": h.direction, "unit": h.catalogue_unit, "unit_name": unit_names.get(h.catalogue_unit, ""), "points": points[start:end]}
             for h, start, end in zip(heads.itertuples(index=False), starts, ends)]
 
 

@@ -41,6 +41,9 @@ class Settings:
     max_field_chars: int = field(default=100_000, metadata={"section": "limits", "help": "longest CSV cell, in characters", "min": 1})
     max_region_depth: int = field(default=12, metadata={"section": "limits", "help": "most levels of regions below the top one (country > province > prefecture > county > ...)", "min": 1})
     max_problems_per_file: int = field(default=20, metadata={"section": "limits", "help": "input problems listed per file; the rest are counted", "min": 1})
+    # [report]
+    max_findings_per_rule: int = field(default=200, metadata={"section": "report", "help": "findings shown per rule in the HTML report; the rest are counted there and all are in its CSV/JSON download", "min": 1})
+    max_charts: int = field(default=150, metadata={"section": "report", "help": "baseline/target charts drawn in the HTML report (flagged ones first); the rest are counted", "min": 1})
 
     @property
     def tolerances(self) -> Tolerances:
@@ -50,6 +53,14 @@ class Settings:
 def describe() -> list[tuple[str, str, object, str]]:
     """(section, key, default, meaning) for every setting, for `check settings` and the docs."""
     return [(f.metadata["section"], f.name, f.default, f.metadata["help"]) for f in fields(Settings)]
+
+
+def in_use(settings: Settings) -> list[dict]:
+    """Every setting with the value this run used, its default and meaning (for the reports)."""
+    def plain(value):
+        return list(value) if isinstance(value, tuple) else value
+    return [{"section": f.metadata["section"], "key": f.name, "value": plain(getattr(settings, f.name)),
+             "default": plain(f.default), "meaning": f.metadata["help"]} for f in fields(Settings)]
 
 
 def load_settings(path: Path) -> Settings:

@@ -125,7 +125,7 @@ def test_no_half_written_report_when_rendering_fails(tmp_path, monkeypatch):
     import checks.report_html
     report = tmp_path / "r.html"
     report.write_text("previous report")
-    monkeypatch.setattr(checks.report_html, "render_html", lambda data: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr(checks.report_html, "render_html", lambda data, **options: (_ for _ in ()).throw(RuntimeError("boom")))
     result = invoke("all", "--dataset", plan(tmp_path), "--no-suites", "--report", report)
     assert result.exit_code == 3 and "internal error" in result.output and "RuntimeError: boom" in result.output
     assert "Traceback" not in result.output

@@ -24,7 +24,8 @@ def implied_totals(ctx: Context) -> pd.DataFrame:
     parts = obs.add_prefix("p_")
     joined = shares.merge(parts, left_on=["share_part", *PLACE], right_on=["p_indicator", *[f"p_{c}" for c in PLACE]])
     low, high = divide(joined["p_lower"], joined["p_upper"], joined["lower"] / 100, joined["upper"] / 100)
-    return joined.assign(total_low=low, total_high=high)
+    names = ctx.dataset.indicators.set_index("id")["name"]
+    return joined.assign(total_low=low, total_high=high, whole_name=joined["share_whole"].map(names).fillna(joined["share_whole"]))
 
 
 @rule("derived.implied-totals-disagree", "error")
@@ -37,6 +38,7 @@ def implied_totals_disagree(ctx: Context) -> Outcome:
     when no single figure looks wrong.
     """
     implied = implied_totals(ctx)
+    names = dict(zip(implied["share_whole"], implied["whole_name"]))
     slack = ctx.settings.derived_relative
     candidates = [(r.share_whole, tuple(getattr(r, c) for c in PLACE), r.total_low, r.total_high, (r.id, r.p_id), f"{r.p_value_printed} ÷ {r.value_printed}")
                   for r in implied.itertuples(index=False)]
@@ -53,7 +55,7 @@ def implied_totals_disagree(ctx: Context) -> Outcome:
             scale = max(abs(x) for x in (a[2], a[3], b[2], b[3]) if math.isfinite(x))
             if not meets(a[2], a[3], b[2], b[3], slack=scale * slack):
                 violations.append(Violation(
-                    f"{a[5]} implies {fmt(a[2], a[3])} but {b[5]} gives {fmt(b[2], b[3])} for the same total ({a[0]})",
+                    f"{a[5]} implies {fmt(a[2], a[3])} but {b[5]} gives {fmt(b[2], b[3])} for the same total ({names.get(a[0], a[0])})",
                     tuple(sorted(set(a[4] + b[4]))), {"totals": [{"from": a[5], "interval": [a[2], a[3]]}, {"from": b[5], "interval": [b[2], b[3]]}]}))
     return Outcome(checked, violations)
 
@@ -67,8 +69,8 @@ def implied_total(ctx: Context) -> Outcome:
     """
     implied = implied_totals(ctx)
     return Outcome(len(implied), [
-        Violation(f"{r.p_value_printed} at {r.value_printed} implies a total {r.share_whole} of {fmt(r.total_low, r.total_high)} ({r.p_catalogue_unit})",
-                  (r.id, r.p_id), {"implied": {"indicator": r.share_whole, "interval": [r.total_low, r.total_high]}})
+        Violation(f"{r.p_value_printed} at {r.value_printed} implies {r.whole_name} of {fmt(r.total_low, r.total_high)} ({r.p_catalogue_unit})",
+                  (r.id, r.p_id), {"implied": {"indicator": r.share_whole, "name": r.whole_name, "interval": [r.total_low, r.total_high]}})
         for r in implied.itertuples(index=False)])
 
 
