@@ -30,6 +30,7 @@ class Case:
     command: tuple[str, ...] = RUN
     timeout: float = 30.0
     also: tuple[str, ...] = field(default=())  # further fragments that must appear
+    after: Callable[[Path], None] | None = None  # asserts on the files after the run (given root)
 
 
 # --- editing helpers -------------------------------------------------------------------------
@@ -165,6 +166,17 @@ def workbook(then: Callable[[Path], None]) -> Callable[[Path], list[str]]:
     return defect
 
 
+def old_outputs_beside_unwritable_report(root: Path) -> list[str]:
+    for name in ("out.json", "out.xml"):
+        (root.parent / name).write_text("previous run", encoding="utf-8")
+    return [*cannot_write("--report")(root), "--json", str(root.parent / "out.json"), "--junit", str(root.parent / "out.xml")]
+
+
+def outputs_untouched(root: Path) -> None:
+    assert [(root.parent / n).read_text(encoding="utf-8") for n in ("out.json", "out.xml")] == ["previous run"] * 2
+    assert not [p.name for p in root.parent.iterdir() if p.name.endswith(".tmp")], "a temporary file was left"
+
+
 def nested_json(depth: int) -> str:
     return '{"tool": {"name": "seed"}, "findings": ' + "[" * depth + "]" * depth + "}"
 
@@ -215,6 +227,8 @@ CASES = [
          lambda root: (shutil.rmtree(root / "observations"), (root / "observations").write_text("x"))[0]),
     Case("report-path-not-writable", 2, "cannot write", cannot_write("--report"), command=("all", "--no-suites")),
     Case("json-path-not-writable", 2, "cannot write", cannot_write("--json")),
+    Case("report-not-writable-other-outputs-untouched", 2, "cannot write", old_outputs_beside_unwritable_report,
+         command=("all", "--no-suites"), after=outputs_untouched),
     Case("previous-of-another-tool", 2, "problem(s) in the --previous file", previous('{"version": "2.1.0", "runs": []}'),
          also=("not the JSON report of a Seed run",)),
     Case("previous-of-wrong-shape", 2, "findings[0] is not an object", previous('{"tool": {"name": "seed"}, "findings": [1]}')),

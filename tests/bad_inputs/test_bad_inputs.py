@@ -75,6 +75,8 @@ def test_bad_input(case: Case, driver: Driver, base: Path, tmp_path: Path) -> No
     for fragment in (case.fragment, *case.also):
         assert fragment in printed, printed[-3000:]
     assert len(printed.splitlines()) <= 30, "at most a screenful of problems"
+    if case.after:
+        case.after(root)
 
 
 def test_unreadable_file(base: Path, tmp_path: Path, monkeypatch) -> None:
