@@ -55,3 +55,28 @@ def stale_exclusion(ctx: Context) -> Outcome:
             violations.append(Violation(f"exclusion of {row['printed']!r} on line {row['line']} of {doc_id} matches no printed number",
                                         document=doc_id, line=int(row["line"]), key=str(row["printed"])))
     return Outcome(len(ctx.dataset.exclusions), violations)
+
+
+@rule("coverage.blind-scan", "warning")
+def blind_scan(ctx: Context) -> Outcome:
+    """A source in which the scanner finds no number, or far fewer than the figures entered from it.
+
+    Fires when a document's numeric observations outnumber the numbers its scan finds by more
+    than `blind_scan_ratio` allows (no number at all, or fewer than half by default): the scanner
+    cannot read that layout (a table drawn as an image, a layout it does not know), so "no
+    unaccounted figure" proves nothing there. Does not fire for a document whose scan finds about
+    as many numbers as it has numeric observations, or that has no numeric observation. Why: a
+    coverage check that silently reads nothing is worse than none.
+    """
+    numeric = ctx.obs[ctx.obs["numeric"]].groupby("document").size().to_dict() if len(ctx.obs) else {}
+    violations, checked = [], 0
+    for doc_id, scanned, _ in _gaps(ctx):
+        entered = int(numeric.get(doc_id, 0))
+        if not entered:
+            continue
+        checked += 1
+        if scanned < ctx.settings.blind_scan_ratio * entered:
+            violations.append(Violation(f"the scan of {doc_id} finds {scanned} number(s) but {entered} numeric figures are entered from it: "
+                                        "the scanner cannot read this source's layout, so its coverage proves nothing",
+                                        document=doc_id, key=doc_id, evidence={"scanned": scanned, "entered": entered}))
+    return Outcome(checked, violations)
