@@ -261,7 +261,7 @@ class FigureScanner:
         self.unit_pattern = unit_pattern
         self.units = units
         self.prose = re.compile(
-            rf"(?<![A-Za-z0-9_.{{])(?P<num>{NUMBER}{RANGE_TAIL})"
+            rf"(?<![A-Za-z0-9_.{{])(?P<sign>-(?=\d))?(?P<num>{NUMBER}{RANGE_TAIL})"
             rf"\s*[多余]?\s*(?:{MAGNITUDE}\s*[多余]?\s*(?:{unit_pattern}|{_alternation(COUNTERS)})?|(?:{unit_pattern})|{_alternation(COUNTERS)})"
         )
 

@@ -48,8 +48,8 @@ ASPIRATIONAL_WORDS = ("力争", "争取")
 ASPIRATIONAL = ASPIRATIONAL_WORDS[0]
 REACH_WORDS = ("力争达到", "争取达到", *ASPIRATIONAL_WORDS, "达到", "达")
 NEUTRAL_WORDS = ("确保", "实际", "年均", "提高到", "提高至", "提升到", "提升至", "降至", "降到", "下降到", "下降至", "保持在", "稳定在", "保持", "维持在", "为", "完成", "实现", "累计", "共", "均为", "分别为", "是")
-UP_WORDS = ("增长", "提高", "提升", "增加", "上升", "上涨", "增产", "多增", "增")
-DOWN_WORDS = ("下降", "降低", "减少", "减产", "下跌", "降")
+UP_WORDS = ("增长", "提高", "提升", "增加", "上升", "上涨", "增产", "多增", "净增", "增")
+DOWN_WORDS = ("下降", "降低", "减少", "减产", "下跌", "降", "少增")
 PREFIXES = sorted(
     [(w, "floor") for w in FLOOR_WORDS]
     + [(w, "ceiling") for w in CEILING_WORDS]

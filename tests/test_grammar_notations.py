@@ -134,3 +134,10 @@ def test_never_raises_on_notation_characters(text, index_base):
     reading = parse(text, role="change_target", index_base=index_base)
     assert not (reading.lower > reading.upper)
     assert (reading.kind == "unreadable") == (reading.error is not None)
+
+
+def test_less_and_net_increases():
+    """2022 communiqué: 城镇新增就业1206万人，比上年少增63万人; 规上工业企业净增218家."""
+    assert (parse("少增63万人", role="change").lower, parse("少增63万人", role="change").upper) == (-63.5, -62.5)
+    assert parse("净增218家", role="change").lower == 217.5
+    assert parse("增63万人", role="change").lower == 62.5  # near miss: without 少 it is a rise

@@ -136,3 +136,9 @@ def test_markdown_markup_is_not_content():
 
 def test_near_misses_prose_without_a_unit_and_years_are_not_figures():
     assert scan("2023年3月，第一季度增长，共计 12 和 2035年目标。\n") == []
+
+
+def test_a_negative_prose_figure_keeps_its_sign_in_the_token():
+    """2022 communiqué: 自然增长率为-0.60‰; near miss: a year range 2020-2025年 is no figure."""
+    tokens = SourceText("c.md", "自然增长率为-0.60‰；2020-2025年。\n").scan_numbers(scan_pattern(UNITS))
+    assert [(t.printed, t.text) for t in tokens] == [("0.60", "-0.60‰")]
