@@ -34,7 +34,9 @@ COUNTERS = ("人次", "万人次", "架", "颗", "列", "篇", "门", "本", "�
 YEAR_HEADER = re.compile(r"(?P<year>[12]\d{3})\s*年?(?:\s*[\(（](?P<note>[^)）]*)[\)）])?")
 UNIT_IN_BRACKETS = re.compile(r"[\(（](?P<unit>[^()（）]{1,12})[\)）]\s*$")
 UNIT_LINE = re.compile(r"^\s*(?:[-*]\s*)?(?:计量)?单位\s*[:：]\s*(?P<unit>\S+)\s*$")
-TABLE_TITLE = re.compile(r"表\s*(?:\d{1,3}?|[一二三四五六七八九十]+)\s*[:：]?\s*(?:(?P<year>[12]\d{3})\s*年)?")
+# "表1 2022年…", "表102022年…" (no space between the table's number and the year), "表3：…"
+TABLE_TITLE_YEAR = re.compile(r"表\s*(?:\d{1,3}?|[一二三四五六七八九十]+)\s*[:：]?\s*(?P<year>[12]\d{3})\s*年")
+TABLE_TITLE = re.compile(r"表\s*(?:\d{1,3}|[一二三四五六七八九十]+)\s*[:：]?")
 HEADER_WORDS = ("指标", "序号", "类别", "项目", "属性", "单位", "名称", "类型", "目标", "基期", "年均", "累计", "地区", "备注", "领域")
 CLAUSE_END = "，。；;！？!?：:、"
 OCR_POINT = re.compile(r"(?<=\d)。(?=\d)")
@@ -131,16 +133,16 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
         column = header[index + shift].text.strip() if 0 <= index + shift < len(header) else ""
         found = value_cell(text, unit_pattern)
         if found is None:
-            if "单位" in column and known_unit(text, units):
-                row_unit_cell = text
+            if "单位" in column and not re.search(r"\d", text):  # a unit column: the unit as printed
+                row_unit_cell = "" if fold_cell(text) in ("—", "-", "/") else text
             elif not re.fullmatch(r"\d+", text):
                 label_parts.append(text)
             continue
         digits, cell_unit = found
         year, note = header_period(column)
         label = " ".join(label_parts)
-        unit = cell_unit or next((u for u in (_header_unit(column), bracket_unit(label), row_unit_cell, context.unit)
-                                  if known_unit(u, units)), "")
+        unit = cell_unit or next((u for u in (_header_unit(column), bracket_unit(label)) if known_unit(u, units)), "") \
+            or row_unit_cell or next((u for u in (context.unit,) if known_unit(u, units)), "")
         tokens.append(NumberToken(line, Span(cell.start, cell.end), digits, text, section="table", label=label,
                                   header=column, period=year or context.year, period_note=note, unit=unit,
                                   quote_start=quote_start))
@@ -261,7 +263,7 @@ class FigureScanner:
         self.unit_pattern = unit_pattern
         self.units = units
         self.prose = re.compile(
-            rf"(?<![A-Za-z0-9_.{{])(?P<sign>-(?=\d))?(?P<num>{NUMBER}{RANGE_TAIL})"
+            rf"(?<![A-Za-z0-9_.{{第])(?P<sign>-(?=\d))?(?P<num>{NUMBER}{RANGE_TAIL})"
             rf"\s*[多余]?\s*(?:{MAGNITUDE}\s*[多余]?\s*(?:{unit_pattern}|{_alternation(COUNTERS)})?|(?:{unit_pattern})|{_alternation(COUNTERS)})"
         )
 
@@ -279,7 +281,8 @@ class FigureScanner:
                 continue
             title = TABLE_TITLE.search(line) if "表" in line and len(line.strip()) < 60 else None
             if title:
-                context = TableContext(year=title["year"] or "")
+                titled = TABLE_TITLE_YEAR.search(line)
+                context = TableContext(year=titled["year"] if titled else "")
             unit_line = UNIT_LINE.match(line)
             if unit_line:
                 context.unit = unit_line["unit"].strip()

@@ -80,7 +80,7 @@ LIST_ROWS = (
 def test_markdown_list_rows_with_a_unit_column():
     found = scan(LIST_ROWS, "c2010.md")
     assert [(line, printed, unit) for line, printed, _, _, _, unit in found] == [
-        (4, "2717.0", "万吨"), (4, "13.5", "%"), (5, "1102.9", "万吨"), (5, "17.6", "%"), (6, "42065.4", ""), (6, "13.2", "%")]
+        (4, "2717.0", "万吨"), (4, "13.5", "%"), (5, "1102.9", "万吨"), (5, "17.6", "%"), (6, "42065.4", "亿千瓦小时"), (6, "13.2", "%")]
     assert {period for _, _, _, period, _, _ in found} == {"2010"}
 
 
@@ -142,3 +142,13 @@ def test_a_negative_prose_figure_keeps_its_sign_in_the_token():
     """2022 communiqué: 自然增长率为-0.60‰; near miss: a year range 2020-2025年 is no figure."""
     tokens = SourceText("c.md", "自然增长率为-0.60‰；2020-2025年。\n").scan_numbers(scan_pattern(UNITS))
     assert [(t.printed, t.text) for t in tokens] == [("0.60", "-0.60‰")]
+
+
+def test_a_title_year_glued_to_the_table_number_and_ordinals():
+    """2022 communiqué: **表102022年主要商品出口…** prints table 10 of 2022; 第24届 is an ordinal."""
+    text = ("**表102022年主要商品出口数量、金额及其增长速度**\n\n"
+            "| 商品名称 | 单位 | 数量 | 金额<br>（亿元） |\n| --- | --- | --- | --- |\n"
+            "| 钢材 | 万吨 | 6732 | 6427 |\n| 服装及衣着附件 | — | — | 11713 |\n"
+            "在北京第24届冬奥会上，我国运动员共获得9枚金牌。\n")
+    assert scan(text, "c.md") == [(5, "6732", "table", "2022", "", "万吨"), (5, "6427", "table", "2022", "", "亿元"),
+                                  (6, "11713", "table", "2022", "", "亿元"), (7, "9", "text", "", "", "")]
