@@ -20,6 +20,7 @@ import pandera.pandas as pa
 
 from checks.errors import InputError, InputProblem, Problems
 from checks.input_files import Unreadable, decode, read_bytes, within
+from checks import scopes
 from checks.settings import Settings, load_settings
 from checks.sources import SourceText
 from checks.unit_table import UnitTable
@@ -225,7 +226,7 @@ def load(root: Path) -> Dataset:
     settings = _settings(root, problems)
     problems.limit = settings.max_problems_per_file
     reader = Reader(root, settings, problems)
-    frames = {name: reader.table(root / name, schema, required=name != "waivers.csv")
+    frames = {name: reader.table(root / name, schema, required=name not in tables.OPTIONAL_TABLES)
               for name, schema in tables.TABLES.items()}
     observations = _observations(reader)
     if problems:
@@ -246,6 +247,11 @@ def load(root: Path) -> Dataset:
         problems.extend(depth_problems(frames["regions.csv"], settings.max_region_depth))
     problems.extend(tree_problems(frames["indicators.csv"], "indicator"))
     problems.extend(waiver_problems(frames["waivers.csv"]))
+    if (root / "scopes.csv").exists():  # printed scopes resolve to the table's canonical names
+        canonical, scope_problems = scopes.resolve(observations, frames["scopes.csv"])
+        problems.extend(scope_problems)
+        observations["scope_printed"] = observations["scope"]
+        observations["scope"] = canonical
     unit_table = UnitTable(frames["units.csv"])
     for row in observations.itertuples(index=False):
         if row.unit_printed and unit_table.resolve(row.unit_printed) is None:

@@ -67,10 +67,14 @@ DOCUMENTS = schema("documents", {
     "origin_commit": text(matches(r"^([0-9a-f]{40})?$", "40 lower-case hex digits (a git commit) or empty"), required=False),
 })
 
+# Administrative levels, then areas that are no administration (a river basin, a development or
+# economic zone, a named river section, any other named area); each may have a parent.
+REGION_LEVELS = ["country", "province", "prefecture", "county", "district", "township", "basin", "zone", "section", "area"]
+
 REGIONS = schema("regions", {
     "id": text(matches(SLUG, "a lower-case slug"), unique=True),
-    "name": text(unique=True),
-    "level": text(one_of(["country", "province", "prefecture", "county", "district"])),
+    "name": text(),  # not unique: 鼓楼区 is a district of several cities; ids are unique
+    "level": text(one_of(REGION_LEVELS)),
     "parent": text(required=False),
 })
 
@@ -139,6 +143,15 @@ OPTIONAL_COLUMNS = {
     "exclusions": ["line_end"],
 }
 
+SCOPES = schema("scopes", {
+    "id": text(matches(SLUG, "a lower-case slug"), unique=True),
+    "name": text(unique=True),
+    "printed_forms": text(),
+    "definition": text(required=False),
+})
+
+OPTIONAL_TABLES = {"waivers.csv", "scopes.csv"}
+
 TABLES = {
     "documents.csv": DOCUMENTS,
     "regions.csv": REGIONS,
@@ -146,6 +159,7 @@ TABLES = {
     "indicators.csv": INDICATORS,
     "exclusions.csv": EXCLUSIONS,
     "waivers.csv": WAIVERS,
+    "scopes.csv": SCOPES,
 }
 
 
