@@ -33,6 +33,7 @@ class Settings:
     line_window: int = field(default=2, metadata={"section": "provenance", "help": "how many lines a quote may stand from its stated line", "min": 0})
     # [coverage]
     blind_scan_ratio: float = field(default=0.5, metadata={"section": "coverage", "help": "a document whose scan finds fewer numbers than this share of its numeric observations is one the scanner cannot read (coverage.blind-scan)", "min": 0.0})
+    blind_scan_min_figures: int = field(default=5, metadata={"section": "coverage", "help": "coverage.blind-scan judges only documents with at least this many numeric observations (fewer say too little about a layout)", "min": 1})
     # [source_text]
     injected_markers: tuple[str, ...] = field(default=("投注", "博彩", "娱乐城", "备用网址", "彩票", "赌场", "http://", "https://", "www."), metadata={"section": "source_text", "help": "words that betray text injected by a web page"})
     damage_characters: str = field(default="★▲△▼◆■□●○◎☆※^「」�", metadata={"section": "source_text", "help": "characters that do not belong inside printed Chinese text (OCR damage)"})

@@ -65,14 +65,15 @@ def blind_scan(ctx: Context) -> Outcome:
     than `blind_scan_ratio` allows (no number at all, or fewer than half by default): the scanner
     cannot read that layout (a table drawn as an image, a layout it does not know), so "no
     unaccounted figure" proves nothing there. Does not fire for a document whose scan finds about
-    as many numbers as it has numeric observations, or that has no numeric observation. Why: a
+    as many numbers as it has numeric observations, or that has fewer numeric observations than
+    `blind_scan_min_figures` (5 by default: too few to judge a layout). Why: a
     coverage check that silently reads nothing is worse than none.
     """
     numeric = ctx.obs[ctx.obs["numeric"]].groupby("document").size().to_dict() if len(ctx.obs) else {}
     violations, checked = [], 0
     for doc_id, scanned, _ in _gaps(ctx):
         entered = int(numeric.get(doc_id, 0))
-        if not entered:
+        if entered < ctx.settings.blind_scan_min_figures:
             continue
         checked += 1
         if scanned < ctx.settings.blind_scan_ratio * entered:
