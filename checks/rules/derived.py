@@ -6,8 +6,7 @@ a change over a period links the figures at its two ends.
 
 from __future__ import annotations
 
-import math
-
+import numpy as np
 import pandas as pd
 
 from checks.engine import Context, rule
@@ -39,25 +38,26 @@ def implied_totals_disagree(ctx: Context) -> Outcome:
     """
     implied = implied_totals(ctx)
     names = dict(zip(implied["share_whole"], implied["whole_name"]))
-    slack = ctx.settings.derived_relative
-    candidates = [(r.share_whole, tuple(getattr(r, c) for c in PLACE), r.total_low, r.total_high, (r.id, r.p_id), f"{r.p_value_printed} ÷ {r.value_printed}")
-                  for r in implied.itertuples(index=False)]
     obs = ctx.obs[ctx.obs["numeric"]]
     printed = obs.merge(implied[["share_whole", *PLACE]].drop_duplicates(), left_on=["indicator", *PLACE], right_on=["share_whole", *PLACE])
-    candidates += [(r.indicator, tuple(getattr(r, c) for c in PLACE), r.lower, r.upper, (r.id,), r.value_printed)
-                   for r in printed.itertuples(index=False)]
-    violations, checked = [], 0
-    for i, a in enumerate(candidates):
-        for b in candidates[i + 1:]:
-            if a[0] != b[0] or a[1] != b[1]:
-                continue
-            checked += 1
-            scale = max(abs(x) for x in (a[2], a[3], b[2], b[3]) if math.isfinite(x))
-            if not meets(a[2], a[3], b[2], b[3], slack=scale * slack):
-                violations.append(Violation(
-                    f"{a[5]} implies {fmt(a[2], a[3])} but {b[5]} gives {fmt(b[2], b[3])} for the same total ({names.get(a[0], a[0])})",
-                    tuple(sorted(set(a[4] + b[4]))), {"totals": [{"from": a[5], "interval": [a[2], a[3]]}, {"from": b[5], "interval": [b[2], b[3]]}]}))
-    return Outcome(checked, violations)
+    candidates = pd.concat([
+        pd.DataFrame({"whole": implied["share_whole"], **{c: implied[c] for c in PLACE}, "low": implied["total_low"], "high": implied["total_high"],
+                      "ids": list(zip(implied["id"], implied["p_id"])), "label": implied["p_value_printed"] + " ÷ " + implied["value_printed"]}),
+        pd.DataFrame({"whole": printed["indicator"], **{c: printed[c] for c in PLACE}, "low": printed["lower"], "high": printed["upper"],
+                      "ids": [(i,) for i in printed["id"]], "label": printed["value_printed"]}),
+    ], ignore_index=True)
+    candidates["seq"] = np.arange(len(candidates))
+    # every two candidates for the same total in the same place: one self-merge, not a loop over all pairs
+    pairs = candidates.merge(candidates, on=["whole", *PLACE], suffixes=("_a", "_b"))
+    pairs = pairs[pairs["seq_a"] < pairs["seq_b"]].sort_values(["seq_a", "seq_b"])
+    bounds = pairs[["low_a", "high_a", "low_b", "high_b"]].abs().to_numpy(dtype=float)
+    scale = np.nanmax(np.where(np.isfinite(bounds), bounds, np.nan), axis=1) if len(pairs) else np.zeros(0)
+    bad = pairs[~meets(pairs["low_a"], pairs["high_a"], pairs["low_b"], pairs["high_b"], slack=scale * ctx.settings.derived_relative)]
+    return Outcome(len(pairs), [
+        Violation(f"{r.label_a} implies {fmt(r.low_a, r.high_a)} but {r.label_b} gives {fmt(r.low_b, r.high_b)} for the same total ({names.get(r.whole, r.whole)})",
+                  tuple(sorted(set(r.ids_a + r.ids_b))),
+                  {"totals": [{"from": r.label_a, "interval": [r.low_a, r.high_a]}, {"from": r.label_b, "interval": [r.low_b, r.high_b]}]})
+        for r in bad.itertuples(index=False)])
 
 
 @rule("derived.implied-total", "info")
