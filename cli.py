@@ -14,6 +14,7 @@ Exit codes (every command):
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -130,10 +131,14 @@ def run_options(function):
 @click.option("--no-suites", is_flag=True, help="Skip the Great Expectations suites (saves ~3 s of start-up).")
 @click.option("--data-docs", type=click.Path(file_okay=False, path_type=Path),
               help="Also build Great Expectations' own Data Docs in this folder (they load scripts from CDNs).")
-def check_all(no_suites, **options):
+@click.option("--engine", type=click.Choice(["pandas", "dask", "spark"]), default="pandas", show_default=True,
+              help="Where the parse step and the rules run: in this process, or partitioned on Dask or Spark (local mode); the same findings.")
+def check_all(no_suites, engine, **options):
     """Run every layer: schemas, Great Expectations suites, rules, coverage, provenance."""
     from checks.rules import RULES
-    sys.exit(_run(RULES, not no_suites, command_complete=not no_suites, **options))
+    if engine != "pandas" and importlib.util.find_spec("pyspark" if engine == "spark" else "dask") is None:
+        raise click.UsageError(f"--engine {engine} needs {'pyspark' if engine == 'spark' else 'dask'}: pip install 'seed-checks[{'spark' if engine == 'spark' else 'distributed'}]'")
+    sys.exit(_run(RULES, not no_suites, command_complete=not no_suites, engine=engine, **options))
 
 
 @main.command("family")
@@ -229,7 +234,7 @@ def list_settings(config, dataset_dir):
 
 
 def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report, json_path, junit_path, sarif_path, markdown_path,
-         output_format, fail_on, previous, new_only, select, ignore, quiet, verbose, color, lang="en", data_docs=None) -> int:
+         output_format, fail_on, previous, new_only, select, ignore, quiet, verbose, color, lang="en", data_docs=None, engine="pandas") -> int:
     from checks.outputs import check_writable, write_all
     from checks.pipeline import execute
     from checks.report_model import Scope
@@ -269,7 +274,7 @@ def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report
         dataset = load_dataset(dataset_dir)
         progress.step("running rules" + (" and Great Expectations suites" if with_suites else ""))
         result = execute(dataset, rules, with_suites=with_suites, suite_names=suite_names, data_docs=data_docs,
-                         previous=previous_report.json_dict() if previous_report else None)
+                         previous=previous_report.json_dict() if previous_report else None, engine=engine)
         progress.step("writing outputs")
         families = sorted({r.family for r in rules} | ({"suites"} if with_suites else set()))
         scope = Scope(complete=complete, families=families, rules=len(result.summaries), select=select, ignore=ignore)

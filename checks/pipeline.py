@@ -151,13 +151,19 @@ SERIES_KEY = ["document", "indicator", "region", "scope"]
 
 
 def execute(dataset: Dataset, rules: list[Rule], *, with_suites: bool = True, previous: dict | None = None,
-            suite_names: set[str] | None = None, data_docs: Path | None = None) -> RunResult:
+            suite_names: set[str] | None = None, data_docs: Path | None = None, engine: str = "pandas") -> RunResult:
     """Run `rules` (and the GE suites, all or those named). Stale waivers and resolved findings are
-    judged only for the rules that ran, so a partial run never calls the others' waivers stale."""
+    judged only for the rules that ran, so a partial run never calls the others' waivers stale.
+    `engine` runs the parse step and the rules in-process ("pandas") or partitioned on Dask or
+    Spark (checks/distributed.py): the same findings."""
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     clock = time.perf_counter()
-    context = Context(dataset)
-    findings, summaries = run(context, rules)
+    if engine == "pandas":
+        context = Context(dataset)
+        findings, summaries = run(context, rules)
+    else:
+        from checks.distributed import execute_rules
+        context, findings, summaries = execute_rules(dataset, rules, engine)
     suites = []
     if with_suites:
         from checks import suites as ge_suites  # GE costs ~3 s to import: only when suites run
