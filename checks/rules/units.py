@@ -10,15 +10,6 @@ COUNT_NOUNS = ("天数", "个数", "次数", "人数", "家数", "数量", "件�
 VERBS = re.compile("(" + "|".join(sorted(NEUTRAL_WORDS + REACH_WORDS + APPROX_WORDS, key=len, reverse=True)) + ")$")
 
 
-def _allowed(row) -> set[str]:
-    """Dimensions a figure may carry: the catalogue's; a change may also be relative (%) and, on a
-    share, in percentage points."""
-    allowed = {row.catalogue_dimension}
-    if row.is_change:
-        allowed |= {"share"} | ({"share_difference"} if row.catalogue_dimension == "share" else set())
-    return allowed
-
-
 @rule("units.wrong-dimension", "error")
 def wrong_dimension(ctx: Context) -> Outcome:
     """A printed unit that does not convert to the indicator's catalogue unit.
@@ -28,10 +19,14 @@ def wrong_dimension(ctx: Context) -> Outcome:
     words (万千瓦 and 千瓦 convert) or for a change printed in % or 个百分点.
     """
     printed = ctx.obs[~ctx.obs["unit_assumed"]]
+    # dimensions a figure may carry: the catalogue's; a change may also be relative (%) and, on a
+    # share, in percentage points — tested for every row at once, only failures formatted
+    dimension, catalogue = printed["unit_dimension"], printed["catalogue_dimension"]
+    allowed = (dimension == catalogue) | (printed["is_change"] & ((dimension == "share") | ((dimension == "share_difference") & (catalogue == "share"))))
     violations = [
         Violation(f"{r.value_printed!r} is printed in {r.unit_printed or r.cell_unit!r} ({r.unit_dimension}), but {r.indicator_name} is measured in {r.catalogue_unit} ({r.catalogue_dimension})",
                   (r.id,), {"printed_unit": r.unit_printed or r.cell_unit, "catalogue_unit": r.catalogue_unit})
-        for r in printed.itertuples(index=False) if r.unit_dimension not in _allowed(r)]
+        for r in printed[~allowed].itertuples(index=False)]
     return Outcome(len(printed), violations)
 
 
@@ -58,10 +53,11 @@ def count_as_share(ctx: Context) -> Outcome:
     while the unit is %. Does not fire when the name says it is a share (优良天数比例 98.6%).
     """
     shares = ctx.obs[(ctx.obs["unit_dimension"] == "share") & ~ctx.obs["is_change"]]
-    located = ctx.located_by_id
+    # only a quote holding a count noun at all can name its figure for a count: the others are passed at once
+    candidates = shares[shares["quote"].str.contains("|".join(COUNT_NOUNS), regex=True)]
+    spans = candidates["id"].map(ctx.located_by_id["figure_in_quote"])
     violations = []
-    for r in shares.itertuples(index=False):
-        span = located.loc[r.id, "figure_in_quote"]
+    for r, span in zip(candidates.itertuples(index=False), spans):
         if not span:
             continue
         before = VERBS.sub("", re.sub(r"[\s，,：:、]+$", "", r.quote[: span[0]]))
