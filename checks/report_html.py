@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import math
 from collections import Counter
 from pathlib import Path
@@ -121,7 +122,7 @@ def render_html(report: dict, *, lang: str = "en", max_findings_per_rule: int | 
         shown_count=len(views),
         hidden_total=sum(hidden.values()),
         limit=limit,
-        export={"columns": EXPORT_COLUMNS, "rows": [export_row(f) for f in findings]},
+        export=export_data([export_row(f) for f in findings]),
         counts=status_counts(findings),
         resolved=report.get("resolved") or [],
         stale_waivers=report.get("stale_waivers") or [],
@@ -238,6 +239,26 @@ def export_row(f: dict) -> list:
             " | ".join(printed_with_unit(o.get("value_printed"), o.get("unit_printed")) for o in observations),
             " | ".join(o.get("quote") or "" for o in observations),
             f.get("fingerprint"), waiver.get("reason") or ""]
+
+
+def export_data(rows: list[list]) -> Markup:
+    """The download's data as JSON safe inside <script type="application/json">: each distinct
+    value stored once ("values") and rows as indexes into it, UTF-8 rather than \\u escapes, so
+    26,000 findings of a 100k-observation run stay a few megabytes."""
+    index: dict[tuple, int] = {}
+    values: list = []
+    packed = []
+    for row in rows:
+        out = []
+        for v in row:
+            key = (type(v).__name__, v)
+            if key not in index:
+                index[key] = len(values)
+                values.append(v)
+            out.append(index[key])
+        packed.append(out)
+    text = json.dumps({"columns": list(EXPORT_COLUMNS), "values": values, "rows": packed}, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e").replace("'", "\\u0027"))
 
 
 def rule_view(r: dict) -> dict:
