@@ -444,14 +444,17 @@ class Generator:
         frame.insert(0, "id", frame["document"] + "-" + seq.astype(str).str.zfill(4))
         docs = []
         for doc in self.documents.values():
-            raw = ("\n".join(doc.lines) + "\n").encode()
+            # a declared base year is traced to the sentence that declares it (documents.csv base_year_line / _quote)
+            declaration = f"规划基准年为 {doc.base_year} 年" if doc.base_year else ""
+            raw = ("\n".join(doc.lines + ([declaration] if declaration else [])) + "\n").encode()
             source_file = f"{doc.id}.txt"
             (out / "sources" / source_file).write_bytes(raw)
             sha = hashlib.sha256(raw).hexdigest()
             if doc.id in self.wrong_sha:
                 sha = hashlib.sha256(raw + b"original").hexdigest()
             docs.append({"id": doc.id, "source_file": source_file, "sha256": sha, "title": doc.title, "issuer": doc.region,
-                         "region": doc.region, "kind": doc.kind, "as_of": doc.as_of, "base_year": doc.base_year})
+                         "region": doc.region, "kind": doc.kind, "as_of": doc.as_of, "base_year": doc.base_year,
+                         "base_year_line": str(len(doc.lines) + 1) if declaration else "", "base_year_quote": declaration})
         pd.DataFrame(docs).to_csv(out / "documents.csv", index=False)
         for doc_id, part in frame.groupby("document", sort=False):
             part.to_csv(out / "observations" / f"{doc_id}.csv", index=False)

@@ -29,6 +29,7 @@ class Settings:
     # [plausibility]
     max_ratio_share: float = field(default=2.0, metadata={"section": "plausibility", "help": "a share or rate that grows or shrinks by more than this factor between two figures is flagged", "min": 1.0})
     max_ratio_other: float = field(default=5.0, metadata={"section": "plausibility", "help": "the same for counts, levels and amounts", "min": 1.0})
+    ratio_years: int = field(default=5, metadata={"section": "plausibility", "help": "the two ratios are allowed per this many years; over a longer span they compound per year", "min": 1})
     # [provenance]
     line_window: int = field(default=2, metadata={"section": "provenance", "help": "how many lines a quote may stand from its stated line", "min": 0})
     # [coverage]

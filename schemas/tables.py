@@ -65,6 +65,8 @@ DOCUMENTS = schema("documents", {
     "origin_repository": text(required=False),
     "origin_path": text(required=False),
     "origin_commit": text(matches(r"^([0-9a-f]{40})?$", "40 lower-case hex digits (a git commit) or empty"), required=False),
+    "base_year_line": text(matches(r"^([1-9][0-9]*)?$", "a line number or empty"), required=False),
+    "base_year_quote": text(required=False),
 })
 
 # Administrative levels, then areas that are no administration (a river basin, a development or
@@ -118,6 +120,10 @@ OBSERVATIONS = schema("observations", {
     "line": text(matches(INTEGER, "a line number (1, 2, ...)")),
     "quote": text(),
     "note": text(required=False),
+    "table": text(required=False),
+    "row_group": text(required=False),
+    "row_label": text(required=False),
+    "column_header": text(required=False),
 })
 
 EXCLUSIONS = schema("exclusions", {
@@ -138,8 +144,8 @@ WAIVERS = schema("waivers", {
 
 # Columns a table may leave out: read as empty when absent (the shipped files predate them).
 OPTIONAL_COLUMNS = {
-    "documents": ["origin_repository", "origin_path", "origin_commit"],
-    "observations": ["basis"],
+    "documents": ["origin_repository", "origin_path", "origin_commit", "base_year_line", "base_year_quote"],
+    "observations": ["basis", "table", "row_group", "row_label", "column_header"],
     "exclusions": ["line_end"],
 }
 

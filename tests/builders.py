@@ -25,7 +25,9 @@ INDICATOR_COLUMNS = ["id", "name", "printed_names", "unit", "direction", "quanti
                      "share_part", "share_whole", "minuend", "subtrahend", "definition"]
 OBSERVATION_COLUMNS = ["id", "document", "indicator", "region", "scope", "period", "period_note", "role",
                        "value_printed", "unit_printed", "section", "line", "quote", "note"]
-OPTIONAL_OBSERVATION_COLUMNS = ["basis"]  # written only when a test gives them
+OPTIONAL_OBSERVATION_COLUMNS = ["basis", "table", "row_group", "row_label", "column_header"]  # written only when a test gives them
+DOCUMENT_COLUMNS = ["id", "source_file", "sha256", "title", "issuer", "region", "kind", "as_of", "base_year"]
+OPTIONAL_DOCUMENT_COLUMNS = ["base_year_line", "base_year_quote"]  # written only when a test gives them
 
 
 def indicator(id: str, unit: str = "percent", direction: str = "up", quantity: str = "share", additive: str = "false", **extra) -> dict:
@@ -77,7 +79,8 @@ def build_dataset(root: Path, indicators: list[dict], observations: list[dict], 
         given = next((d for d in documents or [] if d["id"] == doc), {})
         docs.append({"id": doc, "source_file": f"{doc}.txt", "sha256": hashlib.sha256(data).hexdigest(), "title": f"文件{doc}",
                      "issuer": "赣州市", "region": "ganzhou", "kind": "plan", "as_of": "2023", "base_year": "", **given})
-    write_csv(root / "documents.csv", docs, ["id", "source_file", "sha256", "title", "issuer", "region", "kind", "as_of", "base_year"])
+    optional_docs = [c for c in OPTIONAL_DOCUMENT_COLUMNS if any(c in d for d in docs)]
+    write_csv(root / "documents.csv", [{c: "" for c in optional_docs} | d for d in docs], DOCUMENT_COLUMNS + optional_docs)
     write_csv(root / "regions.csv", REGIONS, ["id", "name", "level", "parent"])
     shutil.copy(SHIPPED / "units.csv", root / "units.csv")
     write_csv(root / "indicators.csv", indicators, INDICATOR_COLUMNS)

@@ -8,6 +8,12 @@ from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 
 CJK = r"[\u3400-\u9fff]"
+# Markdown strong emphasis: **短语** standing apart from the words around it (\w includes Chinese
+# characters), holding no * and no sentence punctuation. A redaction (与**签订, **县) leaves a name
+# out inside running text and is not closed by a second marker before the sentence goes on.
+EMPHASIS = re.compile(r"(?<![\w*])\*\*(?=[^\s*])[^*\n，。；;！？!?]{1,60}?(?<=[^\s*])\*\*(?![\w*])")
+# (A markdown source's own markup and front matter are blanked when it is read: checks/sources.py.
+# This is for plain-text sources that carry markdown bold, as 001 does.)
 
 
 def _lines(ctx: Context):
@@ -44,7 +50,8 @@ def injected_text(ctx: Context) -> Outcome:
 
     Fires on a line holding one of `injected_markers` (投注, 备用网址, http://, …), as in a
     sentence whose agreement title carries gambling advertising. The figures of such a line came
-    through an untrustworthy channel.
+    through an untrustworthy channel. (A markdown source's front matter, `source: https://…`, is
+    metadata and never read as text.)
     """
     violations, checked = [], 0
     for doc_id, number, text in _lines(ctx):
@@ -61,15 +68,17 @@ def injected_text(ctx: Context) -> Outcome:
 def redaction(ctx: Context) -> Outcome:
     """A redacted name (printed as **) in a source.
 
-    Fires once per line that holds the redaction marker. Context for an auditor: the region a
-    figure belongs to may have been inferred, not read. Markdown emphasis (**全面建设美丽赣州**)
-    uses the same characters, so an info, never more.
+    Fires once per line that holds the redaction marker in running text (与**签订, **大余通过).
+    Context for an auditor: the region a figure belongs to may have been inferred, not read. Does
+    not fire on markdown emphasis, which uses the same characters: a short phrase closed by a
+    second marker and standing apart from the words around it (**全面建设美丽赣州**，, a heading
+    **表1 2023年年末人口数及其构成**).
     """
     marker = ctx.settings.redaction_marker
     violations, checked = [], 0
     for doc_id, number, text in _lines(ctx):
         checked += 1
-        count = text.count(marker)
+        count = EMPHASIS.sub("", text).count(marker)
         if count:
             violations.append(Violation(f"line {number} of {doc_id} has {count} redacted name(s) ({marker})",
                                         document=doc_id, line=number, key="redaction", evidence={"count": count}))

@@ -21,7 +21,7 @@ from checks.intervals import fmt, worse
 
 SERIES = ["indicator", "region", "scope"]
 COLUMNS = ["id", "document", "as_of", *SERIES, "year", "kind", "trend", "lower", "upper", "value", "cumulative", "direction",
-           "quantity", "value_printed", "numeric", "unit_id", "converted", "role", "section", "line"]
+           "quantity", "value_printed", "numeric", "unit_id", "converted", "role", "section", "line", "quote"]
 NO_EARLIER_STATUS = "no earlier status figure (baseline or actual) of the series"
 NO_EARLIER_TARGET = "no earlier target of the series"
 BOUND_KINDS = ("floor", "ceiling")

@@ -2,6 +2,8 @@
 
 import re
 
+import pandas as pd
+
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.grammar import APPROX_WORDS, NEUTRAL_WORDS, REACH_WORDS
@@ -65,3 +67,61 @@ def count_as_share(ctx: Context) -> Outcome:
         if noun:
             violations.append(Violation(f"{r.value_printed!r} is a share, but the figure is named for a count ({noun})", (r.id,)))
     return Outcome(len(shares), violations)
+
+
+# A unit printed at the end of a row label: 森林覆盖率(%), 活立木蓄积量（亿立方米）.
+UNIT_IN_LABEL = re.compile(r"[（(]\s*([^（）()]+?)\s*[）)]\s*$")
+
+
+def label_dimensions(ctx: Context, labels: pd.Series) -> pd.Series:
+    """The dimension of the unit a row label ends with (None when it prints none), resolved once
+    per distinct label."""
+    table = ctx.dataset.unit_table
+
+    def dimension(label: str):
+        match = UNIT_IN_LABEL.search(label)
+        unit = table.resolve(match.group(1)) if match else None
+        return unit.dimension if unit else None
+    return labels.map({label: dimension(label) for label in pd.unique(labels.to_numpy())})
+
+
+@rule("units.subrow-against-group", "warning")
+def subrow_against_group(ctx: Context) -> Outcome:
+    """A table sub-row whose unit measures something else than the unit its group's header declares.
+
+    Reads the row label and the group label recorded for each table cell (observation columns
+    row_label and row_group, as printed). Fires when both end with a unit and the units have
+    different dimensions: a sub-row 一次性消费品人均使用量（千克） under 绿色产品市场占有率（%）. Does
+    not fire when the units convert (亿元 under 万元), nor when either label prints no unit
+    (undecided). One finding per printed row, pointing at its line.
+    """
+    cells = ctx.obs[(ctx.obs["section"] == "table") & (ctx.obs["row_group"] != "") & (ctx.obs["row_label"] != "")]
+    rows = cells.groupby(["document", "line", "row_group", "row_label"], sort=False)["id"].agg(tuple).reset_index()
+    rows = rows.assign(dimension=label_dimensions(ctx, rows["row_label"]), group_dimension=label_dimensions(ctx, rows["row_group"]))
+    decided = rows[rows["dimension"].notna() & rows["group_dimension"].notna()]
+    bad = decided[decided["dimension"] != decided["group_dimension"]]
+    undecided = len(rows) - len(decided)
+    return Outcome(len(decided), [
+        Violation(f"row {r.row_label!r} (line {r.line} of {r.document}) is measured in {r.dimension}, but its group "
+                  f"{r.row_group!r} declares {r.group_dimension}", tuple(r.id), {"row_label": r.row_label, "row_group": r.row_group},
+                  document=r.document, line=int(r.line), key="subrow_unit")
+        for r in bad.itertuples(index=False)], undecided, {"the row or its group prints no unit": undecided} if undecided else {})
+
+
+@rule("units.missing-unit", "warning")
+def missing_unit(ctx: Context) -> Outcome:
+    """A share or rate printed with no unit at all, where the figure's meaning depends on it.
+
+    Fires on ≥98 for a coverage rate whose row prints no (%) and whose cell has none, while the
+    catalogue says the indicator is a share or rate. Does not fire when the unit is printed in the
+    cell, the sentence or the row or column header (unit_printed), nor on changes (a price index
+    103 is read on base 100), nor on figures without a number.
+    """
+    obs = ctx.obs
+    printed = obs["value_printed"].str.contains(r"[0-9０-９]", regex=True)  # 基本消除 (about zero) prints no number
+    figures = obs[obs["numeric"] & printed & ~obs["is_change"] & obs["quantity"].isin(["share", "rate"])]
+    bad = figures[(figures["unit_printed"] == "") & (figures["cell_unit"] == "")]
+    return Outcome(len(figures), [
+        Violation(f"{r.value_printed!r} (line {r.line}) prints no unit, but {r.indicator_name} is a {r.quantity} in {r.catalogue_unit}",
+                  (r.id,), {"catalogue_unit": r.catalogue_unit})
+        for r in bad.itertuples(index=False)])
