@@ -124,10 +124,10 @@ def years_named(before: str) -> set[str]:
 
 @rule("periods.text-year-slip", "warning")
 def text_year_slip(ctx: Context) -> Outcome:
-    """A text figure whose period is none of the years its quote (or its paragraph) names for it.
+    """A text figure whose period is none of the years its quote names for it.
 
-    Reads the quote up to the figure; when it names no year, the paragraph (source line) before
-    the quote. A quote that dates the figure relative to the document (今年上半年) is undecided, and
+    Reads the quote up to the figure (a quote that names no year is undecided: reading the
+    paragraph around it differed between the in-process and the partitioned engine, so it is left out). A quote that dates the figure relative to the document (今年上半年) is undecided, and
     a year that names a programme (2022年度森林督查) is not the figure's year. Fires on a figure entered for 2024 in 2023年全县空气质量优良天数比例达98.6%. Does not
     fire on a year named as a point of comparison (比2020年下降18%; but 从2012年的356家 is of 2012), on a period
     that includes a named year (2016-2020 under 2020年), nor where no year is named (undecided).
@@ -141,32 +141,14 @@ def text_year_slip(ctx: Context) -> Outcome:
     keys = list(zip(obs["quote"], obs["value_printed"]))
     named = pd.Series([in_quote[k] for k in keys], index=obs.index, dtype=object)
     relative_only = pd.Series([relative[k] and not in_quote[k] for k in keys], index=obs.index, dtype=bool)
-    # else the years its paragraph names before it, once per distinct place in a source
-    bare = obs[(named.map(len) == 0) & ~relative_only]
-    if len(bare):
-        starts = ctx.located_by_id.loc[bare["id"], "figure_start"].astype(int).to_numpy()
-        places = pd.DataFrame({"document": bare["document"].to_numpy(), "start": starts}, index=bare.index)
-        distinct = places.drop_duplicates()
-        paragraph = {(d, s): frozenset(years_named(_paragraph_before(ctx, d, s))) for d, s in zip(distinct["document"], distinct["start"])}
-        named[bare.index] = [paragraph[(d, s)] for d, s in zip(places["document"], places["start"])]
     has_year = (named.map(len) > 0) & ~relative_only
     decided = obs[has_year]
     within = [any(start <= int(y) <= end for y in years) for start, end, years in zip(decided["year_start"], decided["year"], named[has_year])]
     bad = decided[~pd.Series(within, index=decided.index, dtype=bool)]
     reasons = {"the sentence dates the figure relative to the document (今年, 上半年)": int(relative_only.sum()),
-               "no year named in the quote or its paragraph": int((~has_year & ~relative_only).sum())}
+               "no year named in the quote": int((~has_year & ~relative_only).sum())}
     return Outcome(len(decided), [
         Violation(f"{r.value_printed!r} (line {r.line}) is entered for {r.period_key}, but its sentence names "
                   f"{', '.join(sorted(named[i]))}: {r.quote}", (r.id,), {"period": r.period_key, "named": sorted(named[i])})
         for i, r in zip(bad.index, bad.itertuples(index=False))],
         sum(reasons.values()), {k: v for k, v in reasons.items() if v})
-
-
-def _paragraph_before(ctx: Context, document: str, start: int) -> str:
-    """The source line's text before a figure that starts at raw offset `start` (a paragraph is a
-    line in these sources); empty when the figure was not found (start < 0)."""
-    source = ctx.dataset.sources.get(document)
-    if source is None or start < 0:
-        return ""
-    line_start = source.raw.rfind("\n", 0, start) + 1
-    return source.raw[line_start:start]
