@@ -150,7 +150,7 @@ def check_family(families, **options):
     from checks.rules import FAMILIES, RULES
     unknown = sorted(set(families) - set(FAMILIES) - {"suites"})
     if unknown:
-        raise click.BadParameter(f"unknown famil{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)}; known: {', '.join(FAMILIES + ['suites'])}", param_hint="FAMILIES")
+        raise click.BadParameter(f"unknown famil{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)}; known: {', '.join([*FAMILIES, 'suites'])}", param_hint="FAMILIES")
     selected = [r for r in RULES if r.family in families]
     sys.exit(_run(selected, "suites" in families, command_complete=False, **options))
 
@@ -252,6 +252,7 @@ def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report
     complete = command_complete and not select and not ignore
     if not complete:  # the configured outputs are the complete run's: a partial run never overwrites them
         from click.core import ParameterSource
+
         from checks.config import OUTPUT_PARAMETERS
         ctx = click.get_current_context()
         configured = {name for name in OUTPUT_PARAMETERS if ctx.get_parameter_source(name) == ParameterSource.DEFAULT_MAP}

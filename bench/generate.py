@@ -53,8 +53,8 @@ def _names(count: int, suffix: str, width: int) -> list[str]:
     """`count` distinct names of `width` characters and a suffix (市, 县)."""
     chars = NAME_CHARS
     names = []
-    for i in range(count):
-        digits = []
+    for number in range(count):
+        digits, i = [], number
         for _ in range(width):
             i, d = divmod(i, len(chars))
             digits.append(chars[d])
@@ -477,7 +477,7 @@ REPORT_INJECTIONS = ["values.unreadable", "provenance.quote-not-found", "provena
                      "units.count-as-share", "same-figure.disagree", "part-whole.region-exceeds-parent", "part-whole.subcategory-exceeds-category",
                      "derived.implied-totals-disagree", "derived.difference-mismatch", "derived.change-mismatch",
                      "source-text.damaged-characters", "source-text.injected-text", "source-text.redaction"]
-INJECTIONS = [k for pair in zip(REPORT_INJECTIONS, PLAN_INJECTIONS + [None] * 10) for k in pair if k]
+INJECTIONS = [k for pair in zip(REPORT_INJECTIONS, PLAN_INJECTIONS + [None] * 10, strict=False) for k in pair if k]
 
 
 def generate(out: Path, observations: int, seed: int = 0, inject_every: int = 350) -> dict:

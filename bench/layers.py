@@ -56,7 +56,7 @@ class Layers:
 def recall(findings: list, manifest: dict, observations) -> dict:
     """Which injected contradictions were found by the rule that must find them, and which
     findings touch nothing injected (the clean part)."""
-    where = dict(zip(observations["id"], zip(observations["document"], observations["line"].astype(int))))
+    where = dict(zip(observations["id"], zip(observations["document"], observations["line"].astype(int), strict=False), strict=False))
     injected_ids, injected_lines, injected_docs = set(), set(), set()
     for item in manifest["injected"]:
         changed = item["observations"] + item.get("touched", [])
@@ -76,10 +76,7 @@ def recall(findings: list, manifest: dict, observations) -> dict:
         hit = False
         for finding in by_rule.get(item["rule"], []):
             ids = {o["id"] for o in finding.observations}
-            if wanted:
-                hit = wanted <= ids
-            else:
-                hit = finding.document == item["document"] and (item["line"] is None or finding.line == int(item["line"]))
+            hit = wanted <= ids if wanted else finding.document == item["document"] and (item["line"] is None or finding.line == int(item["line"]))
             if hit:
                 break
         entry = per_rule.setdefault(item["rule"], {"injected": 0, "found": 0})

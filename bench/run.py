@@ -13,6 +13,7 @@ and flagged when above 1.1. Results are appended to bench/results/<date>.json so
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -21,7 +22,7 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.generate import GENERATOR_VERSION
@@ -46,7 +47,7 @@ def child_usage(command: list[str], timeout: float) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     try:
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
         code, tail = done.returncode, (done.stderr or done.stdout)[-2000:]
     except subprocess.TimeoutExpired:
         code, tail = None, f"timed out after {timeout:.0f} s"
@@ -78,7 +79,7 @@ def _isolated(command: list[str], timeout: float) -> dict:
     """child_usage in a fresh interpreter, so ru_maxrss of children is this command's alone."""
     code = ("import json,sys; from bench.run import child_usage; "
             f"print(json.dumps(child_usage({command!r}, {timeout!r})))")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
     try:
         return json.loads(done.stdout.strip().splitlines()[-1])
     except (IndexError, json.JSONDecodeError):
@@ -88,7 +89,7 @@ def _isolated(command: list[str], timeout: float) -> dict:
 def exponents(sizes: list[dict]) -> dict:
     """Per layer and pair of consecutive sizes: log(CPU ratio) / log(size ratio)."""
     out: dict[str, dict] = {}
-    for small, large in zip(sizes, sizes[1:]):
+    for small, large in itertools.pairwise(sizes):
         if "layers" not in small or "layers" not in large:
             continue
         ratio = math.log(large["observations"] / small["observations"])
@@ -156,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="", help="a note stored with the run (e.g. 'before')")
     args = parser.parse_args(argv)
     sizes = sorted(set(args.sizes) | set(args.engine_sizes))
-    run = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "label": args.label, "commit": _commit(),
+    run = {"started": datetime.now(UTC).isoformat(timespec="seconds"), "label": args.label, "commit": _commit(),
            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load": os.getloadavg()}, "sizes": []}
     for size in sizes:
         if size in args.engine_sizes and size not in args.sizes:
@@ -171,14 +172,14 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{run['started'][:10]}.json"
     runs = json.loads(path.read_text(encoding="utf-8"))["runs"] if path.exists() else []
-    path.write_text(json.dumps({"runs": runs + [run]}, ensure_ascii=False, indent=1), encoding="utf-8")
+    path.write_text(json.dumps({"runs": [*runs, run]}, ensure_ascii=False, indent=1), encoding="utf-8")
     print(table(run))
     print(f"\nwritten to {path.relative_to(ROOT)}")
     return 0
 
 
 def _commit() -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False)
     return done.stdout.strip()
 
 

@@ -18,9 +18,9 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
+from checks import scopes
 from checks.errors import InputError, InputProblem, Problems
 from checks.input_files import Unreadable, decode, read_bytes, within
-from checks import scopes
 from checks.settings import Settings, load_settings
 from checks.sources import SourceText
 from checks.unit_table import UnitTable
@@ -80,7 +80,7 @@ class Reader:
 
     def table(self, path: Path, schema: pa.DataFrameSchema, required: bool = True) -> pd.DataFrame:
         """Read one CSV as text cells and validate it; problems are appended, never raised."""
-        empty = pd.DataFrame({c: pd.Series(dtype="str") for c in list(schema.columns) + [FILE_NAME, FILE_LINE]})
+        empty = pd.DataFrame({c: pd.Series(dtype="str") for c in [*list(schema.columns), FILE_NAME, FILE_LINE]})
         if not os.path.lexists(path):
             if required:
                 self.problems.append(InputProblem(str(path), "file is missing"))
@@ -268,8 +268,8 @@ def tree_problems(frame: pd.DataFrame, what: str) -> list[InputProblem]:
     """A parent chain that comes back to where it started (a region that is its own parent, an
     indicator whose category is its own sub-category) is an input error naming the chain, once per
     cycle, at the line of its first member. A parent must name an existing id (checked before)."""
-    parent = dict(zip(frame["id"], frame["parent"]))
-    where = dict(zip(frame["id"], zip(frame[FILE_NAME], frame[FILE_LINE])))
+    parent = dict(zip(frame["id"], frame["parent"], strict=False))
+    where = dict(zip(frame["id"], zip(frame[FILE_NAME], frame[FILE_LINE], strict=False), strict=False))
     problems, done = [], set()
     for start in frame["id"]:
         path, on_path = [], set()
@@ -294,7 +294,7 @@ def depth_problems(regions: pd.DataFrame, limit: int) -> list[InputProblem]:
     """A region more than `limit` levels below its top: every region is compared with every region
     above it (part-whole), so a chain 100,000 deep would be 5·10⁹ comparisons. Reported once, at
     the deepest region. Needs a tree without cycles."""
-    parent = dict(zip(regions["id"], regions["parent"]))
+    parent = dict(zip(regions["id"], regions["parent"], strict=False))
     depth: dict[str, int] = {}
     for start in parent:
         chain = []
@@ -305,7 +305,7 @@ def depth_problems(regions: pd.DataFrame, limit: int) -> list[InputProblem]:
         base = depth.get(node, 0)
         for offset, member in enumerate(reversed(chain), start=1):
             depth[member] = base + offset
-    deepest = max(depth, key=depth.get, default=None)
+    deepest = max(depth, key=lambda member: depth[member], default=None)
     if deepest is None or depth[deepest] <= limit:
         return []
     row = regions[regions["id"] == deepest].iloc[0]

@@ -46,7 +46,7 @@ def indicator_groups(indicators: pd.DataFrame) -> pd.Series:
         return node
 
     for column in [c for c in RELATIONS if c in indicators]:
-        for a, b in zip(indicators["id"], indicators[column]):
+        for a, b in zip(indicators["id"], indicators[column], strict=False):
             if b and b in parent:
                 ra, rb = root(a), root(b)
                 if ra != rb:
@@ -56,7 +56,9 @@ def indicator_groups(indicators: pd.DataFrame) -> pd.Series:
 
 def _batches(sizes: pd.Series, rows: int) -> list[list]:
     """Keys packed into batches of about `rows` observations (a key is never split)."""
-    batches, current, filled = [], [], 0
+    batches: list[list] = []
+    current: list = []
+    filled = 0
     for key, size in sizes.items():
         if current and filled + size > rows:
             batches.append(current)
@@ -119,12 +121,12 @@ def execute_rules(dataset: Dataset, rules: list[Rule], engine: str, workers: int
     if group_rules:
         group = obs["indicator"].map(indicator_groups(dataset.indicators))
         sizes = group.value_counts(sort=False).sort_index()
-        tasks = []
+        group_tasks: list[tuple] = []
         lean = replace(dataset, sources={}, observations=observations.iloc[:0])
         for groups in _batches(sizes, TASK_ROWS):
             rows = group.isin(set(groups)).to_numpy()
-            tasks.append((replace(lean, observations=observations[rows]), obs[rows], located[rows], group_rules))
-        for got, summary in _map(engine, _group_task, tasks, workers):
+            group_tasks.append((replace(lean, observations=observations[rows]), obs[rows], located[rows], group_rules))
+        for got, summary in _map(engine, _group_task, group_tasks, workers):
             findings += got
             summaries += summary
 

@@ -172,7 +172,7 @@ def _quote(source: SourceText, token: NumberToken, value: str, value_start: int,
 
 def _printed(source: SourceText, start: int, end: int) -> str:
     """The content between two offsets on one line: markup left out, white space runs as one space."""
-    kept = "".join(t for t, r in zip(source.text[start:end], source.raw[start:end]) if t == r or r.isspace())
+    kept = "".join(t for t, r in zip(source.text[start:end], source.raw[start:end], strict=False) if t == r or r.isspace())
     return " ".join(kept.split())
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import inspect
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable
 
 import pandas as pd
 
@@ -24,7 +24,7 @@ from checks.findings import Finding, Outcome, Violation, fingerprint
 class Rule:
     id: str  # family.name, stable forever: used in reports, waivers and JUnit
     severity: str
-    check: Callable[["Context"], Outcome]
+    check: Callable[[Context], Outcome]
 
     @property
     def family(self) -> str:
@@ -43,7 +43,7 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def rule(rule_id: str, severity: str):
-    def register(function: Callable[["Context"], Outcome]) -> Callable[["Context"], Outcome]:
+    def register(function: Callable[[Context], Outcome]) -> Callable[[Context], Outcome]:
         if rule_id in REGISTRY:
             raise RuntimeError(f"duplicate rule id {rule_id}")
         if not inspect.getdoc(function):
@@ -98,7 +98,7 @@ def run(context: Context, rules: list[Rule]) -> tuple[list[Finding], list[RuleSu
         try:
             outcome = current.check(context)
             crashed = False
-        except Exception:  # a broken rule is a finding, never a crash of the whole run
+        except Exception:  # noqa: BLE001 -- a broken rule is a finding, never a crash of the whole run
             outcome = Outcome(0, [Violation(f"rule {current.id} crashed: {traceback.format_exc(limit=3)}", key="crash")])
             crashed = True
         severity = "error" if crashed else current.severity

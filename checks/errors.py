@@ -73,14 +73,14 @@ class Problems(list):
         """How many more problems of `file` will be listed; build no more than that."""
         return max(self.limit - self.shown[file], 0)
 
-    def append(self, problem: InputProblem) -> None:  # type: ignore[override]
+    def append(self, problem: InputProblem) -> None:
         if self.room(problem.file):
             self.shown[problem.file] += 1
             super().append(problem)
         else:
             self.hidden[problem.file] += 1
 
-    def extend(self, problems) -> None:  # type: ignore[override]
+    def extend(self, problems) -> None:
         for problem in problems:
             self.append(problem)
 

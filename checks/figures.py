@@ -203,7 +203,7 @@ def space_row(line: str, base: int, unit_pattern: str) -> list[Cell] | None:
     if not kinds or kinds[0] or sum(kinds) < 2:
         return None
     first_value = kinds.index(True)
-    if any(not k and value_cell(c.text, unit_pattern) is None and re.search(r"\d", c.text) for c, k in zip(cells[first_value:], kinds[first_value:])):
+    if any(not k and value_cell(c.text, unit_pattern) is None and re.search(r"\d", c.text) for c, k in zip(cells[first_value:], kinds[first_value:], strict=False)):
         return None  # a cell with digits that is no figure: prose, not a row
     return cells
 
@@ -234,7 +234,8 @@ def cell_block_header(lines: list[str], start: int) -> CellBlock | None:
     first = lines[start].strip()
     if not first or len(first) > 12 or not any(first.startswith(w) for w in HEADER_WORDS):
         return None
-    header, years = [], 0
+    header: list[str] = []
+    years = 0
     index = start
     while index < len(lines) and len(header) < 12:
         text = lines[index].strip()
@@ -268,7 +269,6 @@ class FigureScanner:
         )
 
     def scan(self):
-        from checks.sources import NumberToken, Span
 
         tokens = []
         context = TableContext()
@@ -311,13 +311,13 @@ class FigureScanner:
                 found, skip_until = self._cell_block(index, block)
                 tokens += found
                 continue
-            cells = space_row(line, base, self.unit_pattern)
-            if cells is not None:
-                tokens += row_figures(number, cells, context, self.unit_pattern, self.units, skip_first=False, quote_start=base)
+            row = space_row(line, base, self.unit_pattern)
+            if row is not None:
+                tokens += row_figures(number, row, context, self.unit_pattern, self.units, skip_first=False, quote_start=base)
                 continue
-            cells = space_cells(line, base)
-            if cells is not None and is_header_row(cells, self.unit_pattern):
-                context.header = cells
+            spaced = space_cells(line, base)
+            if spaced is not None and is_header_row(spaced, self.unit_pattern):
+                context.header = spaced
                 continue
             if not line.strip():
                 continue

@@ -139,11 +139,12 @@ def parse(printed: str, *, role: str = "actual", period_note: str = "", share_un
         if index_base and reading.is_numeric and reading.kind != "zero" and not reading.cell_unit and not reading.notation:
             return _as_index(reading)
         return reading
-    except Exception as exc:  # a grammar bug must surface as a finding, not a crash
+    except Exception as exc:  # noqa: BLE001 -- a grammar bug must surface as a finding, not a crash
         return ParsedValue("unreadable", error=f"internal error reading {printed!r}: {exc}")
 
 
 def _as_index(reading: ParsedValue) -> ParsedValue:
+    assert reading.number is not None  # an index is read from a numeric reading
     shift = lambda bound: bound - 100 if math.isfinite(bound) else bound  # noqa: E731
     return ParsedValue(reading.kind, shift(reading.lower), shift(reading.upper), number=reading.number - 100,
                        cumulative=reading.cumulative, footnote_year=reading.footnote_year,
@@ -226,7 +227,7 @@ def _parse(printed: str, role: str, period_note: str, share_unit: bool, tol: Tol
     if falling:
         lower, upper = -upper, -lower
     return ParsedValue(kind, lower, upper, number=low, cumulative=cumulative, footnote_year=footnote_year,
-                       cell_unit=unit, aspirational=aspirational, digits=(figure["sign"] and "-" or "") + figure["low"],
+                       cell_unit=unit, aspirational=aspirational, digits=((figure["sign"] and "-") or "") + figure["low"],
                        high_digits=figure["high"] or "", near="near" in qualifiers and kind == "approx",
                        falling=falling, notation=notation)
 
@@ -338,7 +339,7 @@ def _parse_words(text: str, printed: str) -> ParsedValue:
 
 def _footnote_year(mark: str, period_note: str) -> int | None:
     for note in FOOTNOTE_NOTE.finditer(fold(period_note)):
-        if note["mark"] == fold(mark) or fold(mark) in "*＊" and note["mark"] in "*＊":
+        if note["mark"] == fold(mark) or (fold(mark) in "*＊" and note["mark"] in "*＊"):
             return int(note["year"])
     return None
 

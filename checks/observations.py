@@ -119,7 +119,7 @@ def _readings(values: pd.Series, roles: pd.Series, notes: pd.Series, share_unit:
                          "index_base": index_base})
     codes, distinct = _factorize(keys)
     parsed = [parse(v, role=r, period_note=n, share_unit=s, tolerances=tolerances, index_base=i)
-              for v, r, n, s, i in zip(distinct["value"], distinct["role"], distinct["note"], distinct["share"], distinct["index_base"])]
+              for v, r, n, s, i in zip(distinct["value"], distinct["role"], distinct["note"], distinct["share"], distinct["index_base"], strict=False)]
     table = pd.DataFrame({
         "kind": [p.kind for p in parsed],
         "trend": pd.Series([p.trend for p in parsed], dtype=object),

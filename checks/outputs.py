@@ -45,8 +45,8 @@ def write_all(outputs: list[tuple[str, Path, str | bytes]]) -> None:
         raise OutputError("outputs", duplicate, "two outputs name the same file")
     written: list[tuple[str, Path, str]] = []
     try:
-        for what, path, text in outputs:
-            path = Path(path)
+        for what, given, text in outputs:
+            path = Path(given)
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

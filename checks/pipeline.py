@@ -11,7 +11,7 @@ import socket
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -57,7 +57,7 @@ class RunResult:
                       "waived": sum(per_document[(doc.id, s, True)] for s in SEVERITIES)}
                      for doc in self.dataset.documents.itertuples(index=False)]
         waived = Counter(f.rule for f in self.findings if f.status == "waived")
-        source_files = dict(zip(self.dataset.documents["id"], self.dataset.documents["source_file"]))
+        source_files = dict(zip(self.dataset.documents["id"], self.dataset.documents["source_file"], strict=False))
         if scope is None:
             scope = Scope(complete=False, families=sorted({s.family for s in self.summaries}), rules=len(self.summaries))
         by_severity = Counter((f.severity, f.status == "waived") for f in self.findings)
@@ -74,7 +74,7 @@ class RunResult:
                        "stale_waivers": len(self.stale_waivers), "failing": failing},
             "documents": documents,
             "rules": [self._rule(s, waived[s.rule]) for s in self.summaries],
-            "findings": [{**f.to_json(), "location": self._location(f, source_files), "fails": fail} for f, fail in zip(ordered, fails)],
+            "findings": [{**f.to_json(), "location": self._location(f, source_files), "fails": fail} for f, fail in zip(ordered, fails, strict=False)],
             "resolved": self.resolved,
             "stale_waivers": self.stale_waivers,
             "suites": self.suites,
@@ -130,21 +130,21 @@ def series(ctx: Context) -> list[dict]:
     Built from one sort of the figures that can be drawn; a series needs both roles."""
     obs = ctx.obs
     obs = obs.loc[obs["role"].isin(["baseline", "target"]) & obs["numeric"] & ~obs["cumulative"],
-                  SERIES_KEY + ["year", "role", "id", "value", "lower", "upper", "value_printed", "indicator_name", "direction", "catalogue_unit"]]
-    obs = obs.sort_values(SERIES_KEY + ["year"], kind="stable")
+                  [*SERIES_KEY, "year", "role", "id", "value", "lower", "upper", "value_printed", "indicator_name", "direction", "catalogue_unit"]]
+    obs = obs.sort_values([*SERIES_KEY, "year"], kind="stable")
     obs = obs[obs.groupby(SERIES_KEY, sort=False)["role"].transform("nunique") >= 2]
     if obs.empty:
         return []
     keys = obs[SERIES_KEY].to_numpy()
     starts = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]).any(axis=1)])
     points = [{"id": i, "year": int(y), "role": r, "value": v, "lower": lo, "upper": hi, "printed": p}
-              for i, y, r, v, lo, hi, p in zip(obs["id"], obs["year"], obs["role"], obs["value"], obs["lower"], obs["upper"], obs["value_printed"])]
+              for i, y, r, v, lo, hi, p in zip(obs["id"], obs["year"], obs["role"], obs["value"], obs["lower"], obs["upper"], obs["value_printed"], strict=False)]
     heads = obs.iloc[starts]
-    unit_names = dict(zip(ctx.dataset.units["id"], ctx.dataset.units["name"]))
-    ends = list(starts[1:]) + [len(obs)]
+    unit_names = dict(zip(ctx.dataset.units["id"], ctx.dataset.units["name"], strict=False))
+    ends = [*list(starts[1:]), len(obs)]
     return [{"document": h.document, "indicator": h.indicator, "name": h.indicator_name, "region": h.region, "scope": h.scope,
              "direction": h.direction, "unit": h.catalogue_unit, "unit_name": unit_names.get(h.catalogue_unit, ""), "points": points[start:end]}
-            for h, start, end in zip(heads.itertuples(index=False), starts, ends)]
+            for h, start, end in zip(heads.itertuples(index=False), starts, ends, strict=False)]
 
 
 SERIES_KEY = ["document", "indicator", "region", "scope"]
@@ -156,7 +156,7 @@ def execute(dataset: Dataset, rules: list[Rule], *, with_suites: bool = True, pr
     judged only for the rules that ran, so a partial run never calls the others' waivers stale.
     `engine` runs the parse step and the rules in-process ("pandas") or partitioned on Dask or
     Spark (checks/distributed.py): the same findings."""
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
     clock = time.perf_counter()
     if engine == "pandas":
         context = Context(dataset)
@@ -164,7 +164,7 @@ def execute(dataset: Dataset, rules: list[Rule], *, with_suites: bool = True, pr
     else:
         from checks.distributed import execute_rules
         context, findings, summaries = execute_rules(dataset, rules, engine)
-    suites = []
+    suites: list[dict] = []
     if with_suites:
         from checks import suites as ge_suites  # GE costs ~3 s to import: only when suites run
         suite_findings, suite_summaries, suites = ge_suites.run_all(context, names=suite_names, data_docs=data_docs)

@@ -108,7 +108,7 @@ def _group(integer: str) -> str:
     digits = integer[len(sign):]
     if len(digits) < 5:
         return integer
-    groups = []
+    groups: list[str] = []
     while digits:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]
@@ -119,7 +119,7 @@ def printed_with_unit(value_printed: str | None, unit_printed: str | None) -> st
     """The printed value and its unit, without doubling a unit the value already carries
     ('95%以上' with unit '%' stays '95%以上'; '85' with unit '万千瓦' reads '85 万千瓦')."""
     value, unit = (value_printed or "").strip(), (unit_printed or "").strip()
-    if not unit or unit in value or unit in {"%", "％"} and ("%" in value or "％" in value):
+    if not unit or unit in value or (unit in {"%", "％"} and ("%" in value or "％" in value)):
         return value
     return f"{value} {unit}" if value else unit
 
@@ -171,7 +171,7 @@ class EvidenceView:
             return [("text", self.text[f"dir_{value}"])]
         if key == "indicator" and isinstance(value, str):
             return [("data", self.names.get(value, value))]
-        if key in INTERVAL_KEYS and isinstance(value, (list, tuple)) or is_interval(value):
+        if (key in INTERVAL_KEYS and isinstance(value, (list, tuple))) or is_interval(value):
             return [("num", interval(value))]
         if value is None or isinstance(value, (bool, int, float)):
             return [("num", number(value))]
@@ -187,7 +187,7 @@ class EvidenceView:
                 if k in ("interval", "name", "id"):  # self-explanatory: no label
                     out += self.cells(k, v) if k != "name" else [("data", v)]
                 else:
-                    out += [("text", f"{self.label(k)}: ")] + self.cells(k, v)
+                    out += [("text", f"{self.label(k)}: "), *self.cells(k, v)]
             return out
         if isinstance(value, (list, tuple)):
             out = []

@@ -349,7 +349,7 @@ def chart(s: dict, worse: set[str], lang: str = "en") -> dict | None:
         for i, p in enumerate(group):
             drawn.append(_point(p, sx(year) + (i - (len(group) - 1) / 2) * 16, sy, below=i % 2 == 1,
                                 wrong=p.get("role") == "target" and p.get("id") in worse))
-    direction = s.get("direction") if s.get("direction") in ("up", "down") else ""
+    direction = str(s.get("direction")) if s.get("direction") in ("up", "down") else ""
     band = _band(drawn, direction)
     return {
         "document": s.get("document") or "", "indicator": s.get("indicator") or "", "name": s.get("name") or "",

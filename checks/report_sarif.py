@@ -19,8 +19,8 @@ INFORMATION_URI = "https://github.com/seed-checks/seed#readme"
 def render_sarif(report: Report, descriptions: dict[str, str] | None = None) -> str:
     """`descriptions` maps a rule id to its full description (the rule's docstring)."""
     descriptions = descriptions or {}
-    rules = []
-    index = {}
+    rules: list[dict] = []
+    index: dict[str, int] = {}
     for rule in report.rules:
         index[rule.rule] = len(rules)
         entry = {"id": rule.rule, "name": _pascal(rule.rule), "shortDescription": {"text": rule.summary or rule.rule},
@@ -53,13 +53,13 @@ def render_sarif(report: Report, descriptions: dict[str, str] | None = None) -> 
 
 
 def _result(finding: Finding, index: dict[str, int], compared: bool) -> dict:
-    result = {"ruleId": finding.rule, "level": LEVELS[finding.severity], "message": {"text": finding.message},
+    result: dict[str, object] = {"ruleId": finding.rule, "level": LEVELS[finding.severity], "message": {"text": finding.message},
               "partialFingerprints": {"seedFingerprint/v1": finding.fingerprint},
               "properties": {"status": finding.status, "fails": finding.fails, "observations": [o.id for o in finding.observations]}}
     if finding.rule in index:
         result["ruleIndex"] = index[finding.rule]
     if finding.location:
-        physical = {"artifactLocation": _artifact(finding.location.file)}
+        physical: dict[str, object] = {"artifactLocation": _artifact(finding.location.file)}
         if finding.location.line:
             physical["region"] = {"startLine": finding.location.line}
         result["locations"] = [{"physicalLocation": physical}]

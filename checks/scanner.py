@@ -29,14 +29,14 @@ def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: p
     `tokens` are the document's scanned numbers when the caller has them already."""
     tokens = source.scan_numbers(pattern) if tokens is None else tokens
     covered = _covered(tokens, located[located["figure_found"]])
-    rows = exclusions.assign(line_end=exclusions["line_end"] if "line_end" in exclusions else "")
+    rows = exclusions.assign(line_end=exclusions.get("line_end", ""))
     single = rows[rows["line_end"] == ""]
     ranges = rows[rows["line_end"] != ""]
     excluded = {(int(r.line), str(r.printed)) for r in single.itertuples(index=False)}
     spans_of_lines = [(int(r.line), int(r.line_end)) for r in ranges.itertuples(index=False)]
-    used_exclusions = set()
+    used_exclusions: set[tuple] = set()
     missing = []
-    for token, is_covered in zip(tokens, covered):
+    for token, is_covered in zip(tokens, covered, strict=False):
         if is_covered:
             continue
         if (token.line, token.printed) in excluded:
@@ -90,7 +90,7 @@ def _main(argv: list[str]) -> int:
     observations = observations[observations["document"] == document]
     located = locate(observations.assign(line=observations["line"].astype(int)), {document: source}, window=2)
     problems = 0
-    for obs, where in zip(observations.itertuples(index=False), located.itertuples(index=False)):
+    for obs, where in zip(observations.itertuples(index=False), located.itertuples(index=False), strict=False):
         if not where.quote_found:
             problems += 1
             print(f"{obs.id}: quote not found within 2 lines of line {obs.line}: {obs.quote[:60]!r}")

@@ -12,6 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from checks.errors import InputError, InputProblem
 from checks.grammar import Tolerances
@@ -33,7 +34,9 @@ class Settings:
     # [provenance]
     line_window: int = field(default=2, metadata={"section": "provenance", "help": "how many lines a quote may stand from its stated line", "min": 0})
     # [coverage]
-    blind_scan_ratio: float = field(default=0.5, metadata={"section": "coverage", "help": "a document whose scan finds fewer numbers than this share of its numeric observations is one the scanner cannot read (coverage.blind-scan)", "min": 0.0})
+    blind_scan_ratio: float = field(default=0.5, metadata={
+        "section": "coverage", "min": 0.0,
+        "help": "a document whose scan finds fewer numbers than this share of its numeric observations is one the scanner cannot read (coverage.blind-scan)"})
     blind_scan_min_figures: int = field(default=5, metadata={"section": "coverage", "help": "coverage.blind-scan judges only documents with at least this many numeric observations (fewer say too little about a layout)", "min": 1})
     # [source_text]
     injected_markers: tuple[str, ...] = field(default=("投注", "博彩", "娱乐城", "备用网址", "彩票", "赌场", "http://", "https://", "www."), metadata={"section": "source_text", "help": "words that betray text injected by a web page"})
@@ -81,7 +84,8 @@ def load_settings(path: Path) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise InputError([_toml_problem(str(path), exc)]) from None
     known = {f.name: f for f in fields(Settings)}
-    values, problems = {}, []
+    values: dict[str, Any] = {}
+    problems: list[InputProblem] = []
     for section, table in data.items():
         if not isinstance(table, dict):
             problems.append(InputProblem(str(path), f"'{section}' must be a [section]", line=_line_of(text, section)))

@@ -53,7 +53,7 @@ def load_dataset(path: Path):
                       dataset.exclusions, dataset.waivers):
             if "file" in frame.columns and len(frame):
                 rows = [where.get(str(Path(f)), (str(f), {})) for f in frame["file"]]
-                frame["file_line"] = [lines.get(int(n), int(n)) for (_, lines), n in zip(rows, frame["file_line"])]
+                frame["file_line"] = [lines.get(int(n), int(n)) for (_, lines), n in zip(rows, frame["file_line"], strict=False)]
                 frame["file"] = [name for name, _ in rows]
         dataset.root = book.parent
     return dataset

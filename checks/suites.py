@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -72,7 +72,7 @@ def run_all(ctx: Context, directory: Path = SUITES_DIR, names: set[str] | None =
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    actions = []
+    actions: list = []  # GE's ValidationAction subclasses
     if data_docs is not None:
         from great_expectations.checkpoint import UpdateDataDocsAction
         context.add_data_docs_site(site_name="seed", site_config={
@@ -100,6 +100,7 @@ def run_all(ctx: Context, directory: Path = SUITES_DIR, names: set[str] | None =
         failed = 0
         for outcome in (r for validation in run.run_results.values() for r in validation.results):
             config = outcome.expectation_config
+            assert config is not None  # a result of a suite's expectation carries its configuration
             column = config.kwargs.get("column", "")
             error = _configuration_error(outcome)
             details = error or _details(outcome.result)
@@ -151,8 +152,8 @@ def describe_expectation(kind: str, kwargs: dict) -> str:
         shown = ", ".join(map(str, values[:8])) + (f" … ({len(values)} values)" if len(values) > 8 else "")
         return f"{name} one of {shown}"
     if kind in ("expect_column_distinct_values_to_contain_set", "expect_column_distinct_values_to_equal_set"):
-        values = ", ".join(map(str, list(kwargs.get("value_set") or [])[:8]))
-        return f"{name} taking {'every one of' if kind.endswith('contain_set') else 'exactly the values'} {values}"
+        listed = ", ".join(map(str, list(kwargs.get("value_set") or [])[:8]))
+        return f"{name} taking {'every one of' if kind.endswith('contain_set') else 'exactly the values'} {listed}"
     if kind == "expect_column_value_lengths_to_be_between":
         return f"{name} of length {_range(kwargs)}"
     if kind == "expect_column_values_to_be_unique":

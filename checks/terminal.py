@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from typing import TextIO
 
 import click
@@ -36,7 +37,7 @@ class Progress:
             from rich.console import Console
             self._status = Console(stderr=True).status("starting")
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         if self._status:
             self._status.__enter__()
         return self
@@ -98,7 +99,7 @@ def verdict(report: Report) -> tuple[str, bool]:
     return "passed", True
 
 
-def print_text(report: Report, *, verbosity: int = 0, colour: bool = False, outputs: list[tuple[str, str]] = (),
+def print_text(report: Report, *, verbosity: int = 0, colour: bool = False, outputs: Sequence[tuple[str, str]] = (),
                stream: TextIO | None = None, table: bool | None = None) -> None:
     """verbosity -1 (-q): failing findings and the verdict; 0: also the table (on a terminal),
     counts and outputs written; 1 (-v): every finding, waived ones marked, and the table always."""

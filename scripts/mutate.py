@@ -24,10 +24,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from checks.dataset import load  # noqa: E402
-from checks.engine import Context, run  # noqa: E402
-from checks.errors import InputError  # noqa: E402
-from checks.rules import RULES  # noqa: E402
+from checks.dataset import load
+from checks.engine import Context, run
+from checks.errors import InputError
+from checks.rules import RULES
 
 SOURCE_FAMILIES = {"provenance", "coverage"}
 NUMBER = re.compile(r"\d+(?:\.\d+)?")

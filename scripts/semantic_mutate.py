@@ -37,11 +37,17 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from checks.dataset import load  # noqa: E402
-from checks.engine import Context, run  # noqa: E402
-from checks.errors import InputError  # noqa: E402
-from checks.rules import RULES  # noqa: E402
-from checks.rules import derived, growth, part_whole, same_figure, targets  # noqa: E402
+from checks.dataset import load
+from checks.engine import Context, run
+from checks.errors import InputError
+from checks.rules import (
+    RULES,
+    derived,
+    growth,
+    part_whole,
+    same_figure,
+    targets,
+)
 
 SOURCE_FAMILIES = {"provenance", "coverage"}
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -167,7 +173,6 @@ class Workspace:
             if not where["figure_found"]:
                 continue
             f_start, f_end = int(where["figure_start"]), int(where["figure_end"])
-            quote = data.get(row.id, {}).get("quote", row.quote)
             compact_quote = "".join(str(row.quote).split())
             position = compact_quote.rfind("".join(str(row.value_printed).split()))
             q_start = cidx(f_start) - position
@@ -340,7 +345,7 @@ def candidates(ws: Workspace) -> dict[str, list[Mutant]]:
             add("text figure against the year it names", data_edit(row.id, "text figure against the year it names", period=str(int(row.period) - 1)))
 
     # negative controls
-    taken = set(zip(obs["indicator"], obs["region"], obs["scope"], obs["year"]))  # years each series already has
+    taken = set(zip(obs["indicator"], obs["region"], obs["scope"], obs["year"], strict=False))  # years each series already has
     partners = pd.concat([pairs["id"], pairs["b_id"]]).value_counts()  # a figure stated in exactly two places
     for p in pairs[pairs["numeric"] & pairs["b_numeric"]].itertuples(index=False):
         row = obs.loc[p.id]

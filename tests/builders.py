@@ -31,7 +31,7 @@ OPTIONAL_DOCUMENT_COLUMNS = ["base_year_line", "base_year_quote"]  # written onl
 
 
 def indicator(id: str, unit: str = "percent", direction: str = "up", quantity: str = "share", additive: str = "false", **extra) -> dict:
-    row = {c: "" for c in INDICATOR_COLUMNS}
+    row = dict.fromkeys(INDICATOR_COLUMNS, "")
     row.update(id=id, name=extra.pop("name", id), unit=unit, direction=direction, quantity=quantity, additive=additive)
     row.update(extra)
     return row
@@ -39,7 +39,7 @@ def indicator(id: str, unit: str = "percent", direction: str = "up", quantity: s
 
 def observation(id: str, indicator: str, value: str, *, quote: str | None = None, document: str = "doc-a", region: str = "ganzhou",
                 period: str = "2025", role: str = "target", unit: str = "%", section: str = "text", **extra) -> dict:
-    row = {c: "" for c in OBSERVATION_COLUMNS}
+    row = dict.fromkeys(OBSERVATION_COLUMNS, "")
     row.update(id=id, document=document, indicator=indicator, region=region, period=period, role=role,
                value_printed=value, unit_printed=unit, section=section, quote=quote or f"指标{indicator}为{value}")
     row.update(extra)
@@ -80,13 +80,13 @@ def build_dataset(root: Path, indicators: list[dict], observations: list[dict], 
         docs.append({"id": doc, "source_file": f"{doc}.txt", "sha256": hashlib.sha256(data).hexdigest(), "title": f"文件{doc}",
                      "issuer": "赣州市", "region": "ganzhou", "kind": "plan", "as_of": "2023", "base_year": "", **given})
     optional_docs = [c for c in OPTIONAL_DOCUMENT_COLUMNS if any(c in d for d in docs)]
-    write_csv(root / "documents.csv", [{c: "" for c in optional_docs} | d for d in docs], DOCUMENT_COLUMNS + optional_docs)
+    write_csv(root / "documents.csv", [dict.fromkeys(optional_docs, "") | d for d in docs], DOCUMENT_COLUMNS + optional_docs)
     write_csv(root / "regions.csv", REGIONS, ["id", "name", "level", "parent"])
     shutil.copy(SHIPPED / "units.csv", root / "units.csv")
     write_csv(root / "indicators.csv", indicators, INDICATOR_COLUMNS)
     for doc in doc_ids:
         optional = [c for c in OPTIONAL_OBSERVATION_COLUMNS if any(c in o for o in observations)]
-        rows = [{c: "" for c in optional} | o for o in observations if o["document"] == doc]
+        rows = [dict.fromkeys(optional, "") | o for o in observations if o["document"] == doc]
         write_csv(root / "observations" / f"{doc}.csv", rows, OBSERVATION_COLUMNS + optional)
     write_csv(root / "exclusions.csv", exclusions or [], ["document", "line", "printed", "reason"])
     write_csv(root / "waivers.csv", waivers or [], ["fingerprint", "rule", "reason", "who", "when"])
@@ -106,7 +106,7 @@ def run_rules(root: Path, families: list[str] | None = None):
 
 def fired(findings, rule_id: str) -> list[set[str]]:
     """The observation ids of each finding of one rule, as sets (order-free)."""
-    return sorted((set(o["id"] for o in f.observations) for f in findings if f.rule == rule_id), key=sorted)
+    return sorted(({o["id"] for o in f.observations} for f in findings if f.rule == rule_id), key=sorted)
 
 
 def assert_family(root: Path, family: str, expected: dict, counts: dict) -> None:

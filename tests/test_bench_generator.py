@@ -33,4 +33,4 @@ def test_recall_counts_a_miss_and_a_false_alarm(tmp_path):
     assert quality["found"] == quality["injected"] - sum(1 for i in manifest["injected"] if i["rule"] == first["rule"])
     clean_id = next(i for i in dataset.observations["id"] if i not in {o for x in manifest["injected"] for o in x["observations"] + x["touched"]})
     alarm = type(findings[0])("values.unreadable", "values", "error", "x", [{"id": clean_id, "document": "d", "line": 1}], {}, "d", 1, "f")
-    assert recall(findings + [alarm], manifest, dataset.observations)["clean_errors_warnings"] == 1
+    assert recall([*findings, alarm], manifest, dataset.observations)["clean_errors_warnings"] == 1

@@ -3,10 +3,10 @@
 import json
 import xml.etree.ElementTree as ET
 
-from builders import build_dataset, indicator, observation, write_csv
 from click.testing import CliRunner
 
 import cli
+from builders import build_dataset, indicator, observation, write_csv
 
 
 def plan(tmp_path, target="94.1", name="d"):

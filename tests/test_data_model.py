@@ -2,8 +2,8 @@
 that repeat across a country, scopes resolved through scopes.csv."""
 
 import pytest
-from builders import REGIONS, build_dataset, fired, indicator, observation, run_rules, write_csv
 
+from builders import REGIONS, build_dataset, fired, indicator, observation, run_rules, write_csv
 from checks.dataset import load
 from checks.errors import InputError
 
@@ -61,7 +61,7 @@ PROVINCIAL = {"id": "provincial_sections", "name": "省考监测断面", "printe
 
 def test_two_printed_forms_of_one_scope_are_one_scope(tmp_path):
     """省监测断面 and 省考监测断面 are one scope: their different 2025 targets disagree."""
-    findings, summaries = run_rules(two_printed_forms(tmp_path, [PROVINCIAL]), ["same-figure"])
+    findings, _summaries = run_rules(two_printed_forms(tmp_path, [PROVINCIAL]), ["same-figure"])
     assert fired(findings, "same-figure.disagree") == [{"o1", "o2"}]
     loaded = load(two_printed_forms(tmp_path / "again", [PROVINCIAL]))
     assert list(loaded.observations["scope"]) == ["省考监测断面", "省考监测断面"]
@@ -69,7 +69,7 @@ def test_two_printed_forms_of_one_scope_are_one_scope(tmp_path):
 
 
 def test_near_miss_without_the_table_two_printed_forms_are_two_scopes(tmp_path):
-    findings, summaries = run_rules(two_printed_forms(tmp_path, None), ["same-figure"])
+    findings, _summaries = run_rules(two_printed_forms(tmp_path, None), ["same-figure"])
     assert fired(findings, "same-figure.disagree") == []
 
 

@@ -3,10 +3,10 @@
 import csv
 
 import pytest
-from builders import build_dataset, indicator, observation
 from click.testing import CliRunner
 
 import cli
+from builders import build_dataset, indicator, observation
 from checks.dataset import load
 from checks.errors import InputError
 

@@ -6,9 +6,9 @@ import shutil
 
 import pandas as pd
 import pytest
-from builders import SHIPPED, build_dataset, indicator, observation
 from click.testing import CliRunner
 
+from builders import SHIPPED, build_dataset, indicator, observation
 from checks.dataset import load
 from checks.draft import draft_rows
 from checks.sources import SourceText

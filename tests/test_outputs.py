@@ -6,15 +6,15 @@ terminal's `path:line: rule  message` lines. One set of counts shows everywhere.
 import json
 import os
 import re
+from pathlib import Path
 
 import jsonschema
 import pytest
-from builders import build_dataset, indicator, observation
 from click.testing import CliRunner
-from pathlib import Path
 
 import cli
-from checks.report_model import Report, Waiver, json_schema, json_schema_text, SCHEMA_PATH
+from builders import build_dataset, indicator, observation
+from checks.report_model import SCHEMA_PATH, Report, Waiver, json_schema, json_schema_text
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 HOSTILE = "bad | cell\r\nnew line, 100% : [link](http://x.invalid) <b>b</b> @someone `code` *em*"
@@ -59,7 +59,7 @@ def hostile(report: Report) -> Report:
     obs = finding.observations[0].model_copy(update={"quote": HOSTILE, "file": "datasets/o, b:s%.csv"})
     bad = finding.model_copy(update={"message": HOSTILE, "observations": [obs],
                                      "location": finding.location.model_copy(update={"file": "datasets/o, b:s%.csv"})})
-    return report.model_copy(update={"findings": [bad] + report.findings[1:]})
+    return report.model_copy(update={"findings": [bad, *report.findings[1:]]})
 
 
 # --- the report model and its JSON Schema -------------------------------------------------------
@@ -149,8 +149,7 @@ def test_junit_validates_against_both_common_xsds(run, xsd):
 
 
 def test_junit_parsed_by_junitparser_carries_where_when_and_who(run):
-    from junitparser import Failure, JUnitXml
-    from junitparser import TestSuite
+    from junitparser import Failure, JUnitXml, TestSuite
     parsed = JUnitXml.fromfile(str(run["out"] / "r.xml"))
     [suite] = [parsed] if isinstance(parsed, TestSuite) else list(parsed)
     from checks.rules import RULES
@@ -165,10 +164,11 @@ def test_junit_parsed_by_junitparser_carries_where_when_and_who(run):
 
 def test_junit_survives_control_characters_and_markup(run):
     from lxml import etree
+
     from checks.report_junit import render_junit
     report = hostile(run["report"])
     bad = report.findings[0].model_copy(update={"message": "a\x07b <x> & \"y\""})
-    xml = render_junit(report.model_copy(update={"findings": [bad] + report.findings[1:]}))
+    xml = render_junit(report.model_copy(update={"findings": [bad, *report.findings[1:]]}))
     root = etree.fromstring(xml.encode("utf-8"))
     assert "a\ufffdb <x> & \"y\"" in root.find("testcase/failure").text
 
@@ -196,7 +196,7 @@ def test_sarif_marks_waived_findings_suppressed_and_hostile_paths_stay_valid(run
     report = hostile(run["report"])
     waived = report.findings[0].model_copy(update={"status": "waived", "fails": False,
                                                     "waiver": Waiver(fingerprint="x", rule="r", reason="as printed", who="s", when="2026-11-01")})
-    log = json.loads(render_sarif(report.model_copy(update={"findings": [waived] + report.findings[1:]})))
+    log = json.loads(render_sarif(report.model_copy(update={"findings": [waived, *report.findings[1:]]})))
     jsonschema.Draft4Validator(json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))).validate(log)
     first = log["runs"][0]["results"][0]
     assert first["suppressions"][0]["justification"].startswith("as printed")
@@ -237,7 +237,7 @@ def test_github_annotation_escaping_round_trips(run):
     report = hostile(run["report"])
     line = render_github(report).splitlines()[0]
     assert "\r" not in line and "\n" not in line
-    kind, properties, message = parse_command(line)
+    _kind, properties, message = parse_command(line)
     assert properties["file"] == "datasets/o, b:s%.csv" and message.startswith(HOSTILE)
     assert set(properties) == {"file", "line", "title"}  # the ',' and ':' in the path did not split it
 
@@ -246,6 +246,7 @@ def test_github_annotation_escaping_round_trips(run):
 
 def test_markdown_table_cannot_be_broken_by_dataset_text(run):
     from markdown_it import MarkdownIt
+
     from checks.report_markdown import render_markdown
     text = render_markdown(hostile(run["report"]))
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
@@ -271,7 +272,7 @@ def test_format_json_prints_only_the_report_on_standard_output(tmp_path):
     import subprocess
     import sys
     result = subprocess.run([sys.executable, "-c", "import cli; cli.main()", "all", "--dataset", str(plan(tmp_path)), "--no-suites",
-                             "--no-report", "--format", "json"], cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=300)
+                             "--no-report", "--format", "json"], cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 1
     data = json.loads(result.stdout)  # nothing but the report
     jsonschema.validate(data, json_schema())

@@ -3,8 +3,8 @@ entered unit lacks, 万亿 as a magnitude."""
 
 import pandas as pd
 import pytest
-from builders import SHIPPED, build_dataset, fired, indicator, observation, run_rules
 
+from builders import SHIPPED, build_dataset, fired, indicator, observation, run_rules
 from checks.dataset import load
 from checks.observations import build
 from checks.unit_table import UnitTable

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("playwright")
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import sync_playwright
 
-from checks.report_html import render_html  # noqa: E402
-from checks.settings import Settings, in_use  # noqa: E402
+from checks.report_html import render_html
+from checks.settings import Settings, in_use
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():

@@ -12,8 +12,7 @@ from html.parser import HTMLParser
 import pytest
 
 from checks.report_evidence import interval, number, printed_with_unit
-from checks.report_html import (BIDI_CONTROLS, EXPORT_COLUMNS, chart, highlight_quote, isolate, nice_step, render_html, tick_label,
-                                y_scale)
+from checks.report_html import BIDI_CONTROLS, EXPORT_COLUMNS, chart, highlight_quote, isolate, nice_step, render_html, tick_label, y_scale
 from checks.report_text import STRINGS
 from checks.settings import Settings, in_use
 
@@ -141,7 +140,7 @@ def hostile_report() -> dict:
                                                 value_printed=IMG, indicator_name=SCRIPT, scope=IMG)],
                       evidence={"marker": SCRIPT, "compared": [{"id": "doc-a-001", "from": IMG}]}, document=IMG,
                       waiver={"fingerprint": "abc123", "rule": "r", "reason": SCRIPT, "who": IMG, "when": SCRIPT}, status="waived")
-    settings = in_use(Settings()) + [{"section": "x", "key": IMG, "value": SCRIPT, "default": IMG, "meaning": SCRIPT}]
+    settings = [*in_use(Settings()), {"section": "x", "key": IMG, "value": SCRIPT, "default": IMG, "meaning": SCRIPT}]
     return report([hostile], series=[series()], documents=[{"id": IMG, "title": SCRIPT, "region": IMG, "findings": {"error": 1}}],
                   stale_waivers=[{"fingerprint": "x", "rule": "r", "reason": IMG, "who": SCRIPT, "when": ""}],
                   resolved=[{"fingerprint": IMG, "rule": SCRIPT, "severity": "error", "message": SCRIPT}],
@@ -431,7 +430,7 @@ def test_chart_has_a_scale_and_a_gentle_axis_for_a_small_move():
 
 def test_y_scale_and_ticks():
     assert y_scale([100.0, 96.1], "percent")[1] == 100  # a share's axis stops at 100
-    bottom, top, step = y_scale([20.25, 60.0], "percent")
+    bottom, top, _step = y_scale([20.25, 60.0], "percent")
     assert bottom <= 20.25 and top >= 60 and bottom >= 0
     assert y_scale([0.0, 0.0], "")[0] <= 0 < y_scale([0.0, 0.0], "")[1]
     assert [nice_step(x) for x in (1, 7.6, 40, 0.3)] == [0.25, 2, 10, 0.1]
@@ -442,7 +441,7 @@ def test_y_scale_and_ticks():
 def test_charts_are_capped_flagged_first():
     others = [series(worse_id=f"x{i}", name=f"n{i}") for i in range(5)]
     flagged = {**series(), "name": "flagged"}
-    html = render_html(report([finding(observations=[observation(id="doc-a-002")])], series=others + [flagged]), max_charts=2)
+    html = render_html(report([finding(observations=[observation(id="doc-a-002")])], series=[*others, flagged]), max_charts=2)
     assert html.count('<svg class="chart"') == 2
     assert re.search(r'<figure class="wrong".*?flagged', html, re.S)
     assert "4 more series are not drawn (at most 2 charts" in visible_text(html)

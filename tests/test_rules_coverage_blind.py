@@ -1,6 +1,7 @@
 """coverage.blind-scan: the warning that the scanner cannot read a source's layout."""
 
 import pytest
+
 from builders import build_dataset, fired, indicator, observation, run_rules
 
 ROWS = [("76.23", "2020"), ("76", "2025"), ("78", "2030"), ("79", "2035"), ("80", "2040")]

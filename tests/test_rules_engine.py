@@ -52,7 +52,7 @@ def test_a_duplicate_rule_id_raises_at_registration():
 
     with pytest.raises(RuntimeError, match="duplicate rule id"):
         engine.rule(existing, "error")(again)
-    assert REGISTRY == before
+    assert before == REGISTRY
 
 
 def test_a_rule_without_a_docstring_is_refused():

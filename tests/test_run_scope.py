@@ -2,7 +2,6 @@
 unwritable path), `check coverage`, and configuration discovery."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -10,11 +9,10 @@ import textwrap
 import time
 from pathlib import Path
 
-import pytest
-from builders import build_dataset, indicator, observation, write_csv
 from click.testing import CliRunner
 
 import cli
+from builders import build_dataset, indicator, observation, write_csv
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -98,7 +96,7 @@ def test_unwritable_output_is_exit_2_in_one_line(tmp_path):
     blocker.write_text("x")
     result = CliRunner().invoke(cli.main, ["all", "--dataset", str(plan(tmp_path)), "--no-suites", "--no-report", "--junit", str(blocker / "j.xml")])
     assert result.exit_code == 2 and "Traceback" not in result.output
-    [line] = [l for l in result.output.splitlines() if l.strip()]
+    [line] = [text for text in result.output.splitlines() if text.strip()]
     assert "cannot write --junit" in line and "j.xml" in line
     same = CliRunner().invoke(cli.main, ["all", "--dataset", str(plan(tmp_path, "e")), "--no-suites", "--no-report",
                                          "--json", str(tmp_path / "x"), "--junit", str(tmp_path / "x")])
@@ -166,7 +164,7 @@ def test_ctrl_c_while_writing_exits_130_and_leaves_previous_outputs(tmp_path):
     assert marker.exists(), process.communicate()
     assert any(p.name.endswith(".tmp") for p in out.iterdir())  # caught in the middle of writing
     process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
+    _stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr and "interrupted" in stderr
     assert {p.name: p.read_text() for p in out.iterdir()} == {"r.json": "previous", "r.xml": "previous"}

@@ -8,9 +8,8 @@ decimal point, 〔〕 cumulative; and space-aligned columns); the 1998 海南省
 """
 
 import pandas as pd
-import pytest
-from builders import SHIPPED
 
+from builders import SHIPPED
 from checks.scanner import scan_pattern
 from checks.sources import SourceText
 from checks.unit_table import UnitTable

@@ -7,10 +7,10 @@ import json
 import shutil
 
 import openpyxl
-from builders import build_dataset, indicator, observation
 from click.testing import CliRunner
 
 import cli
+from builders import build_dataset, indicator, observation
 
 
 def plan(tmp_path):

@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
-from builders import build_dataset, indicator, observation
 
+from builders import build_dataset, indicator, observation
 from checks import suites
 from checks.dataset import load
 from checks.engine import Context
@@ -90,7 +90,7 @@ def test_suites_run_through_a_checkpoint_and_build_data_docs_on_request(tmp_path
     only = tmp_path / "suites"
     only.mkdir()
     (only / "percent-range.json").write_text((suites.SUITES_DIR / "percent-range.json").read_text(encoding="utf-8"), encoding="utf-8")
-    findings, summaries, results = suites.run_all(shipped_context, only, data_docs=tmp_path / "docs")
+    findings, _summaries, results = suites.run_all(shipped_context, only, data_docs=tmp_path / "docs")
     assert runs == ["seed-percent-range"] and findings == [] and len(results) == 2
     assert (tmp_path / "docs" / "index.html").is_file()
     assert list((tmp_path / "docs" / "validations" / "percent-range").rglob("*.html"))

@@ -37,12 +37,12 @@ def implied_totals_disagree(ctx: Context) -> Outcome:
     when no single figure looks wrong.
     """
     implied = implied_totals(ctx)
-    names = dict(zip(implied["share_whole"], implied["whole_name"]))
+    names = dict(zip(implied["share_whole"], implied["whole_name"], strict=False))
     obs = ctx.obs[ctx.obs["numeric"]]
     printed = obs.merge(implied[["share_whole", *PLACE]].drop_duplicates(), left_on=["indicator", *PLACE], right_on=["share_whole", *PLACE])
     candidates = pd.concat([
         pd.DataFrame({"whole": implied["share_whole"], **{c: implied[c] for c in PLACE}, "low": implied["total_low"], "high": implied["total_high"],
-                      "ids": list(zip(implied["id"], implied["p_id"])), "label": implied["p_value_printed"] + " ÷ " + implied["value_printed"]}),
+                      "ids": list(zip(implied["id"], implied["p_id"], strict=False)), "label": implied["p_value_printed"] + " ÷ " + implied["value_printed"]}),
         pd.DataFrame({"whole": printed["indicator"], **{c: printed[c] for c in PLACE}, "low": printed["lower"], "high": printed["upper"],
                       "ids": [(i,) for i in printed["id"]], "label": printed["value_printed"]}),
     ], ignore_index=True)

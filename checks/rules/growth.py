@@ -26,12 +26,12 @@ def implied_previous(ctx: Context) -> pd.DataFrame:
     """Each level with a change of the same document, series and year, the previous year's level
     the two imply (p_lower, p_upper, for year `previous`), and why it cannot be implied (`reason`,
     empty when it can)."""
-    obs = ctx.obs.assign(basis=ctx.obs["basis"] if "basis" in ctx.obs else "")
+    obs = ctx.obs.assign(basis=ctx.obs.get("basis", ""))
     yearly = obs[obs["period_key"].astype(str).str.match(YEAR) & obs["numeric"]]
     levels = yearly[yearly["role_class"] == "status"]
     changes = yearly[yearly["role"] == "change"]
     keys = ["document", "period_key", *SERIES]
-    columns = keys + ["id", "value_printed", "lower", "upper", "line", "unit_dimension", "catalogue_dimension", "basis"]
+    columns = [*keys, "id", "value_printed", "lower", "upper", "line", "unit_dimension", "catalogue_dimension", "basis"]
     pairs = levels[columns].merge(changes[columns].add_prefix("c_"), left_on=keys, right_on=[f"c_{k}" for k in keys])
     absolute = (pairs["c_unit_dimension"] == pairs["catalogue_dimension"]) | (
         (pairs["catalogue_dimension"] == "share") & (pairs["c_unit_dimension"] == "share_difference"))
@@ -89,7 +89,7 @@ def average_annual(ctx: Context) -> Outcome:
     Fires on 年均增长8.2% for 2018-2022 when the levels of 2017 and 2022 give 5%. Does not fire
     within rounding; a real growth, or an unprinted basis, of a level in money is undecided.
     """
-    obs = ctx.obs.assign(basis=ctx.obs["basis"] if "basis" in ctx.obs else "")
+    obs = ctx.obs.assign(basis=ctx.obs.get("basis", ""))
     rates = obs[(obs["role"] == "change") & obs["numeric"] & obs["period_key"].astype(str).str.match(PERIOD)
                 & obs["value_printed"].astype(str).str.contains(AVERAGE_WORD) & (obs["unit_dimension"] == "share")]
     rates = rates.assign(first=(rates["year_start"] - 1).astype(str), last=rates["year"].astype(str),

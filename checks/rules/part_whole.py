@@ -9,12 +9,12 @@ from checks.findings import Outcome, Violation
 from checks.intervals import exceeds, fmt
 
 SAME_FIGURE = ["scope", "period_key", "role_class", "cumulative"]
-COLUMNS = ["id", "indicator", "region", "lower", "upper", "value_printed", "numeric", "additive", "parent_indicator", "indicator_name"] + SAME_FIGURE
+COLUMNS = ["id", "indicator", "region", "lower", "upper", "value_printed", "numeric", "additive", "parent_indicator", "indicator_name", *SAME_FIGURE]
 
 
 def ancestors(regions: pd.DataFrame) -> pd.DataFrame:
     """(region, ancestor) for every region and every region above it."""
-    parent = dict(zip(regions["id"], regions["parent"]))
+    parent = dict(zip(regions["id"], regions["parent"], strict=False))
     rows = []
     for region in parent:
         above = parent[region]

@@ -97,13 +97,13 @@ def cell_against_header(ctx: Context) -> Outcome:
     """
     cells = ctx.obs[(ctx.obs["section"] == "table") & (ctx.obs["column_header"] != "")]
     keys = cells[["column_header", "table"]].drop_duplicates()
-    readings = {(h, t): header_reading(h, t) for h, t in zip(keys["column_header"], keys["table"])}
-    reading = pd.Series([readings[(h, t)] for h, t in zip(cells["column_header"], cells["table"])], index=cells.index, dtype=object)
+    readings = {(h, t): header_reading(h, t) for h, t in zip(keys["column_header"], keys["table"], strict=False)}
+    reading = pd.Series([readings[(h, t)] for h, t in zip(cells["column_header"], cells["table"], strict=False)], index=cells.index, dtype=object)
     years = reading.map(lambda r: r[0])
     footnote = reading.map(lambda r: r[1])
     dated = years.map(bool).astype(bool)
     decided = cells.loc[dated]
-    wrong_year = [str(p)[:4] not in y for p, y in zip(decided["period"], years[dated])]
+    wrong_year = [str(p)[:4] not in y for p, y in zip(decided["period"], years[dated], strict=False)]
     wrong_note = decided["period_note"].map(_compact) != footnote[dated]
     bad = decided[pd.Series(wrong_year, index=decided.index, dtype=bool) | wrong_note]
     undecided = len(cells) - len(decided)
@@ -113,7 +113,7 @@ def cell_against_header(ctx: Context) -> Outcome:
                   + f", but its column header {r.column_header!r} ({r.table}) prints {'/'.join(years[i]) or 'no year'}"
                   + (f" with note {footnote[i]!r}" if footnote[i] else " and no footnote"),
                   (r.id,), {"column_header": r.column_header, "period": r.period, "period_note": r.period_note})
-        for i, r in zip(bad.index, bad.itertuples(index=False))],
+        for i, r in zip(bad.index, bad.itertuples(index=False), strict=False)],
         undecided, {"no year printed in the column header or the table's title": undecided} if undecided else {})
 
 
@@ -135,20 +135,20 @@ def text_year_slip(ctx: Context) -> Outcome:
     obs = ctx.obs[ctx.obs["section"] == "text"]
     # the years each distinct quote names before its figure (the last occurrence of the value)
     quotes = obs[["quote", "value_printed"]].drop_duplicates()
-    before = {(q, v): str(q)[: max(str(q).rfind(str(v)), 0)] for q, v in zip(quotes["quote"], quotes["value_printed"])}
+    before = {(q, v): str(q)[: max(str(q).rfind(str(v)), 0)] for q, v in zip(quotes["quote"], quotes["value_printed"], strict=False)}
     in_quote = {key: frozenset(years_named(text)) for key, text in before.items()}
     relative = {key: bool(RELATIVE.search(text)) for key, text in before.items()}
-    keys = list(zip(obs["quote"], obs["value_printed"]))
+    keys = list(zip(obs["quote"], obs["value_printed"], strict=False))
     named = pd.Series([in_quote[k] for k in keys], index=obs.index, dtype=object)
     relative_only = pd.Series([relative[k] and not in_quote[k] for k in keys], index=obs.index, dtype=bool)
     has_year = (named.map(len) > 0) & ~relative_only
     decided = obs[has_year]
-    within = [any(start <= int(y) <= end for y in years) for start, end, years in zip(decided["year_start"], decided["year"], named[has_year])]
+    within = [any(start <= int(y) <= end for y in years) for start, end, years in zip(decided["year_start"], decided["year"], named[has_year], strict=False)]
     bad = decided[~pd.Series(within, index=decided.index, dtype=bool)]
     reasons = {"the sentence dates the figure relative to the document (今年, 上半年)": int(relative_only.sum()),
                "no year named in the quote": int((~has_year & ~relative_only).sum())}
     return Outcome(len(decided), [
         Violation(f"{r.value_printed!r} (line {r.line}) is entered for {r.period_key}, but its sentence names "
                   f"{', '.join(sorted(named[i]))}: {r.quote}", (r.id,), {"period": r.period_key, "named": sorted(named[i])})
-        for i, r in zip(bad.index, bad.itertuples(index=False))],
+        for i, r in zip(bad.index, bad.itertuples(index=False), strict=False)],
         sum(reasons.values()), {k: v for k, v in reasons.items() if v})

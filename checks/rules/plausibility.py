@@ -25,8 +25,8 @@ def narrated(pairs: pd.DataFrame) -> pd.Series:
     """The sentence states the change itself: both figures in the text of one document, one quote
     printing the other figure (从356家增长到近7000家)."""
     same = (pairs["section"] == "text") & (pairs["b_section"] == "text") & (pairs["document"] == pairs["b_document"])
-    later_names_earlier = [str(b) in str(q) for b, q in zip(pairs["b_value_printed"], pairs["quote"])]
-    earlier_names_later = [str(v) in str(q) for v, q in zip(pairs["value_printed"], pairs["b_quote"])]
+    later_names_earlier = [str(b) in str(q) for b, q in zip(pairs["b_value_printed"], pairs["quote"], strict=False)]
+    earlier_names_later = [str(v) in str(q) for v, q in zip(pairs["value_printed"], pairs["b_quote"], strict=False)]
     return same & (pd.Series(later_names_earlier, index=pairs.index, dtype=bool) | pd.Series(earlier_names_later, index=pairs.index, dtype=bool))
 
 
@@ -58,4 +58,4 @@ def large_jump(ctx: Context) -> Outcome:
         Violation(f"{p.b_value_printed!r} ({p.b_year}) → {p.value_printed!r} ({p.year}): a factor of {ratio[i]:.2f} in {int(years[i])} year(s), "
                   f"above the {limit[i]:.2f} allowed ({p.what}); please confirm",
                   (p.b_id, p.id), {"ratio": float(ratio[i]), "limit": float(limit[i]), "years": int(years[i])})
-        for i, p in zip(bad.index, bad.itertuples(index=False))], sum(undecided.values()), undecided)
+        for i, p in zip(bad.index, bad.itertuples(index=False), strict=False)], sum(undecided.values()), undecided)

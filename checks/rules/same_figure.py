@@ -18,7 +18,7 @@ COLUMNS = ["id", "document", "section", "line", "kind", "value", "lower", "upper
 def pairs(ctx: Context) -> pd.DataFrame:
     """Every pair of observations of the same figure (a before b by id)."""
     if "same_figure_pairs" not in ctx.cache:
-        obs = ctx.obs.assign(basis=ctx.obs["basis"] if "basis" in ctx.obs else "")[KEY + COLUMNS + ["basis"]]
+        obs = ctx.obs.assign(basis=ctx.obs.get("basis", ""))[KEY + COLUMNS + ["basis"]]
         joined = obs.merge(obs.add_prefix("b_"), left_on=KEY, right_on=[f"b_{k}" for k in KEY])
         ctx.cache["same_figure_pairs"] = _same_basis(joined[joined["id"] < joined["b_id"]])
     return ctx.cache["same_figure_pairs"]

@@ -59,7 +59,7 @@ def count_as_share(ctx: Context) -> Outcome:
     candidates = shares[shares["quote"].str.contains("|".join(COUNT_NOUNS), regex=True)]
     spans = candidates["id"].map(ctx.located_by_id["figure_in_quote"])
     violations = []
-    for r, span in zip(candidates.itertuples(index=False), spans):
+    for r, span in zip(candidates.itertuples(index=False), spans, strict=False):
         if not span:
             continue
         before = VERBS.sub("", re.sub(r"[\s，,：:、]+$", "", r.quote[: span[0]]))

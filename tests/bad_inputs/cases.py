@@ -10,12 +10,11 @@ edits the copy at `root` and may return extra arguments (a --previous file, an o
 from __future__ import annotations
 
 import csv
-import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 RUN = ("all", "--no-suites", "--no-report")
 OBSERVATIONS = "observations/doc-a.csv"
@@ -215,7 +214,7 @@ CASES = [
          workbook(lambda folder: (folder / "settings.toml").symlink_to("/dev/zero"))),
     # --- tracebacks before ---------------------------------------------------------------
     Case("duplicated-column-name", 2, "indicators.csv, line 1: column 'name' appears twice",
-         lambda root: write_rows(root, "indicators.csv", [r + [r[1]] for r in rows(root, "indicators.csv")])),
+         lambda root: write_rows(root, "indicators.csv", [[*r, r[1]] for r in rows(root, "indicators.csv")])),
     Case("unbalanced-quote", 2, "doc-a.csv, line 3: a quoted field that starts in the row on this line is never closed", stray_quote),
     Case("line-number-25-digits", 2, "line 2, column 'line': '1234567890123456789012345' must be a line number",
          edit(OBSERVATIONS, 1, "line", "1234567890123456789012345")),
@@ -274,9 +273,9 @@ CASES = [
     Case("missing-column", 2, "indicators.csv: missing column 'direction'",
          lambda root: write_rows(root, "indicators.csv", [r[:4] + r[5:] for r in rows(root, "indicators.csv")])),
     Case("escape-sequence-in-header", 2, "unexpected column '\\x1b[2J\\u202e'",
-         lambda root: write_rows(root, "regions.csv", [r + ["\x1b[2J\u202e" if i == 0 else ""] for i, r in enumerate(rows(root, "regions.csv"))])),
+         lambda root: write_rows(root, "regions.csv", [[*r, "\x1b[2J\u202e" if i == 0 else ""] for i, r in enumerate(rows(root, "regions.csv"))])),
     Case("unexpected-column", 2, "unexpected column 'colour'",
-         lambda root: write_rows(root, "regions.csv", [r + ["colour" if i == 0 else "red"] for i, r in enumerate(rows(root, "regions.csv"))])),
+         lambda root: write_rows(root, "regions.csv", [[*r, "colour" if i == 0 else "red"] for i, r in enumerate(rows(root, "regions.csv"))])),
     Case("wrong-type", 2, "doc-a.csv, line 3, column 'line': 'two' must be a line number", edit(OBSERVATIONS, 2, "line", "two")),
     Case("duplicate-id", 2, "regions.csv, line 6, column 'id': 'dayu' is a duplicate",
          add_region([["dayu", "大余县2", "county", "ganzhou"]])),
@@ -297,7 +296,7 @@ CASES = [
     Case("missing-table", 2, "units.csv: file is missing", lambda root: (root / "units.csv").unlink()),
     Case("missing-source", 2, "column 'source_file': source file", lambda root: (root / "sources" / "doc-a.txt").unlink(),
          also=("does not exist",)),
-    Case("missing-dataset-folder", 2, "dataset folder does not exist", lambda root: shutil.rmtree(root)),
+    Case("missing-dataset-folder", 2, "dataset folder does not exist", shutil.rmtree),
     Case("binary-junk-as-table", 2, "documents.csv, line 1, column 1: table is not valid UTF-8",
          lambda root: (root / "documents.csv").write_bytes(bytes(range(128, 256)) * 64)),
     Case("problems-capped-per-file", 2, "… and 33 more problems in",

@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import cli  # noqa: E402  (imported once, before any fork)
-import checks.dataset  # noqa: E402,F401
-import checks.pipeline  # noqa: E402,F401
-import checks.rules  # noqa: E402,F401
+import checks.dataset
+import checks.pipeline
+import checks.rules  # noqa: F401
+import cli
 
 CRASHED = 99  # the child raised past `check` itself: a traceback escaped
 

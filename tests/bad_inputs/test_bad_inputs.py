@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from builders import build_dataset, indicator, observation
-
 from cases import CASES, Case
+
+from builders import build_dataset, indicator, observation
 
 MEMORY_LIMIT = 2 * 1024 ** 3  # address space of the driver and of every case it forks
 DRIVER = Path(__file__).with_name("driver.py")
@@ -29,7 +29,7 @@ class Driver:
     def __init__(self) -> None:
         env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
         self.process = subprocess.Popen([sys.executable, str(DRIVER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        text=True, env=env, preexec_fn=limit_memory)
+                                        text=True, env=env, preexec_fn=limit_memory)  # noqa: PLW1509 -- the driver is single-threaded; rlimits must be set in the child
 
     def run(self, args: list[str], cwd: Path, output: Path, timeout: float) -> dict:
         request = {"args": args, "cwd": str(cwd), "output": str(output), "timeout": timeout}

@@ -9,10 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
-from builders import build_dataset, indicator, observation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from builders import build_dataset, indicator, observation
 from checks.dataset import load
 from checks.errors import InputError
 from checks.settings import Settings, describe, load_settings
@@ -57,7 +57,7 @@ def test_any_table_content_loads_or_is_an_input_error(root, table, content, bom,
 
 
 @settings(PROPERTY, max_examples=25)
-@given(content=st.binary(max_size=400), table=st.sampled_from(TABLES + ["sources/doc-a.txt", "settings.toml"]))
+@given(content=st.binary(max_size=400), table=st.sampled_from([*TABLES, "sources/doc-a.txt", "settings.toml"]))
 def test_any_bytes_load_or_are_an_input_error(root, content, table):
     path = root / table
     original = path.read_bytes() if path.exists() else None
@@ -112,7 +112,7 @@ def test_any_settings_load_or_are_an_input_error(tmp_path, chosen, bom):
 json_values = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8)),
                            lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
                            max_leaves=20)
-finding = st.fixed_dictionaries({}, optional={k: json_values for k in ("fingerprint", "rule", "severity", "message")})
+finding = st.fixed_dictionaries({}, optional=dict.fromkeys(("fingerprint", "rule", "severity", "message"), json_values))
 previous_runs = st.one_of(
     json_values,
     st.fixed_dictionaries({"tool": st.one_of(json_values, st.just({"name": "seed"}))},
