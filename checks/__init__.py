@@ -1,3 +1,8 @@
 """Seed: consistency checks for indicator datasets built from planning documents."""
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("seed-checks")  # the one version source is pyproject.toml
+except PackageNotFoundError:  # run from a checkout that was never installed (bash .ci/bootstrap installs it)
+    __version__ = "0+unknown"
