@@ -210,6 +210,7 @@ def list_rules(verbose):
         click.echo(f"{current.id:44} {current.severity:8} {current.summary}")
         if verbose:
             body = current.description.split("\n", 1)[1:] or [""]
+            click.echo(f"    defined in {current.location}")
             click.echo("\n".join("    " + line for line in body[0].strip().splitlines()) + "\n")
 
 

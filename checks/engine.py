@@ -13,17 +13,18 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 
 from checks.dataset import Dataset
-from checks.findings import Finding, Outcome, Violation, fingerprint
+from checks.findings import Finding, Outcome, Severity, Violation, fingerprint
 
 
 @dataclass(frozen=True)
 class Rule:
     id: str  # family.name, stable forever: used in reports, waivers and JUnit
-    severity: str
+    severity: Severity
     check: Callable[[Context], Outcome]
 
     @property
@@ -35,6 +36,14 @@ class Rule:
         return (inspect.getdoc(self.check) or "").split("\n", 1)[0]
 
     @property
+    def location(self) -> str:
+        """Where the rule is written, as file:line relative to the project (for `check rules -v`)."""
+        path = Path(inspect.getsourcefile(self.check) or "?").resolve()
+        line = inspect.getsourcelines(self.check)[1]
+        root = Path(__file__).resolve().parent.parent
+        return f"{path.relative_to(root) if path.is_relative_to(root) else path}:{line}"
+
+    @property
     def description(self) -> str:
         return inspect.getdoc(self.check) or ""
 
@@ -42,7 +51,7 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, severity: str):
+def rule(rule_id: str, severity: Severity):
     def register(function: Callable[[Context], Outcome]) -> Callable[[Context], Outcome]:
         if rule_id in REGISTRY:
             raise RuntimeError(f"duplicate rule id {rule_id}")
@@ -57,7 +66,7 @@ def rule(rule_id: str, severity: str):
 class RuleSummary:
     rule: str
     family: str
-    severity: str
+    severity: Severity
     summary: str
     checked: int
     failed: int
@@ -132,7 +141,7 @@ def _involved_records(context: Context, ids: set[str]) -> dict[str, dict]:
     return records
 
 
-def _finding(records: dict[str, dict], current: Rule, severity: str, violation: Violation) -> Finding:
+def _finding(records: dict[str, dict], current: Rule, severity: Severity, violation: Violation) -> Finding:
     involved = [{key: records[obs_id][key] for key in FINDING_OBSERVATION} for obs_id in violation.observations]
     document = violation.document or (involved[0]["document"] if involved else None)
     line = violation.line or (involved[0]["line"] if involved else None)

@@ -9,13 +9,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Literal, get_args
 
-SEVERITIES = ("error", "warning", "info")
+Severity = Literal["error", "warning", "info"]  # the one list of severities, worst first
+FailOn = Literal["error", "warning", "info", "never"]
+Status = Literal["open", "new", "waived"]
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+STATUSES: tuple[Status, ...] = get_args(Status)
 
 
 def severity_rank(severity: str) -> int:
     """error 3, warning 2, info 1: higher is worse."""
-    return {"error": 3, "warning": 2, "info": 1}[severity]
+    return len(SEVERITIES) - SEVERITIES.index(severity)
 
 
 def fails_run(severity: str, status: str, fail_on: str, new_only: bool = False) -> bool:
@@ -52,14 +57,14 @@ class Outcome:
 class Finding:
     rule: str
     family: str
-    severity: str
+    severity: Severity
     message: str
     observations: list[dict]  # id, document, line, quote, value_printed, figure span in quote
     evidence: dict
     document: str | None
     line: int | None
     fingerprint: str
-    status: str = "open"  # open / new / waived (with a previous run: new / open; resolved ones listed apart)
+    status: Status = "open"  # open / new / waived (with a previous run: new / open; resolved ones listed apart)
     waiver: dict | None = None
 
     def to_json(self) -> dict:

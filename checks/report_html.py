@@ -25,11 +25,10 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from checks.findings import SEVERITIES, STATUSES
 from checks.report_evidence import EvidenceView, interval, number, printed_with_unit
 from checks.report_text import HTML_LANG, MESSAGE_LANG, SOURCE_LANG, strings
 
-SEVERITIES = ("error", "warning", "info")
-STATUSES = ("open", "new", "waived")
 WORSE_RULES = {"targets.worse-than-baseline", "targets.later-worse"}
 
 # Bidirectional formatting characters: each is shown as a marked token instead of acting.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from checks.findings import SEVERITIES
 from checks.report_model import Finding, Report
 from checks.terminal import counts_line, scope_line, verdict
 
@@ -32,7 +33,7 @@ def render_markdown(report: Report) -> str:
         lines += [f"**{partial}**", ""]
     lines += [counts_line(report), ""]
     lines += ["| severity | unwaived | waived |", "|---|---:|---:|"]
-    for severity in ("error", "warning", "info"):
+    for severity in SEVERITIES:
         count = getattr(report.counts, severity)
         lines.append(f"| {severity} | {count.unwaived} | {count.waived} |")
     lines.append("")

@@ -16,13 +16,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from checks.findings import FailOn, Severity, Status  # one definition, shared with the engine
+
 SCHEMA_VERSION = "1.0"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "report.schema.json"
 SCHEMA_ID = "https://seed.invalid/schemas/report.schema.json"
 
-Severity = Literal["error", "warning", "info"]
-FailOn = Literal["error", "warning", "info", "never"]
-Status = Literal["open", "new", "waived"]
 
 
 class _Model(BaseModel):

@@ -14,11 +14,12 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
 from checks.engine import Context, RuleSummary
-from checks.findings import Finding, fingerprint
+from checks.findings import Finding, Severity, fingerprint
 
 SUITES_DIR = Path(__file__).resolve().parent.parent / "schemas" / "expectations"
 
@@ -126,17 +127,17 @@ def run_all(ctx: Context, directory: Path = SUITES_DIR, names: set[str] | None =
 SEVERITY_WORDS = {"error": "error", "warning": "warning", "info": "info"}
 
 
-def expectation_severity(config, suite_severity: str) -> str:
+def expectation_severity(config, suite_severity: str) -> Severity:
     """An expectation's own severity: its meta `severity` (error / warning / info), else GE's own
     `severity` field when not its default 'critical' (warning / info), else the suite's."""
     own = (config.meta or {}).get("severity")
     if own in SEVERITY_WORDS:
-        return own
+        return cast(Severity, own)
     ge = getattr(config, "severity", None)
     ge = getattr(ge, "value", ge)
     if ge in ("warning", "info"):
-        return ge
-    return suite_severity
+        return cast(Severity, ge)
+    return cast(Severity, suite_severity)
 
 
 def describe_expectation(kind: str, kwargs: dict) -> str:

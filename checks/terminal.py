@@ -14,9 +14,9 @@ from typing import TextIO
 
 import click
 
+from checks.findings import SEVERITIES
 from checks.report_model import Finding, Report
 
-SEVERITIES = ("error", "warning", "info")
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 

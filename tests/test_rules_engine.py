@@ -144,3 +144,21 @@ def test_the_same_finding_has_the_same_fingerprint_in_two_datasets(tmp_path):
     first = _fingerprints(_dataset_with_findings(tmp_path / "one"))
     second = _fingerprints(_dataset_with_findings(tmp_path / "two"))
     assert first == second
+
+
+@pytest.mark.parametrize("registered", RULES, ids=[r.id for r in RULES])
+def test_every_rule_says_where_it_is_written(registered):
+    from pathlib import Path
+
+    file, _, line = registered.location.rpartition(":")
+    source = (Path(__file__).resolve().parent.parent / file).read_text(encoding="utf-8").splitlines()
+    assert source[int(line) - 1].startswith(f'@rule("{registered.id}"')
+
+
+def test_check_rules_verbose_prints_where_each_rule_lives():
+    from click.testing import CliRunner
+
+    import cli
+
+    output = CliRunner().invoke(cli.main, ["rules", "-v"]).output
+    assert all(f"defined in {r.location}" in output for r in RULES)

@@ -28,7 +28,7 @@ def results(context):
 def test_every_printed_number_is_accounted_for(context):
     pattern = scanner.scan_pattern(context.dataset.units)
     for doc_id, source in context.dataset.sources.items():
-        located = context.located[context.obs["document"].values == doc_id]
+        located = context.located[context.located["id"].isin(context.obs.loc[context.obs["document"] == doc_id, "id"])]
         exclusions = context.dataset.exclusions[context.dataset.exclusions["document"] == doc_id]
         missing, stale = scanner.gaps(doc_id, source, located, exclusions, pattern)
         assert (doc_id, [t.text for t in missing], stale) == (doc_id, [], [])

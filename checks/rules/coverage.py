@@ -10,7 +10,8 @@ def _gaps(ctx: Context) -> list:
     if "coverage" not in ctx.cache:
         pattern = scanner.scan_pattern(ctx.dataset.units)
         results = []
-        located = ctx.located.assign(document=ctx.obs["document"].to_numpy())  # one group-by, never a mask per document
+        # joined by id (never by row position); one group-by, never a mask per document
+        located = ctx.located.merge(ctx.obs[["id", "document"]], on="id", how="left", validate="one_to_one")
         by_document = dict(iter(located.groupby("document", sort=False)))
         exclusions = dict(iter(ctx.dataset.exclusions.groupby("document", sort=False)))
         none_located, no_exclusions = located.iloc[:0], ctx.dataset.exclusions.iloc[:0]
