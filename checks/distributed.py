@@ -91,7 +91,8 @@ def _group_task(task: tuple[Dataset, pd.DataFrame, pd.DataFrame, list[str]]):
 def parsed_context(dataset: Dataset, obs: pd.DataFrame, located: pd.DataFrame) -> Context:
     """A Context over frames parsed and located elsewhere (no second parse)."""
     context = Context.__new__(Context)
-    context.dataset, context.settings, context.obs, context.located, context.cache = dataset, dataset.settings, obs, located, {}
+    context.dataset, context.settings, context.obs, context.located = dataset, dataset.settings, obs, located
+    context.per_run, context.oversized = {}, []
     return context
 
 

@@ -12,13 +12,15 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, wraps
 from pathlib import Path
+from typing import TypeVar, cast
 
 import pandas as pd
 
 from checks.dataset import Dataset
 from checks.findings import Finding, Outcome, Severity, Violation, fingerprint
+from checks.pairs import OversizedGroup
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,20 @@ class RuleSummary:
         return max(self.checked - self.failed, 0)
 
 
+T = TypeVar("T")
+
+
+def per_run(build: Callable[[Context], T]) -> Callable[[Context], T]:
+    """Decorator: `build(ctx)` is computed once per run and shared by every rule that calls it
+    (the cache is the context's, keyed by the function itself)."""
+    @wraps(build)
+    def shared(ctx: Context) -> T:
+        if build not in ctx.per_run:
+            ctx.per_run[build] = build(ctx)
+        return cast(T, ctx.per_run[build])
+    return shared
+
+
 class Context:
     """What every rule reads: the dataset, the parsed observations and where they stand."""
 
@@ -89,7 +105,8 @@ class Context:
         self.settings = dataset.settings
         self.obs = observations.build(dataset)
         self.located = locator.locate(dataset.observations, dataset.sources, dataset.settings.line_window)
-        self.cache: dict = {}  # results two rules of one family share (e.g. the coverage scan)
+        self.per_run: dict[Callable, object] = {}  # results several rules share, keyed by the function (see per_run)
+        self.oversized: list[OversizedGroup] = []  # key groups too large to pair (checks/pairs.py)
 
     @cached_property
     def by_id(self) -> pd.DataFrame:
@@ -104,8 +121,9 @@ def run(context: Context, rules: list[Rule]) -> tuple[list[Finding], list[RuleSu
     outcomes, summaries = [], []
     for current in rules:
         clock = time.perf_counter()
+        paired_before = len(context.oversized)
         try:
-            outcome = current.check(context)
+            outcome = _with_oversized(context, current.check(context), context.oversized[paired_before:])
             crashed = False
         except Exception:  # noqa: BLE001 -- a broken rule is a finding, never a crash of the whole run
             outcome = Outcome(0, [Violation(f"rule {current.id} crashed: {traceback.format_exc(limit=3)}", key="crash")])
@@ -119,6 +137,22 @@ def run(context: Context, rules: list[Rule]) -> tuple[list[Finding], list[RuleSu
     findings = [_finding(records, current, severity, violation)
                 for current, severity, outcome in outcomes for violation in outcome.violations]
     return findings, summaries
+
+
+def _with_oversized(context: Context, outcome: Outcome, groups: list[OversizedGroup]) -> Outcome:
+    """Key groups a rule's pairing left out (too many pairs): one violation and one undecided
+    comparison each, so a hostile dataset costs a finding, never a silent pass."""
+    if not groups:
+        return outcome
+    limit = context.settings.max_pairs_per_key
+    reason = f"a key group with more than {limit} pairs ([limits] max_pairs_per_key)"
+    violations = [Violation(f"{g.left} × {g.right} figures share {', '.join(f'{c}={v}' for c, v in zip(g.columns, g.key, strict=True))}: "
+                            f"more than [limits] max_pairs_per_key ({limit}) pairs, not compared",
+                            evidence={"key": dict(zip(g.columns, g.key, strict=True)), "left": g.left, "right": g.right},
+                            key="oversized:" + "|".join(g.key)) for g in groups]
+    reasons = dict(outcome.undecided_reasons)
+    reasons[reason] = reasons.get(reason, 0) + len(groups)
+    return Outcome(outcome.checked, [*outcome.violations, *violations], outcome.undecided + len(groups), reasons)
 
 
 INVOLVED = ["document", "line", "section", "indicator", "indicator_name", "region", "scope", "period_key", "role",

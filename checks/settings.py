@@ -47,6 +47,7 @@ class Settings:
     max_table_bytes: int = field(default=200 * MEGABYTE, metadata={"section": "limits", "help": "largest CSV table read, in bytes", "min": 1})
     max_field_chars: int = field(default=100_000, metadata={"section": "limits", "help": "longest CSV cell, in characters", "min": 1})
     max_region_depth: int = field(default=12, metadata={"section": "limits", "help": "most levels of regions below the top one (country > province > prefecture > county > ...)", "min": 1})
+    max_pairs_per_key: int = field(default=1_000_000, metadata={"section": "limits", "help": "most pairs one key group may make when a rule pairs figures; a larger group is a finding, not compared", "min": 1})
     max_problems_per_file: int = field(default=20, metadata={"section": "limits", "help": "input problems listed per file; the rest are counted", "min": 1})
     # [report]
     max_findings_per_rule: int = field(default=200, metadata={"section": "report", "help": "findings shown per rule in the HTML report; the rest are counted there and all are in its CSV/JSON download", "min": 1})

@@ -107,16 +107,3 @@ def run_rules(root: Path, families: list[str] | None = None):
 def fired(findings, rule_id: str) -> list[set[str]]:
     """The observation ids of each finding of one rule, as sets (order-free)."""
     return sorted(({o["id"] for o in f.observations} for f in findings if f.rule == rule_id), key=sorted)
-
-
-def assert_family(root: Path, family: str, expected: dict, counts: dict) -> None:
-    """Run one family on a built dataset and assert exactly which observations each rule names
-    (rules not in `expected` must name none), that no rule crashed, and the summary counts given."""
-    findings, summaries = run_rules(root, families=[family])
-    assert [s.rule for s in summaries.values() if s.crashed] == []
-    assert set(expected) <= set(summaries)
-    for rule_id in summaries:
-        assert fired(findings, rule_id) == sorted(expected.get(rule_id, []), key=sorted), rule_id
-    for rule_id, want in counts.items():
-        summary = summaries[rule_id]
-        assert {k: getattr(summary, k) for k in want} == want, rule_id

@@ -1,26 +1,25 @@
 """coverage: every number printed in a source is an observation or an explained exclusion."""
 
 from checks import scanner
-from checks.engine import Context, rule
+from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 
 
+@per_run
 def _gaps(ctx: Context) -> list:
     """(document, tokens scanned, (missing, stale)) per source, computed once per run."""
-    if "coverage" not in ctx.cache:
-        pattern = scanner.scan_pattern(ctx.dataset.units)
-        results = []
-        # joined by id (never by row position); one group-by, never a mask per document
-        located = ctx.located.merge(ctx.obs[["id", "document"]], on="id", how="left", validate="one_to_one")
-        by_document = dict(iter(located.groupby("document", sort=False)))
-        exclusions = dict(iter(ctx.dataset.exclusions.groupby("document", sort=False)))
-        none_located, no_exclusions = located.iloc[:0], ctx.dataset.exclusions.iloc[:0]
-        for doc_id, source in ctx.dataset.sources.items():
-            tokens = source.scan_numbers(pattern)
-            results.append((doc_id, len(tokens), scanner.gaps(doc_id, source, by_document.get(doc_id, none_located),
-                                                              exclusions.get(doc_id, no_exclusions), pattern, tokens)))
-        ctx.cache["coverage"] = results
-    return ctx.cache["coverage"]
+    pattern = scanner.scan_pattern(ctx.dataset.units)
+    results = []
+    # joined by id (never by row position); one group-by, never a mask per document
+    located = ctx.located.merge(ctx.obs[["id", "document"]], on="id", how="left", validate="one_to_one")
+    by_document = dict(iter(located.groupby("document", sort=False)))
+    exclusions = dict(iter(ctx.dataset.exclusions.groupby("document", sort=False)))
+    none_located, no_exclusions = located.iloc[:0], ctx.dataset.exclusions.iloc[:0]
+    for doc_id, source in ctx.dataset.sources.items():
+        tokens = source.scan_numbers(pattern)
+        results.append((doc_id, len(tokens), scanner.gaps(doc_id, source, by_document.get(doc_id, none_located),
+                                                          exclusions.get(doc_id, no_exclusions), pattern, tokens)))
+    return results
 
 
 @rule("coverage.unaccounted-figure", "error")

@@ -12,6 +12,7 @@ import pandas as pd
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import divide, fmt, meets, subtract
+from checks.pairs import keyed_join, ordered_pairs
 
 PLACE = ["region", "scope", "period_key", "role_class", "cumulative"]
 
@@ -20,8 +21,7 @@ def implied_totals(ctx: Context) -> pd.DataFrame:
     """Each share with its part in the same place and period: the whole it implies."""
     obs = ctx.obs[ctx.obs["numeric"]]
     shares = obs[(obs["share_part"] != "") & (obs["share_whole"] != "") & (obs["unit_dimension"] == "share")]
-    parts = obs.add_prefix("p_")
-    joined = shares.merge(parts, left_on=["share_part", *PLACE], right_on=["p_indicator", *[f"p_{c}" for c in PLACE]])
+    joined = keyed_join(ctx, shares, obs, ["share_part", *PLACE], ["indicator", *PLACE], prefix="p_")
     low, high = divide(joined["p_lower"], joined["p_upper"], joined["lower"] / 100, joined["upper"] / 100)
     names = ctx.dataset.indicators.set_index("id")["name"]
     return joined.assign(total_low=low, total_high=high, whole_name=joined["share_whole"].map(names).fillna(joined["share_whole"]))
@@ -46,17 +46,16 @@ def implied_totals_disagree(ctx: Context) -> Outcome:
         pd.DataFrame({"whole": printed["indicator"], **{c: printed[c] for c in PLACE}, "low": printed["lower"], "high": printed["upper"],
                       "ids": [(i,) for i in printed["id"]], "label": printed["value_printed"]}),
     ], ignore_index=True)
-    candidates["seq"] = np.arange(len(candidates))
+    candidates["id"] = np.arange(len(candidates))
     # every two candidates for the same total in the same place: one self-merge, not a loop over all pairs
-    pairs = candidates.merge(candidates, on=["whole", *PLACE], suffixes=("_a", "_b"))
-    pairs = pairs[pairs["seq_a"] < pairs["seq_b"]].sort_values(["seq_a", "seq_b"])
-    bounds = pairs[["low_a", "high_a", "low_b", "high_b"]].abs().to_numpy(dtype=float)
+    pairs = ordered_pairs(ctx, candidates, ["whole", *PLACE]).sort_values(["id", "b_id"])
+    bounds = pairs[["low", "high", "b_low", "b_high"]].abs().to_numpy(dtype=float)
     scale = np.nanmax(np.where(np.isfinite(bounds), bounds, np.nan), axis=1) if len(pairs) else np.zeros(0)
-    bad = pairs[~meets(pairs["low_a"], pairs["high_a"], pairs["low_b"], pairs["high_b"], slack=scale * ctx.settings.derived_relative)]
+    bad = pairs[~meets(pairs["low"], pairs["high"], pairs["b_low"], pairs["b_high"], slack=scale * ctx.settings.derived_relative)]
     return Outcome(len(pairs), [
-        Violation(f"{r.label_a} implies {fmt(r.low_a, r.high_a)} but {r.label_b} gives {fmt(r.low_b, r.high_b)} for the same total ({names.get(r.whole, r.whole)})",
-                  tuple(sorted(set(r.ids_a + r.ids_b))),
-                  {"totals": [{"from": r.label_a, "interval": [r.low_a, r.high_a]}, {"from": r.label_b, "interval": [r.low_b, r.high_b]}]})
+        Violation(f"{r.label} implies {fmt(r.low, r.high)} but {r.b_label} gives {fmt(r.b_low, r.b_high)} for the same total ({names.get(r.whole, r.whole)})",
+                  tuple(sorted(set(r.ids + r.b_ids))),
+                  {"totals": [{"from": r.label, "interval": [r.low, r.high]}, {"from": r.b_label, "interval": [r.b_low, r.b_high]}]})
         for r in bad.itertuples(index=False)])
 
 
@@ -86,8 +85,8 @@ def difference_mismatch(ctx: Context) -> Outcome:
     margins = obs[(obs["minuend"] != "") & (obs["subtrahend"] != "")]
     obs = obs[obs["unit_dimension"] == "share"]  # the two rates; an amount of the same indicator is not one
     key = ["region", "scope", "period_key"]
-    joined = margins.merge(obs.add_prefix("m_"), left_on=["minuend", *key], right_on=["m_indicator", *[f"m_{k}" for k in key]])
-    joined = joined.merge(obs.add_prefix("s_"), left_on=["subtrahend", *key], right_on=["s_indicator", *[f"s_{k}" for k in key]])
+    joined = keyed_join(ctx, margins, obs, ["minuend", *key], ["indicator", *key], prefix="m_")
+    joined = keyed_join(ctx, joined, obs, ["subtrahend", *key], ["indicator", *key], prefix="s_")
     low, high = subtract(joined["m_lower"], joined["m_upper"], joined["s_lower"], joined["s_upper"])
     bad = joined.assign(low=low, high=high)[~meets(low, high, joined["lower"], joined["upper"])]  # compared at once; only failures formatted
     return Outcome(len(joined), [
@@ -109,9 +108,9 @@ def change_mismatch(ctx: Context) -> Outcome:
     changes = obs[(obs["role"] == "change") & (obs["year_start"] < obs["year"])]
     status = obs[obs["role_class"] == "status"]
     series = ["indicator", "region", "scope"]
-    ends = changes.merge(status.add_prefix("e_"), left_on=series, right_on=[f"e_{c}" for c in series])
+    ends = keyed_join(ctx, changes, status, series, prefix="e_")
     ends = ends[ends["e_year"] == ends["year"]]
-    starts = ends.merge(status.add_prefix("s_"), left_on=series, right_on=[f"s_{c}" for c in series])
+    starts = keyed_join(ctx, ends, status, series, prefix="s_")
     starts = starts[starts["s_year"] == starts["year_start"]]
     # the end minus an absolute change (points on a share, or the indicator's own unit); B ÷ (1 + a % change) on an amount;
     # a % change of a share (relative or in points?) stays undecided

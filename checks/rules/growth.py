@@ -16,6 +16,7 @@ import pandas as pd
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, meets
+from checks.pairs import keyed_join
 
 SERIES = ["indicator", "region", "scope", "cumulative"]
 PRICE_DIMENSIONS = {"money", "money_usd", "money_per_person"}  # a level in money moves with prices
@@ -32,7 +33,7 @@ def implied_previous(ctx: Context) -> pd.DataFrame:
     changes = yearly[yearly["role"] == "change"]
     keys = ["document", "period_key", *SERIES]
     columns = [*keys, "id", "value_printed", "lower", "upper", "line", "unit_dimension", "catalogue_dimension", "basis"]
-    pairs = levels[columns].merge(changes[columns].add_prefix("c_"), left_on=keys, right_on=[f"c_{k}" for k in keys])
+    pairs = keyed_join(ctx, levels[columns], changes[columns], keys, prefix="c_")
     absolute = (pairs["c_unit_dimension"] == pairs["catalogue_dimension"]) | (
         (pairs["catalogue_dimension"] == "share") & (pairs["c_unit_dimension"] == "share_difference"))
     relative = ~absolute & (pairs["c_unit_dimension"] == "share") & (pairs["catalogue_dimension"] != "share")
@@ -62,9 +63,8 @@ def implied_previous_level(ctx: Context) -> Outcome:
     before). A real growth against nominal money levels, or an unprinted basis, is undecided.
     """
     obs = ctx.obs[(ctx.obs["role_class"] == "status") & ctx.obs["numeric"]]
-    earlier = obs[["id", "document", "line", "value_printed", "period_key", "lower", "upper", *SERIES]].add_prefix("e_")
-    pairs = implied_previous(ctx)
-    compared = pairs.merge(earlier, left_on=["previous", *SERIES], right_on=["e_period_key", *[f"e_{c}" for c in SERIES]])
+    earlier = obs[["id", "document", "line", "value_printed", "period_key", "lower", "upper", *SERIES]]
+    compared = keyed_join(ctx, implied_previous(ctx), earlier, ["previous", *SERIES], ["period_key", *SERIES], prefix="e_")
     undecided = compared[compared["reason"] != ""]
     compared = compared[compared["reason"] == ""]
     bad = compared[~meets(compared["p_lower"], compared["p_upper"], compared["e_lower"], compared["e_upper"])]
@@ -95,8 +95,8 @@ def average_annual(ctx: Context) -> Outcome:
     rates = rates.assign(first=(rates["year_start"] - 1).astype(str), last=rates["year"].astype(str),
                          years=rates["year"] - rates["year_start"] + 1)
     levels = obs.loc[(obs["role_class"] == "status") & obs["numeric"], ["id", "document", "line", "value_printed", "period_key", "lower", "upper", *SERIES]]
-    pairs = (rates.merge(levels.add_prefix("s_"), left_on=["first", *SERIES], right_on=["s_period_key", *[f"s_{c}" for c in SERIES]])
-                  .merge(levels.add_prefix("e_"), left_on=["last", *SERIES], right_on=["e_period_key", *[f"e_{c}" for c in SERIES]]))
+    pairs = keyed_join(ctx, rates, levels, ["first", *SERIES], ["period_key", *SERIES], prefix="s_")
+    pairs = keyed_join(ctx, pairs, levels, ["last", *SERIES], ["period_key", *SERIES], prefix="e_")
     price = pairs["catalogue_dimension"].isin(PRICE_DIMENSIONS) & (pairs["basis"] != "nominal")
     bounded = np.isfinite(pairs[["lower", "upper", "s_lower", "s_upper", "e_lower", "e_upper"]].astype(float)).all(axis=1)
     undecided = pairs[price | ~bounded]

@@ -13,9 +13,10 @@ import re
 
 import pandas as pd
 
-from checks.engine import Context, rule
+from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, meets
+from checks.pairs import keyed_join
 
 # The same figure: indicator, region, scope, period, unit dimension (a change in % is not one in
 # 个百分点 or in 万吨), five-year cumulative or not.
@@ -27,22 +28,20 @@ OUTCOME_ROLES = pd.DataFrame([("target", "baseline"), ("target", "actual"), ("ch
 CLAIM = re.compile(r"超额完成|(?:完成|实现|达到|达成)[^，,。；;]{0,12}(?:目标|任务)")
 
 
+@per_run
 def target_outcome_pairs(ctx: Context) -> tuple[pd.DataFrame, int, dict[str, int]]:
     """Each target with each actual of its year printed in a later document (prefix a_ for the
     actual), the pairs a comparison can decide, and why the others cannot."""
-    if "target_outcome" not in ctx.cache:
-        as_of = ctx.dataset.documents.set_index("id")["as_of"]
-        obs = ctx.obs.assign(as_of=ctx.obs["document"].map(as_of))
-        columns = SERIES + SIDE + ["direction", "role", "kind"]
-        targets = obs.loc[obs["role"].isin(OUTCOME_ROLES["role"]), columns]
-        outcomes = obs.loc[obs["role"].isin(OUTCOME_ROLES["a_role"]), SERIES + SIDE + ["role"]]
-        pairs = targets.merge(outcomes.add_prefix("a_"), left_on=SERIES, right_on=[f"a_{c}" for c in SERIES])
-        pairs = pairs.merge(OUTCOME_ROLES, on=["role", "a_role"])
-        pairs = pairs[(pairs["a_document"] != pairs["document"]) & (pairs["a_as_of"] > pairs["as_of"])]
-        decided = pairs[pairs["numeric"] & pairs["a_numeric"]]
-        undecided = len(pairs) - len(decided)
-        ctx.cache["target_outcome"] = (decided, undecided, {"target or actual has no number": undecided} if undecided else {})
-    return ctx.cache["target_outcome"]
+    as_of = ctx.dataset.documents.set_index("id")["as_of"]
+    obs = ctx.obs.assign(as_of=ctx.obs["document"].map(as_of))
+    targets = obs.loc[obs["role"].isin(OUTCOME_ROLES["role"]), [*SERIES, *SIDE, "direction", "role", "kind"]]
+    outcomes = obs.loc[obs["role"].isin(OUTCOME_ROLES["a_role"]), [*SERIES, *SIDE, "role"]]
+    pairs = keyed_join(ctx, targets, outcomes, SERIES, prefix="a_")
+    pairs = pairs.merge(OUTCOME_ROLES, on=["role", "a_role"])
+    pairs = pairs[(pairs["a_document"] != pairs["document"]) & (pairs["a_as_of"] > pairs["as_of"])]
+    decided = pairs[pairs["numeric"] & pairs["a_numeric"]]
+    undecided = len(pairs) - len(decided)
+    return decided, undecided, ({"target or actual has no number": undecided} if undecided else {})
 
 
 def _met(p: pd.DataFrame) -> pd.Series:

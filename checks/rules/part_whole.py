@@ -7,6 +7,7 @@ import pandas as pd
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import exceeds, fmt
+from checks.pairs import keyed_join
 
 SAME_FIGURE = ["scope", "period_key", "role_class", "cumulative"]
 COLUMNS = ["id", "indicator", "region", "lower", "upper", "value_printed", "numeric", "additive", "parent_indicator", "indicator_name", *SAME_FIGURE]
@@ -50,8 +51,7 @@ def region_exceeds_parent(ctx: Context) -> Outcome:
     """
     obs = levels(ctx)
     additive = obs[obs["additive"]].merge(ancestors(ctx.dataset.regions), on="region")
-    wholes = obs.add_prefix("w_")
-    pairs = additive.merge(wholes, left_on=["indicator", "ancestor", *SAME_FIGURE], right_on=["w_indicator", "w_region", *[f"w_{c}" for c in SAME_FIGURE]])
+    pairs = keyed_join(ctx, additive, obs, ["indicator", "ancestor", *SAME_FIGURE], ["indicator", "region", *SAME_FIGURE], prefix="w_")
     return _outcome(pairs, lambda p: f"{p.indicator_name} of {p.region} exceeds that of {p.w_region}")
 
 
@@ -64,6 +64,5 @@ def subcategory_exceeds_category(ctx: Context) -> Outcome:
     """
     obs = levels(ctx)
     children = obs[obs["parent_indicator"] != ""]
-    wholes = obs.add_prefix("w_")
-    pairs = children.merge(wholes, left_on=["parent_indicator", "region", *SAME_FIGURE], right_on=["w_indicator", "w_region", *[f"w_{c}" for c in SAME_FIGURE]])
+    pairs = keyed_join(ctx, children, obs, ["parent_indicator", "region", *SAME_FIGURE], ["indicator", "region", *SAME_FIGURE], prefix="w_")
     return _outcome(pairs, lambda p: f"{p.indicator_name} exceeds its category {p.w_indicator_name}")

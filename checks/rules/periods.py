@@ -12,6 +12,7 @@ import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
+from checks.pairs import keyed_join
 from checks.rules.targets import SERIES, with_as_of
 
 STATUS_ROLES = ("baseline", "actual", "change")  # figures that state what was, not what is aimed at
@@ -30,7 +31,7 @@ def target_not_after_baseline(ctx: Context) -> Outcome:
     keys = ["document", *SERIES]
     targets = obs.loc[obs["role"] == "target", ["id", *keys, "year", "value_printed"]]
     baselines = obs.loc[obs["role"] == "baseline", ["id", *keys, "year", "value_printed"]]
-    pairs = targets.merge(baselines.add_prefix("b_"), left_on=keys, right_on=[f"b_{k}" for k in keys])
+    pairs = keyed_join(ctx, targets, baselines, keys)
     late = pairs[pairs["b_year"] >= pairs["year"]]
     late = late[late["b_year"] == late.groupby("id")["b_year"].transform("max")].drop_duplicates("id")
     alone = int((~targets["id"].isin(pairs["id"])).sum())

@@ -7,7 +7,8 @@ import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
-from checks.rules.targets import baseline_pairs, comparable, latest_earlier
+from checks.pairs import latest_earlier
+from checks.rules.targets import baseline_pairs, comparable
 
 SERIES = ["indicator", "region", "scope"]
 COLUMNS = ["id", "document", "section", "quote", *SERIES, "year", "kind", "value", "value_printed", "quantity", "numeric", "cumulative",
@@ -18,7 +19,7 @@ def _consecutive_actuals(ctx: Context) -> pd.DataFrame:
     """Each status figure with the previous year's status figure of the same series (any document)."""
     obs = ctx.obs[(ctx.obs["role_class"] == "status") & ctx.obs["numeric"] & ~ctx.obs["cumulative"]]
     obs = obs[obs["period_key"].str.len() == 4].sort_values("year")
-    return latest_earlier(obs[COLUMNS], obs[COLUMNS], SERIES)
+    return latest_earlier(ctx, obs[COLUMNS], obs[COLUMNS], SERIES)
 
 
 def narrated(pairs: pd.DataFrame) -> pd.Series:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from checks.engine import Context, rule
+from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, meets
+from checks.pairs import ordered_pairs
 
 # Same indicator, region, scope, period (footnote year applied), kind of role, cumulative or not,
 # unit dimension (a change in % is not a change in 个百分点), and binding or aspirational (力争).
@@ -15,13 +16,11 @@ KEY = ["indicator", "region", "scope", "period_key", "role_class", "cumulative",
 COLUMNS = ["id", "document", "section", "line", "kind", "value", "lower", "upper", "value_printed", "numeric"]  # compared, per side
 
 
+@per_run
 def pairs(ctx: Context) -> pd.DataFrame:
     """Every pair of observations of the same figure (a before b by id)."""
-    if "same_figure_pairs" not in ctx.cache:
-        obs = ctx.obs.assign(basis=ctx.obs.get("basis", ""))[KEY + COLUMNS + ["basis"]]
-        joined = obs.merge(obs.add_prefix("b_"), left_on=KEY, right_on=[f"b_{k}" for k in KEY])
-        ctx.cache["same_figure_pairs"] = _same_basis(joined[joined["id"] < joined["b_id"]])
-    return ctx.cache["same_figure_pairs"]
+    obs = ctx.obs.assign(basis=ctx.obs.get("basis", ""))[[*KEY, *COLUMNS, "basis"]]
+    return _same_basis(ordered_pairs(ctx, obs, KEY))
 
 
 def _same_basis(joined: pd.DataFrame) -> pd.DataFrame:

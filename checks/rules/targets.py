@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from checks.engine import Context, rule
+from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, worse
+from checks.pairs import earlier_pairs, latest_earlier
 
 SERIES = ["indicator", "region", "scope"]
 COLUMNS = ["id", "document", "as_of", *SERIES, "year", "kind", "trend", "lower", "upper", "value", "cumulative", "direction",
@@ -27,25 +28,11 @@ NO_EARLIER_TARGET = "no earlier target of the series"
 BOUND_KINDS = ("floor", "ceiling")
 
 
+@per_run
 def with_as_of(ctx: Context) -> pd.DataFrame:
     """The observations with their document's as-of date (`YYYY` or `YYYY-MM`, compared as text)."""
-    if "obs_as_of" not in ctx.cache:
-        as_of = ctx.dataset.documents.set_index("id")["as_of"]
-        ctx.cache["obs_as_of"] = ctx.obs.assign(as_of=ctx.obs["document"].map(as_of).fillna(""))
-    return ctx.cache["obs_as_of"]
-
-
-def latest_earlier(later: pd.DataFrame, earlier: pd.DataFrame, series: list[str]) -> pd.DataFrame:
-    """Each row of `later` with the latest row(s) of `earlier` in the same series and an earlier
-    year; the earlier row's columns carry the prefix b_."""
-    pairs = earlier_pairs(later, earlier, series)
-    return pairs[pairs["b_year"] == pairs.groupby("id")["b_year"].transform("max")]
-
-
-def earlier_pairs(later: pd.DataFrame, earlier: pd.DataFrame, series: list[str]) -> pd.DataFrame:
-    """Each row of `later` with every row of `earlier` in the same series and an earlier year."""
-    pairs = later.merge(earlier.add_prefix("b_"), left_on=series, right_on=[f"b_{c}" for c in series])
-    return pairs[pairs["b_year"] < pairs["year"]]
+    as_of = ctx.dataset.documents.set_index("id")["as_of"]
+    return ctx.obs.assign(as_of=ctx.obs["document"].map(as_of).fillna(""))
 
 
 def _known_by(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -53,32 +40,30 @@ def _known_by(pairs: pd.DataFrame) -> pd.DataFrame:
     return pairs[pairs["b_as_of"] <= pairs["as_of"]]
 
 
+@per_run
 def baseline_pairs(ctx: Context) -> pd.DataFrame:
     """Each target with the latest earlier baseline of its own document, and with the latest
     earlier status figure (baseline or actual, any section or document printed by the target's
     as-of date). Columns of the earlier figure carry the prefix b_; a pair found both ways once."""
-    if "baseline_pairs" not in ctx.cache:
-        obs = with_as_of(ctx)[COLUMNS]
-        targets = obs[obs["role"] == "target"]
-        own = latest_earlier(targets, obs[obs["role"] == "baseline"], ["document", *SERIES])
-        status = obs[obs["role"].isin(["baseline", "actual"])]
-        known = _known_by(earlier_pairs(targets, status, SERIES))
-        latest = known[known["b_year"] == known.groupby("id")["b_year"].transform("max")]
-        # one latest figure per target: its own document's first, then the first by id
-        anywhere = (latest.assign(other=latest["b_document"] != latest["document"]).sort_values(["id", "other", "b_id"])
-                    .drop_duplicates("id").drop(columns="other"))
-        pairs = pd.concat([own, anywhere], ignore_index=True).drop_duplicates(["id", "b_id"])
-        ctx.cache["baseline_pairs"] = pairs.reset_index(drop=True)
-    return ctx.cache["baseline_pairs"]
+    obs = with_as_of(ctx)[COLUMNS]
+    targets = obs[obs["role"] == "target"]
+    own = latest_earlier(ctx, targets, obs[obs["role"] == "baseline"], ["document", *SERIES])
+    status = obs[obs["role"].isin(["baseline", "actual"])]
+    known = _known_by(earlier_pairs(ctx, targets, status, SERIES))
+    latest = known[known["b_year"] == known.groupby("id")["b_year"].transform("max")]
+    # one latest figure per target: its own document's first, then the first by id
+    anywhere = (latest.assign(other=latest["b_document"] != latest["document"]).sort_values(["id", "other", "b_id"])
+                .drop_duplicates("id").drop(columns="other"))
+    pairs = pd.concat([own, anywhere], ignore_index=True).drop_duplicates(["id", "b_id"])
+    return pairs.reset_index(drop=True)
 
 
+@per_run
 def target_pairs(ctx: Context) -> pd.DataFrame:
     """Each target with every earlier target of its series printed by its as-of date."""
-    if "target_pairs" not in ctx.cache:
-        obs = with_as_of(ctx)[COLUMNS]
-        targets = obs[obs["role"] == "target"]
-        ctx.cache["target_pairs"] = _known_by(earlier_pairs(targets, targets, SERIES)).reset_index(drop=True)
-    return ctx.cache["target_pairs"]
+    obs = with_as_of(ctx)[COLUMNS]
+    targets = obs[obs["role"] == "target"]
+    return _known_by(earlier_pairs(ctx, targets, targets, SERIES)).reset_index(drop=True)
 
 
 def unpaired(ctx: Context, pairs: pd.DataFrame, reason: str) -> dict[str, int]:
