@@ -87,12 +87,19 @@ T = TypeVar("T")
 
 def per_run(build: Callable[[Context], T]) -> Callable[[Context], T]:
     """Decorator: `build(ctx)` is computed once per run and shared by every rule that calls it
-    (the cache is the context's, keyed by the function itself)."""
+    (the cache is the context's, keyed by the function itself). Key groups its pairings left out
+    (checks/pairs.py) are recorded again for every rule that reads the shared result, so each of
+    them reports what it could not compare."""
     @wraps(build)
     def shared(ctx: Context) -> T:
-        if build not in ctx.per_run:
-            ctx.per_run[build] = build(ctx)
-        return cast(T, ctx.per_run[build])
+        if build in ctx.per_run:
+            result, oversized = ctx.per_run[build]
+            ctx.oversized.extend(oversized)
+        else:
+            before = len(ctx.oversized)
+            result = build(ctx)
+            ctx.per_run[build] = (result, ctx.oversized[before:])
+        return cast(T, result)
     return shared
 
 
@@ -105,7 +112,7 @@ class Context:
         self.settings = dataset.settings
         self.obs = observations.build(dataset)
         self.located = locator.locate(dataset.observations, dataset.sources, dataset.settings.line_window)
-        self.per_run: dict[Callable, object] = {}  # results several rules share, keyed by the function (see per_run)
+        self.per_run: dict[Callable, tuple[object, list[OversizedGroup]]] = {}  # results several rules share, keyed by the function (see per_run)
         self.oversized: list[OversizedGroup] = []  # key groups too large to pair (checks/pairs.py)
 
     @cached_property
@@ -123,7 +130,7 @@ def run(context: Context, rules: list[Rule]) -> tuple[list[Finding], list[RuleSu
         clock = time.perf_counter()
         paired_before = len(context.oversized)
         try:
-            outcome = _with_oversized(context, current.check(context), context.oversized[paired_before:])
+            outcome = _with_oversized(context, current.check(context), list(dict.fromkeys(context.oversized[paired_before:])))
             crashed = False
         except Exception:  # noqa: BLE001 -- a broken rule is a finding, never a crash of the whole run
             outcome = Outcome(0, [Violation(f"rule {current.id} crashed: {traceback.format_exc(limit=3)}", key="crash")])

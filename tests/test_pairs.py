@@ -1,8 +1,13 @@
 """checks/pairs.py: pairings as merges, bounded by key; per-run sharing through the context."""
 
+import resource
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from builders import build_dataset, indicator, observation
 from checks import engine, pairs
@@ -44,14 +49,15 @@ def test_latest_earlier_takes_the_latest_earlier_year_only(tmp_path):
     assert sorted(zip(got["id"], got["b_id"], strict=True)) == [("b", "a"), ("c", "b")]
 
 
-def test_an_oversized_group_becomes_a_finding_of_the_rule_that_paired_it(tmp_path):
+def test_an_oversized_group_becomes_a_finding_of_the_rules_that_paired_it(tmp_path):
     ctx = _context(tmp_path, limit=4)
     findings, summaries = engine.run(ctx, [r for r in RULES if r.family == "same-figure"])
-    disagree = next(s for s in summaries if s.rule == "same-figure.disagree")
-    assert [f.message for f in findings if "not compared" in f.message] == [
-        "3 × 3 figures share indicator=air_good_days_share, region=ganzhou, scope=, period_key=2025, role_class=target, cumulative=False, "
-        "unit_dimension=share, aspirational=False: more than [limits] max_pairs_per_key (4) pairs, not compared"]
-    assert disagree.undecided == 1 and not disagree.crashed
+    message = ("3 × 3 figures share indicator=air_good_days_share, region=ganzhou, scope=, period_key=2025, role_class=target, cumulative=False, "
+               "unit_dimension=share, aspirational=False: more than [limits] max_pairs_per_key (4) pairs, not compared")
+    assert [(f.rule, f.message) for f in findings if "not compared" in f.message] == [
+        ("same-figure.disagree", message), ("same-figure.different-bounds", message)]
+    assert [(s.rule, s.checked, s.undecided, s.crashed) for s in summaries] == [
+        ("same-figure.disagree", 0, 1, False), ("same-figure.different-bounds", 0, 1, False)]
 
 
 def test_per_run_computes_once_per_context(tmp_path):
@@ -64,3 +70,36 @@ def test_per_run_computes_once_per_context(tmp_path):
 
     first, second = _context(tmp_path / "a"), _context(tmp_path / "b")
     assert (build(first), build(first), build(second)) == (1, 1, 2)
+
+
+def test_every_rule_reading_a_shared_pairing_reports_the_group_it_left_out(tmp_path):
+    """targets.later-worse and later-weaker-bound share one pairing (per_run): both say what they
+    did not compare, not only the rule that happened to build it first."""
+    root = build_dataset(tmp_path / "d", [indicator("air_good_days_share")], [
+        observation(f"t{i}", "air_good_days_share", "96", role="target", period=str(2021 + i % 4)) for i in range(4)])
+    ctx = Context(load(root))
+    ctx.settings = replace(ctx.settings, max_pairs_per_key=4)  # one series, 4 × 4 = 16 pairs > 4
+    findings, summaries = engine.run(ctx, [r for r in RULES if r.family == "targets"])
+    left_out = "a key group with more than 4 pairs ([limits] max_pairs_per_key)"
+    reporting = {s.rule: s.undecided_reasons.get(left_out) for s in summaries if left_out in s.undecided_reasons}
+    assert reporting == {"targets.later-worse": 1, "targets.later-weaker-bound": 1}
+    assert sorted(f.rule for f in findings if "not compared" in f.message) == ["targets.later-weaker-bound", "targets.later-worse"]
+
+
+@pytest.mark.slow
+def test_200000_copies_of_one_figure_stay_within_a_memory_limit(tmp_path):
+    """The issue-11 blow-up (200,000 valid rows of one figure; unbounded, the same-figure pairing asked
+    for 298 GiB): under a 2 GiB address-space limit, `check` ends with the groups as findings."""
+    root = build_dataset(tmp_path / "d", [indicator("coverage_rate")], [
+        observation("o1", "coverage_rate", "95", role="target", period="2025")])
+    table = root / "observations" / "doc-a.csv"
+    header, o1 = table.read_text(encoding="utf-8").splitlines()[:2]
+    assert header.startswith("id,") and o1.startswith("o1,")
+    with table.open("a", encoding="utf-8") as stream:
+        stream.writelines(f"c{i}{o1[2:]}\n" for i in range(200_000))
+    limit = 2 * 1024 ** 3
+    done = subprocess.run([sys.executable, "-m", "cli", "all", "--dataset", str(root), "--no-suites", "--no-report"],
+                          check=False, capture_output=True, text=True, timeout=300, cwd=Path(__file__).parents[1],
+                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))  # rlimit in the child only
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "same-figure.disagree  200001 × 200001 figures share indicator=coverage_rate" in done.stdout

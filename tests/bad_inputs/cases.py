@@ -110,6 +110,13 @@ def junk_rows(count: int) -> Callable[[Path], None]:
     return append_text(OBSERVATIONS, "".join(line.format(i=i) for i in range(count)))
 
 
+def copies_of_one_figure(count: int) -> Callable[[Path], None]:
+    """`count` valid rows that all repeat o2 (the 2025 target, quoted from line 2): one key group of
+    count + 1 members for every pairing (same figure, earlier targets)."""
+    line = "c{i},doc-a,coverage_rate,ganzhou,,2025,,target,95,%,text,2,指标coverage_rate为95,\n"
+    return append_text(OBSERVATIONS, "".join(line.format(i=i) for i in range(count)))
+
+
 def quoted_line_break_then_bad_period(root: Path) -> None:
     data = rows(root, OBSERVATIONS)
     data[1][data[0].index("note")] = "a note\nover two lines"  # o1 now spans lines 2-3
@@ -196,6 +203,14 @@ CASES = [
     Case("table-too-large", 2, "units.csv: table has", settings("[limits]\nmax_table_bytes = 200\n")),
     Case("junk-rows-200000", 2, "… and at least 69,966 more problems in", junk_rows(200_000), timeout=90,
          also=("line 4, column 'id': 'ID 0' must be a lower-case slug",)),
+    # 3,001 copies of one figure: 9,006,001 pairs per pairing, over [limits] max_pairs_per_key (1,000,000),
+    # so each rule that pairs them reports the group, not compared (exit 1: findings), within the memory limit
+    Case("copies-of-one-figure-3000", 1, "same-figure.disagree  3001 × 3001 figures share indicator=coverage_rate, region=ganzhou",
+         copies_of_one_figure(3000), timeout=60,
+         also=("targets.later-worse  3001 × 3001 figures share indicator=coverage_rate, region=ganzhou, scope=: "
+               "more than [limits] max_pairs_per_key (1000000) pairs, not compared",
+               # the warnings: same-figure.different-bounds and targets.later-weaker-bound report the same groups, and blind-scan
+               ": 2 errors, 3 warnings, 0 info")),
     # --- reading outside the dataset -------------------------------------------------------
     Case("source-absolute-path", 2, "column 'source_file': '/etc/passwd' must be a plain file name",
          edit("documents.csv", 1, "source_file", "/etc/passwd")),
