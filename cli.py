@@ -358,28 +358,8 @@ def check_coverage(document, dataset_dir):
     Reads the document's rows as they are, unfinished tables included; exit 1 when something is
     unaccounted for.
     """
-    import csv
-
-    from checks import scanner
-    documents = Path(dataset_dir) / "documents.csv"
-    if not documents.is_file():
-        raise click.BadParameter(f"{documents} does not exist", param_hint="--dataset")
-    try:
-        with documents.open(encoding="utf-8-sig", newline="") as handle:
-            known = {row.get("id"): row for row in csv.DictReader(handle)}
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise click.BadParameter(f"{documents}: {exc}", param_hint="--dataset") from None
-    if document not in known:
-        raise click.BadParameter(f"unknown document {document!r}; known: {', '.join(sorted(k for k in known if k))}", param_hint="DOCUMENT")
-    source = Path(dataset_dir) / "sources" / (known[document].get("source_file") or "")
-    if not source.is_file():
-        raise click.BadParameter(f"{documents}: the source file of {document}, {source}, does not exist", param_hint="DOCUMENT")
-    try:
-        code = scanner._main([document, str(dataset_dir)])
-    except (OSError, UnicodeDecodeError, KeyError, ValueError) as exc:
-        click.secho(f"input error: {dataset_dir}: cannot scan {document}: {type(exc).__name__}: {exc}", fg="red", err=True)
-        code = EXIT_INPUT
-    sys.exit(code)
+    from checks.scanner import coverage_report
+    sys.exit(coverage_report(document, Path(dataset_dir)))
 
 
 if __name__ == "__main__":

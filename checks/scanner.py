@@ -6,15 +6,17 @@ numbers not yet accounted for and the quotes that cannot be found.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from checks.errors import InputError, InputProblem, Problems
 from checks.input_files import Unreadable, read_text
 from checks.locator import locate
-from checks.settings import Settings
+from checks.settings import Settings, load_settings
 from checks.sources import NumberToken, SourceText, unit_pattern
 
 
@@ -67,6 +69,34 @@ def _covered(tokens: list[NumberToken], found: pd.DataFrame) -> np.ndarray:
     return (before > 0) & (reach[np.maximum(before - 1, 0)] > token_starts)
 
 
+def read_table(path: Path, root: Path, settings: Settings, columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One CSV of a dataset as text cells, read as the loader reads it (checks/input_files.py: a
+    regular file inside the dataset, at most [limits] max_table_bytes, cells of at most
+    max_field_chars, a bad byte or a stray quote named at its line) but not validated beyond the
+    `columns` it must have: the tables of a document being entered are unfinished. Raises
+    InputError naming the file."""
+    from checks.dataset import Reader, parse_csv
+
+    problems = Problems(settings.max_problems_per_file)
+    if not os.path.lexists(path):
+        raise InputError([InputProblem(str(path), "file is missing")])
+    text = Reader(root, settings, problems).text(path, settings.max_table_bytes, root, "table")
+    parsed = parse_csv(text, str(path), problems, settings.max_field_chars) if text is not None else None
+    if problems or parsed is None:
+        raise InputError(problems.listed())
+    header, _, body = parsed
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise InputError([InputProblem(str(path), f"column '{missing[0]}' is missing from the header", line=1)])
+    return pd.DataFrame(body, columns=header, dtype="str") if body else pd.DataFrame(columns=header, dtype="str")
+
+
+def _line_numbers(frame: pd.DataFrame, column: str, name: str) -> None:
+    bad = frame[~frame[column].astype(str).str.fullmatch(r"[1-9][0-9]{0,8}")]
+    if len(bad):
+        raise InputError([InputProblem(name, f"{bad[column].iloc[0]!r} is not a line number (1, 2, ...)", column=column)])
+
+
 def _main(argv: list[str]) -> int:
     """Entry-time helper: reads the (possibly unfinished) tables of one document."""
     if not argv:
@@ -74,26 +104,49 @@ def _main(argv: list[str]) -> int:
         return 2
     document = argv[0]
     root = Path(argv[1] if len(argv) > 1 else "datasets")
-    read = lambda p: pd.read_csv(p, dtype=str, keep_default_na=False)  # noqa: E731
-    documents = read(root / "documents.csv").set_index("id")
-    units = pd.concat([read(root / "units.csv")] + [read(p) for p in sorted((root / "_proposed").glob("units-*.csv"))])
-    observations = pd.concat([read(p) for p in sorted((root / "observations").glob(f"{document}*.csv")) if not p.name.endswith(".draft.csv")] or [pd.DataFrame(columns=["id", "document", "quote", "value_printed", "line"])])
-    exclusions = pd.concat([read(root / "exclusions.csv")] + [read(p) for p in sorted((root / "_proposed").glob("exclusions-*.csv"))]).fillna("")
+    try:
+        return coverage_report(document, root)
+    except InputError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 2
+
+
+def coverage_report(document: str, root: Path) -> int:
+    """Print what of `document` is not accounted for yet; 1 when something is, 0 when nothing is.
+    Raises InputError (naming the file) on anything unreadable."""
+    settings = load_settings(root / "settings.toml")  # raises InputError naming the file
+    def read(path: Path, *columns: str) -> pd.DataFrame:
+        return read_table(path, root, settings, columns)
+
+    located_columns = ("id", "document", "quote", "value_printed", "line")
+    documents = read(root / "documents.csv", "id", "source_file").drop_duplicates("id").set_index("id")
+    if document not in documents.index:
+        known = ", ".join(sorted(str(k) for k in documents.index if k))
+        raise InputError([InputProblem(str(root / "documents.csv"), f"unknown document {document!r}; known: {known}")])
+    units = pd.concat([read(p, "name", "aliases") for p in [root / "units.csv", *sorted((root / "_proposed").glob("units-*.csv"))]])
+    observations = pd.concat([read(p, *located_columns) for p in sorted((root / "observations").glob(f"{document}*.csv"))
+                              if not p.name.endswith(".draft.csv")] or [pd.DataFrame(columns=located_columns)])
+    exclusions = pd.concat([read(p, "document", "line", "printed")
+                            for p in [root / "exclusions.csv", *sorted((root / "_proposed").glob("exclusions-*.csv"))]]).fillna("")
     exclusions = exclusions[exclusions["document"] == document]
     try:  # only a regular file inside sources/, under the size limit
-        raw = read_text(root / "sources" / documents.loc[document, "source_file"], Settings().max_source_bytes,
+        raw = read_text(root / "sources" / documents.loc[document, "source_file"], settings.max_source_bytes,
                         inside=root / "sources", what="source file")
     except Unreadable as error:
-        print(error.problem, file=sys.stderr)
-        return 2
+        raise InputError([error.problem]) from None
     source = SourceText(documents.loc[document, "source_file"], raw)
     observations = observations[observations["document"] == document]
-    located = locate(observations.assign(line=observations["line"].astype(int)), {document: source}, window=2)
+    _line_numbers(observations, "line", f"{root / 'observations'}/{document}*.csv")
+    _line_numbers(exclusions, "line", str(root / "exclusions.csv"))
+    if "line_end" in exclusions:
+        _line_numbers(exclusions[exclusions["line_end"] != ""], "line_end", str(root / "exclusions.csv"))
+    located = locate(observations.assign(line=observations["line"].astype(int)), {document: source}, window=settings.line_window)
     problems = 0
     for obs, where in zip(observations.itertuples(index=False), located.itertuples(index=False), strict=False):
         if not where.quote_found:
             problems += 1
-            print(f"{obs.id}: quote not found within 2 lines of line {obs.line}: {obs.quote[:60]!r}")
+            print(f"{obs.id}: quote not found within {settings.line_window} lines of line {obs.line}: {obs.quote[:60]!r}")
         elif not where.figure_found:
             problems += 1
             print(f"{obs.id}: value {obs.value_printed!r} is not in its quote")

@@ -178,7 +178,7 @@ def test_coverage_subcommand_help_and_errors_without_traceback(tmp_path):
     unknown = CliRunner().invoke(cli.main, ["coverage", "nonsense", "--dataset", str(REPO / "datasets")])
     assert unknown.exit_code == 2 and "unknown document 'nonsense'" in unknown.output and "gz-plan" in unknown.output
     missing = CliRunner().invoke(cli.main, ["coverage", "gz-plan", "--dataset", str(tmp_path / "nowhere")])
-    assert missing.exit_code == 2 and "documents.csv does not exist" in missing.output
+    assert missing.exit_code == 2 and "documents.csv: file is missing" in missing.output
     for result in (help_text, unknown, missing):
         assert result.exception is None or isinstance(result.exception, SystemExit)
 

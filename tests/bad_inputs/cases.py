@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 RUN = ("all", "--no-suites", "--no-report")
+COVERAGE = ("coverage", "doc-a")
 OBSERVATIONS = "observations/doc-a.csv"
 
 
@@ -257,6 +258,17 @@ CASES = [
          defect=lambda root: (os.mkfifo(root.parent / "new.txt"), [str(root.parent / "new.txt"), "--document", "new-doc"])[1]),
     Case("draft-from-dev-zero", 2, "/dev/zero: source is not a regular file", command=("draft",),
          defect=lambda root: ["/dev/zero", "--document", "new-doc"]),
+    # `check coverage` reads the unfinished tables of one document through the same reader
+    Case("coverage-table-named-pipe", 2, "units.csv: table is not a regular file", command=COVERAGE,
+         defect=lambda root: ((root / "units.csv").unlink(), os.mkfifo(root / "units.csv"))[0]),
+    Case("coverage-table-too-large", 2, "units.csv: table has", command=COVERAGE, defect=settings("[limits]\nmax_table_bytes = 200\n")),
+    Case("coverage-table-symlink-outside", 2, "units.csv: table leads outside", command=COVERAGE, defect=table_outside),
+    Case("coverage-unbalanced-quote", 2, "doc-a.csv, line 3: a quoted field that starts in the row on this line is never closed",
+         command=COVERAGE, defect=stray_quote),
+    Case("coverage-line-not-a-number", 2, "column 'line': 'two' is not a line number", command=COVERAGE,
+         defect=edit(OBSERVATIONS, 2, "line", "two")),
+    Case("coverage-missing-column", 2, "exclusions.csv, line 1: column 'printed' is missing", command=COVERAGE,
+         defect=lambda root: write_rows(root, "exclusions.csv", [r[:2] for r in rows(root, "exclusions.csv")])),
     # --- accepted what it should refuse ------------------------------------------------------
     Case("period-backwards", 2, "line 2, column 'period': '2025-2020' must not end before it starts",
          edit(OBSERVATIONS, 1, "period", "2025-2020")),
