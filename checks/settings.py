@@ -45,6 +45,7 @@ class Settings:
     # [limits]
     max_source_bytes: int = field(default=20 * MEGABYTE, metadata={"section": "limits", "help": "largest source document read, in bytes (a real one is well under 1 MB)", "min": 1})
     max_table_bytes: int = field(default=200 * MEGABYTE, metadata={"section": "limits", "help": "largest CSV table read, in bytes", "min": 1})
+    max_workbook_bytes: int = field(default=200 * MEGABYTE, metadata={"section": "limits", "help": "largest .xlsx workbook read as a dataset, in bytes, both as stored and unpacked (a workbook is a zip file)", "min": 1})
     max_field_chars: int = field(default=100_000, metadata={"section": "limits", "help": "longest CSV cell, in characters", "min": 1})
     max_region_depth: int = field(default=12, metadata={"section": "limits", "help": "most levels of regions below the top one (country > province > prefecture > county > ...)", "min": 1})
     max_pairs_per_key: int = field(default=1_000_000, metadata={"section": "limits", "help": "most pairs one key group may make when a rule pairs figures; a larger group is a finding, not compared", "min": 1})

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from checks.errors import InputError, InputProblem
+from checks.input_files import Unreadable, read_bytes
 
 TABLE_SHEETS = ("documents", "regions", "units", "indicators", "exclusions", "waivers")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -62,11 +63,20 @@ def load_dataset(path: Path):
 @contextmanager
 def _as_folder(book: Path):
     """(temporary dataset folder, {csv path: (\"book.xlsx[sheet]\", {csv line: sheet row})})."""
-    if not book.is_file():
-        raise InputError([InputProblem(str(book), "workbook does not exist")])
+    from checks.settings import load_settings
+    limit = load_settings(book.parent / "settings.toml").max_workbook_bytes
+    try:  # a regular file (never a pipe or a device), at most [limits] max_workbook_bytes
+        data = read_bytes(book, limit, what="workbook")
+    except Unreadable as error:
+        raise InputError([error.problem]) from None
     try:
         import openpyxl
-        workbook = openpyxl.load_workbook(book, read_only=True, data_only=True)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:  # a small file may unpack to gigabytes
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > limit:
+            raise InputError([InputProblem(str(book), f"workbook unpacks to {unpacked:,} bytes, more than the limit of {limit:,} "
+                                           "([limits] max_workbook_bytes)")])
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError([InputProblem(str(book), f"not a readable .xlsx workbook: {type(exc).__name__}: {exc}")]) from None
     folder = Path(tempfile.mkdtemp(prefix="seed-workbook-"))

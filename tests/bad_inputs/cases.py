@@ -173,6 +173,13 @@ def workbook(then: Callable[[Path], None]) -> Callable[[Path], list[str]]:
     return defect
 
 
+def zip_padding(book: Path) -> None:
+    """A member of 10 MB of zeros added to a workbook: stored in a few kB, unpacked 10 MB."""
+    import zipfile
+    with zipfile.ZipFile(book, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/padding.bin", b"\0" * 10_000_000)
+
+
 def old_outputs_beside_unwritable_report(root: Path) -> list[str]:
     for name in ("out.json", "out.xml"):
         (root.parent / name).write_text("previous run", encoding="utf-8")
@@ -269,6 +276,13 @@ CASES = [
          defect=edit(OBSERVATIONS, 2, "line", "two")),
     Case("coverage-missing-column", 2, "exclusions.csv, line 1: column 'printed' is missing", command=COVERAGE,
          defect=lambda root: write_rows(root, "exclusions.csv", [r[:2] for r in rows(root, "exclusions.csv")])),
+    # a workbook is read with a size limit, as stored and as unpacked (a zip file)
+    Case("workbook-too-large", 2, "book.xlsx: workbook has", also=("more than the limit of 1,000",),
+         defect=workbook(settings("[limits]\nmax_workbook_bytes = 1000\n"))),
+    Case("workbook-unpacks-too-large", 2, "book.xlsx: workbook unpacks to", also=("([limits] max_workbook_bytes)",),
+         defect=workbook(lambda folder: (settings("[limits]\nmax_workbook_bytes = 1000000\n")(folder), zip_padding(folder / "book.xlsx"))[0])),
+    Case("workbook-named-pipe", 2, "book.xlsx: workbook is not a regular file",
+         defect=workbook(lambda folder: ((folder / "book.xlsx").unlink(), os.mkfifo(folder / "book.xlsx"))[0])),
     # --- accepted what it should refuse ------------------------------------------------------
     Case("period-backwards", 2, "line 2, column 'period': '2025-2020' must not end before it starts",
          edit(OBSERVATIONS, 1, "period", "2025-2020")),
