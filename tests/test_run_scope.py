@@ -2,11 +2,11 @@
 unwritable path), `check coverage`, and configuration discovery."""
 
 import json
+import os
 import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -131,17 +131,20 @@ def test_a_failing_output_leaves_every_previous_output_and_no_temporary_file(tmp
 
 
 SLOW_WRITER = textwrap.dedent("""
-    import os, sys, time, types
-    from pathlib import Path
+    import os, signal, sys, types
+    # A shell that runs the suite in the background (`land.sh &`) starts it with SIGINT ignored, and
+    # Python then keeps it ignored: restore Ctrl-C as a terminal gives it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import checks.outputs as outputs
-    marker = Path(sys.argv[1])
-    def slow_fdopen(*args, **kwargs):
+    ready = int(sys.argv[1])
+    def stalled_fdopen(*args, **kwargs):
         handle = os.fdopen(*args, **kwargs)
-        marker.write_text("writing")  # the first temporary file exists now
-        time.sleep(60)
+        os.write(ready, b"writing")  # the first temporary file exists now: tell the test
+        os.close(ready)
+        sys.stdin.read()  # wait for an event that never comes (the test never writes): Ctrl-C ends it
         return handle
-    # only checks.outputs sees the slow fdopen (the loader opens files with os.fdopen too)
-    outputs.os = types.SimpleNamespace(**{**{name: getattr(os, name) for name in dir(os)}, "fdopen": slow_fdopen})
+    # only checks.outputs sees the stalled fdopen (the loader opens files with os.fdopen too)
+    outputs.os = types.SimpleNamespace(**{**{name: getattr(os, name) for name in dir(os)}, "fdopen": stalled_fdopen})
     import cli
     sys.argv = ["check"] + sys.argv[2:]
     cli.main()
@@ -149,23 +152,34 @@ SLOW_WRITER = textwrap.dedent("""
 
 
 def test_ctrl_c_while_writing_exits_130_and_leaves_previous_outputs(tmp_path):
+    """Waits on events, never on time: the run says through a pipe when it is writing, then waits
+    on its standard input until the interrupt (a loaded machine only makes it slower). The run
+    restores SIGINT's handler: under a backgrounded suite it inherits SIGINT ignored (the cause of
+    the earlier 60 s timeouts)."""
     root = plan(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     for name in ("r.json", "r.xml"):
         (out / name).write_text("previous")
-    marker = tmp_path / "marker"
-    process = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, str(marker), "all", "--dataset", str(root), "--no-suites",
+    ready_read, ready_write = os.pipe()
+    process = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, str(ready_write), "all", "--dataset", str(root), "--no-suites",
                                 "--no-report", "--json", str(out / "r.json"), "--junit", str(out / "r.xml")],
-                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert marker.exists(), process.communicate()
-    assert any(p.name.endswith(".tmp") for p in out.iterdir())  # caught in the middle of writing
-    process.send_signal(signal.SIGINT)
-    _stdout, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130, stderr
+                               cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               pass_fds=(ready_write,))
+    os.close(ready_write)  # the run holds the only write end: end of file if it dies before writing
+    try:
+        with os.fdopen(ready_read, "rb") as ready:
+            said = ready.read()  # blocks until the run is writing (or has ended)
+        assert said == b"writing", process.communicate()
+        assert any(p.name.endswith(".tmp") for p in out.iterdir())  # caught in the middle of writing
+        process.send_signal(signal.SIGINT)
+        returncode = process.wait(timeout=600)  # a safety net only: the interrupt ends the wait at once
+        stderr = process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+    assert returncode == 130, stderr
     assert "Traceback" not in stderr and "interrupted" in stderr
     assert {p.name: p.read_text() for p in out.iterdir()} == {"r.json": "previous", "r.xml": "previous"}
 
