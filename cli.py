@@ -161,7 +161,7 @@ def check_family(families, **options):
 @click.option("--data-docs", type=click.Path(file_okay=False, path_type=Path),
               help="Also build Great Expectations' own Data Docs in this folder.")
 def check_suites(**options):
-    """Run only the Great Expectations suites (schemas/expectations/*.json)."""
+    """Run only the Great Expectations suites (schemas/expectations/*.json and the dataset's expectations/*.json)."""
     sys.exit(_run([], True, command_complete=False, **options))
 
 
@@ -248,7 +248,7 @@ def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
     select, ignore = _split(select), _split(ignore)
-    rules, suite_names = select_rules(rules, with_suites, select, ignore)
+    rules, suite_names = select_rules(rules, with_suites, select, ignore, dataset_dir)
     with_suites = suite_names is not None
     complete = command_complete and not select and not ignore
     if not complete:  # the configured outputs are the complete run's: a partial run never overwrites them

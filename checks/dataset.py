@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -25,8 +26,9 @@ from checks.settings import Settings, load_settings
 from checks.sources import SourceText
 from checks.unit_table import UnitTable
 from checks.waivers import waiver_problems
-from schemas import tables
+from schemas import SHIPPED_SUITES, tables
 
+EXPECTATIONS = "expectations"  # the folder of the dataset's own GE suites
 DRAFT_SUFFIX = ".draft.csv"  # written by `check draft`, ignored until renamed
 FILE_LINE = "file_line"  # the CSV line a row came from (header = line 1)
 FILE_NAME = "file"
@@ -47,6 +49,7 @@ class Dataset:
     sources: dict[str, SourceText]  # by document id
     unit_table: UnitTable
     files: dict[str, str] = field(default_factory=dict)  # sha256 of every file read, by path relative to root
+    expectations: dict[str, dict] = field(default_factory=dict)  # this dataset's own GE suites (expectations/*.json), by name
 
     def fingerprint(self) -> str:
         """Hash of every table and source file the load read (and nothing else: no file outside
@@ -246,7 +249,8 @@ def load(root: Path) -> Dataset:
     if not problems:
         problems.extend(depth_problems(frames["regions.csv"], settings.max_region_depth))
     problems.extend(tree_problems(frames["indicators.csv"], "indicator"))
-    problems.extend(waiver_problems(frames["waivers.csv"]))
+    expectations = _expectations(reader)
+    problems.extend(waiver_problems(frames["waivers.csv"], set(expectations)))
     if (root / "scopes.csv").exists():  # printed scopes resolve to the table's canonical names
         canonical, scope_problems = scopes.resolve(observations, frames["scopes.csv"])
         problems.extend(scope_problems)
@@ -261,7 +265,7 @@ def load(root: Path) -> Dataset:
         raise InputError(problems.listed())
     return Dataset(root, frames["documents.csv"], frames["regions.csv"], frames["units.csv"],
                    frames["indicators.csv"], observations, frames["exclusions.csv"],
-                   frames["waivers.csv"], settings, sources, unit_table, reader.files)
+                   frames["waivers.csv"], settings, sources, unit_table, reader.files, expectations)
 
 
 def tree_problems(frame: pd.DataFrame, what: str) -> list[InputProblem]:
@@ -341,6 +345,37 @@ def _observations(reader: Reader) -> pd.DataFrame:
         reader.problems.append(InputProblem(row.file, f"duplicate observation id {row.id!r} (ids are unique across all observation files)", line=row.file_line, column="id"))
     observations["line"] = observations["line"].astype(int)
     return observations
+
+
+def _expectations(reader: Reader) -> dict[str, dict]:
+    """The dataset's own Great Expectations suites: expectations/<name>.json, each a JSON object whose
+    `name` is its file name (the rule id is `suites.<name>`). What a suite asks is judged when it
+    runs (a suite naming an unknown frame is a finding); here only that it is a readable suite."""
+    folder = reader.root / EXPECTATIONS
+    if not os.path.lexists(folder):
+        return {}
+    if not within(folder, reader.root) or not folder.is_dir():
+        reader.problems.append(InputProblem(str(folder), "expectations folder is not a folder inside the dataset: it is not read"))
+        return {}
+    suites = {}
+    for path in sorted(folder.glob("*.json")):
+        text = reader.text(path, reader.settings.max_table_bytes, folder, "suite file")
+        if text is None:
+            continue
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            reader.problems.append(InputProblem(str(path), f"not JSON: {error.msg}", line=error.lineno, column=error.colno))
+            continue
+        if (SHIPPED_SUITES / path.name).exists():
+            reader.problems.append(InputProblem(str(path), f"suite {path.stem!r} is the name of a suite Seed ships: rename the file and its \"name\""))
+            continue
+        if not isinstance(data, dict) or data.get("name") != path.stem or not isinstance(data.get("expectations"), list):
+            reader.problems.append(InputProblem(str(path), f"not a suite: a JSON object with \"name\": \"{path.stem}\" (its file name) "
+                                                           "and a list of \"expectations\""))
+            continue
+        suites[path.stem] = data
+    return suites
 
 
 def _sources(reader: Reader, documents: pd.DataFrame) -> dict[str, SourceText]:

@@ -28,6 +28,8 @@ class Rule:
     id: str  # family.name, stable forever: used in reports, waivers and JUnit
     severity: Severity
     check: Callable[[Context], Outcome]
+    doc: str = ""  # a rule written as data (a GE suite) says what it checks here; a function, in its docstring
+    written_in: Path | None = None  # a rule written as data: its file
 
     @property
     def family(self) -> str:
@@ -35,19 +37,21 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return (inspect.getdoc(self.check) or "").split("\n", 1)[0]
+        return self.description.split("\n", 1)[0]
 
     @property
     def location(self) -> str:
         """Where the rule is written, as file:line relative to the project (for `check rules -v`)."""
-        path = Path(inspect.getsourcefile(self.check) or "?").resolve()
-        line = inspect.getsourcelines(self.check)[1]
         root = Path(__file__).resolve().parent.parent
+        if self.written_in is not None:
+            path, line = self.written_in.resolve(), 1
+        else:
+            path, line = Path(inspect.getsourcefile(self.check) or "?").resolve(), inspect.getsourcelines(self.check)[1]
         return f"{path.relative_to(root) if path.is_relative_to(root) else path}:{line}"
 
     @property
     def description(self) -> str:
-        return inspect.getdoc(self.check) or ""
+        return self.doc or inspect.getdoc(self.check) or ""
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -186,7 +190,7 @@ def _finding(records: dict[str, dict], current: Rule, severity: Severity, violat
     involved = [{key: records[obs_id][key] for key in FINDING_OBSERVATION} for obs_id in violation.observations]
     document = violation.document or (involved[0]["document"] if involved else None)
     line = violation.line or (involved[0]["line"] if involved else None)
-    return Finding(current.id, current.family, severity, violation.message, involved, violation.evidence,
+    return Finding(current.id, current.family, violation.severity or severity, violation.message, involved, violation.evidence,
                    document, line, fingerprint(current.id, violation.observations, violation.document, violation.line, violation.key))
 
 

@@ -41,6 +41,7 @@ class Violation:
     document: str | None = None  # for findings about a source rather than observations
     line: int | None = None
     key: str = ""  # distinguishes two findings of one rule on the same observations
+    severity: Severity | None = None  # when not the rule's own (a GE suite's expectation may set its own)
 
 
 @dataclass(frozen=True)

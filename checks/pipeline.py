@@ -103,7 +103,8 @@ class RunResult:
             return {"file": display_path(judged["file"]), "line": int(judged["file_line"])}
         if finding.family == "suites":
             from checks.suites import SUITES_DIR
-            path = SUITES_DIR / f"{finding.rule.split('.', 1)[1]}.json"
+            name = finding.rule.split(".", 1)[1]
+            path = self.dataset.root / "expectations" / f"{name}.json" if name in self.dataset.expectations else SUITES_DIR / f"{name}.json"
             return {"file": display_path(path), "line": None}
         if finding.document in source_files:
             return {"file": display_path(self.dataset.root / "sources" / source_files[finding.document]), "line": finding.line}
@@ -165,8 +166,8 @@ def execute(dataset: Dataset, rules: list[Rule], *, with_suites: bool = True, pr
         from checks.distributed import execute_rules
         context, findings, summaries = execute_rules(dataset, rules, engine)
     suites: list[dict] = []
-    if with_suites:
-        from checks import suites as ge_suites  # GE costs ~3 s to import: only when suites run
+    if with_suites:  # the suites are rules too, run in-process on the parsed frame (GE is imported only when one runs)
+        from checks import suites as ge_suites
         suite_findings, suite_summaries, suites = ge_suites.run_all(context, names=suite_names, data_docs=data_docs)
         findings += suite_findings
         summaries += suite_summaries

@@ -3,15 +3,18 @@ or families (`targets`, `suites`); ignore wins over select. An unknown token is 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 
-def select_rules(rules: list, with_suites: bool, select: list[str], ignore: list[str]) -> tuple[list, set[str] | None]:
+def select_rules(rules: list, with_suites: bool, select: list[str], ignore: list[str],
+                 dataset_dir: Path | None = None) -> tuple[list, set[str] | None]:
     """(rules to run, suite names to run or None for no suite) within what the command offers."""
     from checks.rules import RULES
     from checks.suites import suite_names
 
-    suites = suite_names()
+    suites = suite_names(dataset_dir)
     known = {r.id for r in RULES} | {r.family for r in RULES} | {"suites"} | {f"suites.{n}" for n in suites}
     for option, tokens in (("--select", select), ("--ignore", ignore)):
         unknown = [t for t in tokens if t not in known]

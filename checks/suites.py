@@ -1,9 +1,13 @@
 """Great Expectations suites: release expectations stored as reviewed JSON in
 schemas/expectations/, run through an ephemeral context (no files, no network, no analytics).
 
-Each suite's meta names the frame it runs on (see FRAMES) and, optionally, one document and a
-severity; an expectation's own meta `severity` (or GE's `severity` field, when not its default
-'critical') overrides the suite's. A failed expectation becomes a finding of rule `suites.<suite name>`; an expectation
+Each suite is a rule `suites.<name>` run by the engine (one function builds every finding and its
+fingerprint; a suite that crashes is a finding like a crashing rule). Seed ships generic suites in
+schemas/expectations/; a suite about one dataset (naming its indicators or documents) lives in the
+dataset's expectations/ folder. Each suite's meta names the frame it runs on (see FRAMES; an
+unknown frame is a configuration finding) and, optionally, one document and a severity; an
+expectation's own meta `severity` (or GE's `severity` field, when not its default 'critical')
+overrides the suite's. A failed expectation becomes a finding of its suite's rule; an expectation
 whose metric raised is reported as a configuration error, never as a data failure.
 """
 
@@ -11,17 +15,16 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pandas as pd
 
-from checks.engine import Context, RuleSummary
-from checks.findings import Finding, Severity, fingerprint
-
-SUITES_DIR = Path(__file__).resolve().parent.parent / "schemas" / "expectations"
+from checks.engine import Context, Rule, RuleSummary, run
+from checks.findings import SEVERITIES, Finding, Outcome, Severity, Violation
+from schemas import SHIPPED_SUITES as SUITES_DIR
 
 
 def _observations(ctx: Context) -> pd.DataFrame:
@@ -57,71 +60,123 @@ def load_suites(directory: Path = SUITES_DIR) -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.json"))]
 
 
-def suite_names(directory: Path = SUITES_DIR) -> list[str]:
-    """The suites' names (rule ids are `suites.<name>`), read without importing GE."""
-    return [data["name"] for data in load_suites(directory)]
+def suite_names(dataset_dir: Path | None = None) -> list[str]:
+    """The suites' names (rule ids are `suites.<name>`), read without importing GE: those Seed
+    ships and, given a dataset folder, its own (expectations/<name>.json)."""
+    own = sorted(p.stem for p in (Path(dataset_dir) / "expectations").glob("*.json")) if dataset_dir else []
+    return [data["name"] for data in load_suites()] + own
 
 
-def run_all(ctx: Context, directory: Path = SUITES_DIR, names: set[str] | None = None,
+class Session:
+    """One ephemeral GE context for every suite of a run, and what each expectation gave (the
+    report's suite table). Built on the first suite that runs (GE costs ~3 s to import)."""
+
+    def __init__(self, data_docs: Path | None = None):
+        self.data_docs = data_docs
+        self.results: list[dict] = []
+        self._context: Any = None  # GE's EphemeralDataContext and its pandas data source, once started
+        self._source: Any = None
+        self._actions: list = []  # GE's ValidationAction subclasses
+
+    def start(self):
+        if self._context is None:
+            os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+            import great_expectations as gx
+            from great_expectations.data_context.types.base import ProgressBarsConfig
+
+            context = gx.get_context(mode="ephemeral")
+            context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            if self.data_docs is not None:
+                from great_expectations.checkpoint import UpdateDataDocsAction
+                context.add_data_docs_site(site_name="seed", site_config={
+                    "class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                    "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(Path(self.data_docs).resolve())}})
+                self._actions = [UpdateDataDocsAction(name="data-docs", site_names=["seed"])]
+            self._context, self._source = context, context.data_sources.add_pandas("seed")
+        return self._context, self._source, self._actions
+
+
+def suite_rules(suites: list[tuple[dict, Path]], session: Session) -> list[Rule]:
+    """Each suite as a rule `suites.<name>` of the engine: its findings and fingerprints are built
+    by the engine like every rule's, and a suite that cannot run is a finding, never a crash."""
+    return [Rule(f"suites.{data['name']}", _suite_severity(data),
+                 partial(_run_suite, data, session), doc=str(data.get("notes") or data["name"]), written_in=path)
+            for data, path in suites]
+
+
+def _suite_severity(data: dict) -> Severity:
+    severity = _meta(data).get("severity", "error")
+    return cast(Severity, severity) if severity in SEVERITIES else "error"  # another word: a configuration finding when it runs
+
+
+def _meta(data: dict) -> dict:
+    meta = data.get("meta")
+    return meta if isinstance(meta, dict) else {}
+
+
+def run_all(ctx: Context, directory: Path | None = None, names: set[str] | None = None,
             data_docs: Path | None = None) -> tuple[list[Finding], list[RuleSummary], list[dict]]:
-    """Run every suite (or only those `names`) as GE users do: each suite through a validation
-    definition and a checkpoint. With `data_docs`, the checkpoint also builds GE's own Data Docs
-    there (they load scripts and fonts from CDNs: beside the report, never instead of it)."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    """Run every suite (or only those `names`): Seed's and the dataset's own, or those of
+    `directory` alone; each suite through a validation definition and a checkpoint, as GE users
+    do. With `data_docs`, the checkpoint also builds GE's own Data Docs there (they load scripts
+    and fonts from CDNs: beside the report, never instead of it)."""
+    if directory is None:
+        found = [(data, SUITES_DIR / f"{data['name']}.json") for data in load_suites()]
+        found += [(data, ctx.dataset.root / "expectations" / f"{name}.json") for name, data in ctx.dataset.expectations.items()]
+    else:
+        found = [(json.loads(p.read_text(encoding="utf-8")), p) for p in sorted(directory.glob("*.json"))]
+    session = Session(data_docs)
+    findings, summaries = run(ctx, suite_rules([(d, p) for d, p in found if names is None or d["name"] in names], session))
+    return findings, summaries, session.results
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    actions: list = []  # GE's ValidationAction subclasses
-    if data_docs is not None:
-        from great_expectations.checkpoint import UpdateDataDocsAction
-        context.add_data_docs_site(site_name="seed", site_config={
-            "class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(Path(data_docs).resolve())}})
-        actions = [UpdateDataDocsAction(name="data-docs", site_names=["seed"])]
-    source = context.data_sources.add_pandas("seed")
-    findings, summaries, results = [], [], []
-    for data in load_suites(directory):
-        if names is not None and data["name"] not in names:
+
+def _run_suite(data: dict, session: Session, ctx: Context) -> Outcome:
+    meta = _meta(data)
+    name = data["name"]
+    if meta.get("frame") not in FRAMES:
+        return Outcome(0, [Violation(f"configuration error in suite {name}: frame {meta.get('frame')!r} is not one of {', '.join(FRAMES)}",
+                                     document=meta.get("document"), key="frame", severity="error")])
+    if meta.get("severity", "error") not in SEVERITIES:
+        return Outcome(0, [Violation(f"configuration error in suite {name}: severity {meta.get('severity')!r} is not one of {', '.join(SEVERITIES)}",
+                                     document=meta.get("document"), key="severity", severity="error")])
+    import great_expectations as gx
+
+    context, source, actions = session.start()
+    frame = FRAMES[meta["frame"]](ctx)
+    if meta.get("document"):
+        frame = frame[frame["document"] == meta["document"]]
+    batch_definition = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("all")
+    suite = context.suites.add(gx.ExpectationSuite(**{k: v for k, v in data.items() if k != "id"}))
+    definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_definition, suite=suite))
+    checkpoint = context.checkpoints.add(gx.Checkpoint(name=f"seed-{name}", validation_definitions=[definition],
+                                                       actions=actions, result_format="SUMMARY"))
+    run_result = checkpoint.run(batch_parameters={"dataframe": frame})
+    suite_severity = meta.get("severity", "error")
+    violations = []
+    built = {e.expectation_type for e in suite.expectations}
+    dropped = [str(e.get("type")) for e in data["expectations"] if isinstance(e, dict) and e.get("type") not in built]
+    if dropped:  # GE logs an expectation it cannot build and leaves it out: a silent pass unless said
+        violations.append(Violation(f"configuration error in suite {name}: {', '.join(dropped)}: not an expectation GE can build",
+                                    document=meta.get("document"), key="unbuilt:" + "|".join(dropped), severity="error"))
+    for outcome in (r for validation in run_result.run_results.values() for r in validation.results):
+        config = outcome.expectation_config
+        assert config is not None  # a result of a suite's expectation carries its configuration
+        column = config.kwargs.get("column", "")
+        error = _configuration_error(outcome)
+        details = error or _details(outcome.result)
+        severity = expectation_severity(config, suite_severity)
+        words = describe_expectation(config.type, config.kwargs)
+        session.results.append({"suite": name, "expectation": config.type, "column": column,
+                                "success": bool(outcome.success), "details": details, "description": words, "severity": severity})
+        if outcome.success:
             continue
-        clock = time.perf_counter()
-        meta = data.get("meta") or {}
-        rule_id = f"suites.{data['name']}"
-        suite_severity = meta.get("severity", "error")
-        frame = FRAMES[meta["frame"]](ctx)
-        if meta.get("document"):
-            frame = frame[frame["document"] == meta["document"]]
-        batch_definition = source.add_dataframe_asset(name=data["name"]).add_batch_definition_whole_dataframe("all")
-        suite = context.suites.add(gx.ExpectationSuite(**{k: v for k, v in data.items() if k != "id"}))
-        definition = context.validation_definitions.add(gx.ValidationDefinition(name=data["name"], data=batch_definition, suite=suite))
-        checkpoint = context.checkpoints.add(gx.Checkpoint(name=f"seed-{data['name']}", validation_definitions=[definition],
-                                                           actions=actions, result_format="SUMMARY"))
-        run = checkpoint.run(batch_parameters={"dataframe": frame})
-        failed = 0
-        for outcome in (r for validation in run.run_results.values() for r in validation.results):
-            config = outcome.expectation_config
-            assert config is not None  # a result of a suite's expectation carries its configuration
-            column = config.kwargs.get("column", "")
-            error = _configuration_error(outcome)
-            details = error or _details(outcome.result)
-            severity = expectation_severity(config, suite_severity)
-            words = describe_expectation(config.type, config.kwargs)
-            results.append({"suite": data["name"], "expectation": config.type, "column": column,
-                            "success": bool(outcome.success), "details": details, "description": words, "severity": severity})
-            if outcome.success:
-                continue
-            failed += 1
-            what = f"{config.type}({column})" if column else config.type
-            message = (f"configuration error in suite {data['name']}: {what}: {error}" if error
-                       else f"expected {words} on {meta['frame']}: {details}")
-            findings.append(Finding(rule_id, "suites", "error" if error else severity, message, [],
-                                    {"expectation": config.type, "expected": words, "kwargs": _plain(config.kwargs),
-                                     "result": _plain(outcome.result)},
-                                    meta.get("document"), None, fingerprint(rule_id, (), meta.get("document"), None, what)))
-        summaries.append(RuleSummary(rule_id, "suites", suite_severity, data.get("notes") or data["name"],
-                                     len(suite.expectations), failed, 0, {}, seconds=time.perf_counter() - clock))
-    return findings, summaries, results
+        what = f"{config.type}({column})" if column else config.type
+        message = (f"configuration error in suite {name}: {what}: {error}" if error
+                   else f"expected {words} on {meta['frame']}: {details}")
+        violations.append(Violation(message, (), {"expectation": config.type, "expected": words, "kwargs": _plain(config.kwargs),
+                                                  "result": _plain(outcome.result)},
+                                    document=meta.get("document"), key=what, severity="error" if error else severity))
+    return Outcome(len(data["expectations"]), violations)
 
 
 SEVERITY_WORDS = {"error": "error", "warning": "warning", "info": "info"}

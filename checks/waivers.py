@@ -4,6 +4,7 @@ resolved ones and the stale waivers."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -13,20 +14,21 @@ from checks.findings import Finding
 from checks.input_files import Unreadable, read_text
 
 
-def known_rule_ids() -> set[str]:
-    """Every rule id a finding can carry: the registered rules and the Great Expectations suites."""
+def known_rule_ids(dataset_suites: Iterable[str] = ()) -> set[str]:
+    """Every rule id a finding can carry: the registered rules, the Great Expectations suites Seed
+    ships and those of the dataset (`dataset_suites`, their names)."""
     from checks.rules import RULES  # the registry imports the loader, which validates waivers
-    from checks.suites import load_suites
+    from checks.suites import suite_names
 
-    return {r.id for r in RULES} | {f"suites.{s['name']}" for s in load_suites()}
+    return {r.id for r in RULES} | {f"suites.{name}" for name in [*suite_names(), *dataset_suites]}
 
 
-def waiver_problems(waivers: pd.DataFrame) -> list[InputProblem]:
+def waiver_problems(waivers: pd.DataFrame, dataset_suites: Iterable[str] = ()) -> list[InputProblem]:
     """A waiver must name a rule that exists, or it would accept nothing while looking like it
     does (a blank reason is refused by the schema)."""
     if waivers.empty:
         return []
-    known = known_rule_ids()
+    known = known_rule_ids(dataset_suites)
     return [InputProblem(row.file, f"rule {row.rule!r} does not exist (see `check rules`): a waiver names the rule of the finding it accepts",
                          line=int(row.file_line), column="rule")
             for row in waivers.itertuples(index=False) if row.rule not in known]

@@ -9,6 +9,8 @@ from builders import build_dataset, indicator, observation
 from checks import suites
 from checks.dataset import load
 from checks.engine import Context
+from checks.errors import InputError
+from checks.findings import fingerprint
 
 SHIPPED = Path(__file__).resolve().parent.parent / "datasets"
 
@@ -28,7 +30,8 @@ def shipped_context():
 def test_shipped_suites_pass(shipped_context):
     findings, summaries, results = suites.run_all(shipped_context)
     assert findings == []
-    assert {s.rule for s in summaries} == {f"suites.{d['name']}" for d in suites.load_suites()}
+    assert {s.rule for s in summaries} == {f"suites.{name}" for name in suites.suite_names(SHIPPED)}
+    assert "suites.plan-table-indicators" in {s.rule for s in summaries}  # the dataset's own suite (datasets/expectations/)
     assert results and all(r["success"] for r in results)
 
 
@@ -94,3 +97,74 @@ def test_suites_run_through_a_checkpoint_and_build_data_docs_on_request(tmp_path
     assert runs == ["seed-percent-range"] and findings == [] and len(results) == 2
     assert (tmp_path / "docs" / "index.html").is_file()
     assert list((tmp_path / "docs" / "validations" / "percent-range").rglob("*.html"))
+
+
+def test_a_suite_naming_an_unknown_frame_is_a_finding_not_a_crash(tmp_path, shipped_context):
+    directory = tmp_path / "suites"
+    write_suite(directory, "nowhere", "no_such_frame", [("expect_column_values_to_not_be_null", {"column": "id"})])
+    write_suite(directory, "percent", "percent_figures", [("expect_column_values_to_be_between", {"column": "value", "min_value": 0, "max_value": 100})])
+    findings, summaries, results = suites.run_all(shipped_context, directory)
+    assert [(f.rule, f.severity, f.message) for f in findings] == [
+        ("suites.nowhere", "error", "configuration error in suite nowhere: frame 'no_such_frame' is not one of "
+                                    "observations, percent_figures, document_coverage, table_cells")]
+    assert [(s.rule, s.checked, s.failed, s.crashed) for s in summaries] == [("suites.nowhere", 0, 1, False), ("suites.percent", 1, 0, False)]
+    assert [r["suite"] for r in results] == ["percent"]  # the next suite still ran
+
+
+def test_an_expectation_ge_cannot_build_is_a_finding_not_a_silent_pass(tmp_path, shipped_context):
+    """GE logs an unknown expectation type and leaves it out of the suite: said as a finding."""
+    directory = tmp_path / "suites"
+    write_suite(directory, "garbled", "observations", [("expect_no_such_expectation", {"column": "id"}),
+                                                       ("expect_column_values_to_not_be_null", {"column": "id"})])
+    findings, summaries, results = suites.run_all(shipped_context, directory)
+    assert [(f.rule, f.severity, f.message) for f in findings] == [
+        ("suites.garbled", "error", "configuration error in suite garbled: expect_no_such_expectation: not an expectation GE can build")]
+    assert [(s.checked, s.failed, s.crashed) for s in summaries] == [(2, 1, False)]
+    assert [r["success"] for r in results] == [True]  # the near miss: the other expectation ran and passed
+
+
+def test_a_suite_that_raises_is_a_finding_of_its_rule_like_a_crashing_rule(tmp_path, shipped_context):
+    directory = tmp_path / "suites"
+    directory.mkdir()
+    (directory / "garbled.json").write_text(json.dumps({"name": "garbled", "meta": {"frame": "observations"}, "expectations": [5]}), encoding="utf-8")
+    write_suite(directory, "next", "observations", [("expect_column_values_to_not_be_null", {"column": "id"})])
+    findings, summaries, _ = suites.run_all(shipped_context, directory)
+    assert [(f.rule, f.severity, f.message.split(":")[0]) for f in findings] == [("suites.garbled", "error", "rule suites.garbled crashed")]
+    assert [(s.rule, s.crashed) for s in summaries] == [("suites.garbled", True), ("suites.next", False)]
+
+
+def test_a_suite_finding_is_built_by_the_engine_with_the_fingerprint_suites_always_had(tmp_path):
+    """The engine builds suite findings like every rule's: the fingerprint is still the rule, the
+    suite's document and the expectation (so waivers of suite findings keep matching)."""
+    root = build_dataset(tmp_path / "d", [indicator("coverage_rate")], [observation("o1", "coverage_rate", "101.5", role="actual", period="2023")])
+    findings, _, _ = suites.run_all(Context(load(root)), suites.SUITES_DIR, names={"percent-range"})
+    assert [(f.rule, f.fingerprint) for f in findings] == [
+        ("suites.percent-range", fingerprint("suites.percent-range", (), None, None, "expect_column_values_to_be_between(value)"))]
+
+
+def test_a_dataset_runs_its_own_suites_and_no_other_datasets(tmp_path):
+    """A suite naming one document's indicators lives in that dataset's expectations/ folder: a
+    dataset without it gets none of its findings; one with it runs it as suites.<name>."""
+    root = build_dataset(tmp_path / "d", [indicator("coverage_rate")], [observation("o1", "coverage_rate", "90", role="actual", period="2023")])
+    findings, summaries, _ = suites.run_all(Context(load(root)))
+    assert findings == [] and "suites.plan-table-indicators" not in {s.rule for s in summaries}
+    write_suite(root / "expectations", "doc-a-indicators", "observations",
+                [("expect_column_distinct_values_to_contain_set", {"column": "indicator", "value_set": ["coverage_rate", "forest_coverage"]})],
+                document="doc-a")
+    findings, summaries, _ = suites.run_all(Context(load(root)))
+    assert [(f.rule, f.document) for f in findings] == [("suites.doc-a-indicators", "doc-a")]
+    assert "forest_coverage" in findings[0].message
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("broken", "{\n  \"name\": ", "broken.json, line 2, column 11: not JSON"),
+    ("renamed", json.dumps({"name": "other", "expectations": []}), 'renamed.json: not a suite: a JSON object with "name": "renamed"'),
+    ("percent-range", json.dumps({"name": "percent-range", "expectations": []}), "suite 'percent-range' is the name of a suite Seed ships"),
+])
+def test_a_dataset_suite_that_is_not_a_suite_is_an_input_error(tmp_path, name, content, message):
+    root = build_dataset(tmp_path / "d", [indicator("coverage_rate")], [observation("o1", "coverage_rate", "90", role="actual", period="2023")])
+    (root / "expectations").mkdir()
+    (root / "expectations" / f"{name}.json").write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        load(root)
+    assert message in "\n".join(str(p) for p in raised.value.problems)
