@@ -15,6 +15,7 @@ Exit codes (every command):
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -78,10 +79,13 @@ class CheckGroup(click.Group):
 
 @click.group(cls=CheckGroup, help=__doc__, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="seed-checks", prog_name="check")
-@click.option("--debug", is_flag=True, help="Show the traceback of an error instead of one line.")
+@click.option("--debug", is_flag=True, help="Show the traceback of an error instead of one line, and check the parsed frames against their schemas.")
 @click.pass_context
 def main(ctx: click.Context, debug) -> None:
     from checks.config import discover
+    if debug:  # also check the parsed frames against their schemas (schemas/parsed.py)
+        from schemas.parsed import DEBUG_VARIABLE
+        os.environ[DEBUG_VARIABLE] = "1"
     ctx.obj = discover(Path.cwd())
     ctx.default_map = ctx.obj.default_map()
 

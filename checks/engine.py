@@ -21,6 +21,7 @@ import pandas as pd
 from checks.dataset import Dataset
 from checks.findings import Finding, Outcome, Severity, Violation, fingerprint
 from checks.pairs import OversizedGroup
+from schemas import parsed
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,8 @@ class Context:
         self.settings = dataset.settings
         self.obs = observations.build(dataset)
         self.located = locator.locate(dataset.observations, dataset.sources, dataset.settings.line_window)
+        if parsed.debug_enabled():  # `check --debug`, and every test: the frames are of the shape the rules read
+            parsed.validate(self.obs, self.located)
         self.per_run: dict[Callable, tuple[object, list[OversizedGroup]]] = {}  # results several rules share, keyed by the function (see per_run)
         self.oversized: list[OversizedGroup] = []  # key groups too large to pair (checks/pairs.py)
 

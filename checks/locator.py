@@ -8,8 +8,8 @@ from checks.sources import SourceText
 
 
 def locate(observations: pd.DataFrame, sources: dict[str, SourceText], window: int) -> pd.DataFrame:
-    """Per observation: quote_found, figure_found, figure_start/end (raw offsets), figure_line,
-    and the figure's offset inside the quote as printed (for highlighting)."""
+    """Per observation: quote_found, figure_found, figure_start/end (raw offsets), figure_line (all -1
+    for a figure not found), and the figure's offset inside the quote as printed (for highlighting)."""
     ids, quote_found, figure_found, starts, ends, lines, in_quote = [], [], [], [], [], [], []
     for obs in observations[["id", "document", "quote", "value_printed", "line"]].itertuples(index=False):
         source = sources.get(obs.document)
@@ -21,7 +21,7 @@ def locate(observations: pd.DataFrame, sources: dict[str, SourceText], window: i
         figure_found.append(figure_span is not None)
         starts.append(figure_span.start if figure_span else -1)
         ends.append(figure_span.end if figure_span else -1)
-        lines.append(source.line_of(figure_span.start) if figure_span and source is not None else None)
+        lines.append(source.line_of(figure_span.start) if figure_span and source is not None else -1)
         in_quote.append(_offset_in_quote(obs.quote, obs.value_printed))
     return pd.DataFrame({"id": ids, "quote_found": quote_found, "figure_found": figure_found, "figure_start": starts,
                          "figure_end": ends, "figure_line": lines, "figure_in_quote": in_quote},

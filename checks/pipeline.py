@@ -23,6 +23,7 @@ from checks.findings import SEVERITIES, Finding, fails_run, severity_rank
 from checks.report_model import SCHEMA_VERSION, Report, Scope
 from checks.settings import in_use
 from checks.waivers import apply_waivers, compare_with_previous
+from schemas import parsed
 
 
 @dataclass
@@ -165,6 +166,8 @@ def execute(dataset: Dataset, rules: list[Rule], *, with_suites: bool = True, pr
     else:
         from checks.distributed import execute_rules
         context, findings, summaries = execute_rules(dataset, rules, engine)
+        if parsed.debug_enabled():  # the frames the partitions parsed, put together (in-process: Context checks them)
+            parsed.validate(context.obs, context.located)
     suites: list[dict] = []
     if with_suites:  # the suites are rules too, run in-process on the parsed frame (GE is imported only when one runs)
         from checks import suites as ge_suites
