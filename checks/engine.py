@@ -14,14 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, wraps
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import pandas as pd
 
 from checks.dataset import Dataset
 from checks.findings import Finding, Outcome, Severity, Violation, fingerprint
-from checks.pairs import OversizedGroup
 from schemas import parsed
+
+if TYPE_CHECKING:
+    from checks.pairs import OversizedGroup  # pairs.py reads the engine (per_run); the engine only its type
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Rule:
     check: Callable[[Context], Outcome]
     doc: str = ""  # a rule written as data (a GE suite) says what it checks here; a function, in its docstring
     written_in: Path | None = None  # a rule written as data: its file
+    marks_chart: bool = False  # its findings mark a figure worse than what came before it in the report's series charts
 
     @property
     def family(self) -> str:
@@ -58,13 +61,15 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, severity: Severity):
+def rule(rule_id: str, severity: Severity, *, marks_chart: bool = False):
+    """Register a rule; `marks_chart`: the observations its findings name are drawn as worse in the
+    HTML report's series charts (the renderer reads this, never a list of rule ids)."""
     def register(function: Callable[[Context], Outcome]) -> Callable[[Context], Outcome]:
         if rule_id in REGISTRY:
             raise RuntimeError(f"duplicate rule id {rule_id}")
         if not inspect.getdoc(function):
             raise RuntimeError(f"rule {rule_id} has no docstring: its first line is what the report says")
-        REGISTRY[rule_id] = Rule(rule_id, severity, function)
+        REGISTRY[rule_id] = Rule(rule_id, severity, function, marks_chart=marks_chart)
         return function
     return register
 

@@ -7,7 +7,7 @@ Renderers (terminal, JSON, JUnit, HTML) only read Findings.
 from __future__ import annotations
 
 import hashlib
-import json
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Literal, get_args
 
@@ -69,7 +69,7 @@ class Finding:
     waiver: dict | None = None
 
     def to_json(self) -> dict:
-        return json.loads(json.dumps(asdict(self), default=_jsonable))
+        return plain(asdict(self))
 
 
 def fingerprint(rule: str, observation_ids: tuple[str, ...], document: str | None, line: int | None, key: str) -> str:
@@ -78,9 +78,16 @@ def fingerprint(rule: str, observation_ids: tuple[str, ...], document: str | Non
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
-def _jsonable(value):
+def plain(value):
+    """A value as JSON holds it (the one place Seed cleans values for JSON): numpy and pandas
+    scalars as Python ones, tuples and sets as lists, keys as text, a float that is not finite (NaN,
+    or ±inf: the open end of an interval) as null, anything else as its text."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(v) for v in value]
     if hasattr(value, "item"):
-        return value.item()
+        value = value.item()
     if isinstance(value, float):
-        return None if value != value else value
-    return str(value)
+        return value if math.isfinite(value) else None
+    return value if isinstance(value, (str, int, bool, type(None))) else str(value)

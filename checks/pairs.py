@@ -6,6 +6,9 @@
 - `earlier_pairs` / `latest_earlier`: each row with every (the latest) earlier row of its series
   (targets, plausibility).
 - `ordered_pairs`: every pair of rows of one frame within a key, each pair once (a before b by id).
+- `baseline_pairs` / `target_pairs`: each target with the latest status figure known before it,
+  and with every earlier target of its series (targets, plausibility); `comparable` and
+  `numeric_pairs` split off the pairs a comparison cannot decide, with the reason.
 
 A key group whose pairs would outnumber `[limits] max_pairs_per_key` is left out of the join
 and recorded on the context (`Context.oversized`); the engine reports each one as a finding and
@@ -16,12 +19,15 @@ finding, never a huge allocation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from checks.engine import Context
+from checks.engine import Context, per_run
+
+# A series: one indicator in one region and scope, over the years.
+SERIES = ["indicator", "region", "scope"]
+COLUMNS = ["id", "document", "as_of", *SERIES, "year", "kind", "trend", "lower", "upper", "value", "cumulative", "direction",
+           "quantity", "value_printed", "numeric", "unit_id", "converted", "role", "section", "line", "quote"]
 
 
 @dataclass(frozen=True)
@@ -79,3 +85,70 @@ def _bounded(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: lis
     keep_left = ~pd.MultiIndex.from_frame(left[left_on]).isin(drop) if len(left_on) > 1 else ~left[left_on[0]].isin(drop)
     keep_right = ~pd.MultiIndex.from_frame(right[right_on]).isin(drop) if len(right_on) > 1 else ~right[right_on[0]].isin(drop)
     return left[keep_left], right[keep_right]
+
+
+# --- the series pairings the target and plausibility rules share (computed once per run) ---
+
+@per_run
+def with_as_of(ctx: Context) -> pd.DataFrame:
+    """The observations with their document's as-of date (`YYYY` or `YYYY-MM`, compared as text)."""
+    as_of = ctx.dataset.documents.set_index("id")["as_of"]
+    return ctx.obs.assign(as_of=ctx.obs["document"].map(as_of).fillna(""))
+
+
+def known_by(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Pairs whose earlier figure was printed no later than the target (as-of dates)."""
+    return pairs[pairs["b_as_of"] <= pairs["as_of"]]
+
+
+@per_run
+def baseline_pairs(ctx: Context) -> pd.DataFrame:
+    """Each target with the latest earlier baseline of its own document, and with the latest
+    earlier status figure (baseline or actual, any section or document printed by the target's
+    as-of date). Columns of the earlier figure carry the prefix b_; a pair found both ways once."""
+    obs = with_as_of(ctx)[COLUMNS]
+    targets = obs[obs["role"] == "target"]
+    own = latest_earlier(ctx, targets, obs[obs["role"] == "baseline"], ["document", *SERIES])
+    status = obs[obs["role"].isin(["baseline", "actual"])]
+    known = known_by(earlier_pairs(ctx, targets, status, SERIES))
+    latest = known[known["b_year"] == known.groupby("id")["b_year"].transform("max")]
+    # one latest figure per target: its own document's first, then the first by id
+    anywhere = (latest.assign(other=latest["b_document"] != latest["document"]).sort_values(["id", "other", "b_id"])
+                .drop_duplicates("id").drop(columns="other"))
+    pairs = pd.concat([own, anywhere], ignore_index=True).drop_duplicates(["id", "b_id"])
+    return pairs.reset_index(drop=True)
+
+
+@per_run
+def target_pairs(ctx: Context) -> pd.DataFrame:
+    """Each target with every earlier target of its series printed by its as-of date."""
+    obs = with_as_of(ctx)[COLUMNS]
+    targets = obs[obs["role"] == "target"]
+    return known_by(earlier_pairs(ctx, targets, targets, SERIES)).reset_index(drop=True)
+
+
+def comparable(pairs: pd.DataFrame, need_direction: bool = True) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Pairs a numeric comparison can decide, and why the others cannot. Whether a change is
+    better or worse needs a direction; how large it is does not (need_direction=False)."""
+    reasons = {
+        "no better direction": (pairs["direction"] == "none") & need_direction,
+        "target or baseline has no number (delegated, qualitative, state, —)": ~(pairs["numeric"] & pairs["b_numeric"]),
+        "a five-year cumulative figure against a one-year value": pairs["cumulative"] != pairs["b_cumulative"],
+        "units that do not convert": ~(pairs["converted"] & pairs["b_converted"]),
+    }
+    undecided = pd.Series(False, index=pairs.index)
+    counts = {}
+    for reason, mask in reasons.items():
+        new = mask & ~undecided
+        if new.any():
+            counts[reason] = int(new.sum())
+        undecided |= mask
+    return pairs[~undecided], counts
+
+
+def numeric_pairs(pairs: pd.DataFrame, prefix: str, reason: str = "one side has no number") -> tuple[pd.DataFrame, int, dict[str, int]]:
+    """The pairs whose two sides both have a number (the other side's columns carry `prefix`),
+    how many do not, and that count under `reason` (empty when none)."""
+    decided = pairs[pairs["numeric"] & pairs[f"{prefix}numeric"]]
+    undecided = len(pairs) - len(decided)
+    return decided, undecided, ({reason: undecided} if undecided else {})

@@ -6,7 +6,6 @@ renders: terminal, JSON, JUnit XML, SARIF, Markdown, GitHub annotations and the 
 
 from __future__ import annotations
 
-import math
 import socket
 import time
 from collections import Counter
@@ -19,7 +18,7 @@ import numpy as np
 from checks import __version__
 from checks.dataset import Dataset
 from checks.engine import Context, Rule, RuleSummary, run
-from checks.findings import SEVERITIES, Finding, fails_run, severity_rank
+from checks.findings import SEVERITIES, Finding, fails_run, plain, severity_rank
 from checks.report_model import SCHEMA_VERSION, Report, Scope
 from checks.settings import in_use
 from checks.waivers import apply_waivers, compare_with_previous
@@ -63,7 +62,7 @@ class RunResult:
             scope = Scope(complete=False, families=sorted({s.family for s in self.summaries}), rules=len(self.summaries))
         by_severity = Counter((f.severity, f.status == "waived") for f in self.findings)
         counts = {s: {"unwaived": by_severity[(s, False)], "waived": by_severity[(s, True)]} for s in SEVERITIES}
-        data = _clean({
+        data = plain({
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "seed", "version": __version__},
             "run": {"started": self.started, "seconds": round(self.seconds, 2), "hostname": socket.gethostname() or "localhost",
@@ -184,15 +183,4 @@ def execute(dataset: Dataset, rules: list[Rule], *, with_suites: bool = True, pr
                      started, time.perf_counter() - clock)
 
 
-def _clean(value):
-    """JSON has no infinity: unbounded interval ends become null."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item"):
-        return _clean(value.item())
-    return value
 

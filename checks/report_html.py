@@ -29,8 +29,6 @@ from checks.findings import SEVERITIES, STATUSES
 from checks.report_evidence import EvidenceView, interval, number, printed_with_unit
 from checks.report_text import HTML_LANG, MESSAGE_LANG, SOURCE_LANG, strings
 
-WORSE_RULES = {"targets.worse-than-baseline", "targets.later-worse"}
-
 # Bidirectional formatting characters: each is shown as a marked token instead of acting.
 BIDI_CONTROLS = {
     "\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO",
@@ -275,7 +273,11 @@ def status_counts(findings: list[dict]) -> dict:
 
 
 def worse_point_ids(findings: list[dict]) -> set[str]:
-    return {o.get("id") for f in findings if f.get("rule") in WORSE_RULES for o in f.get("observations") or []}
+    """The observations named by findings of the rules that mark a chart (`@rule(..., marks_chart=True)`)."""
+    from checks.rules import RULES  # the registry: a report read back from JSON is drawn by the same rules' metadata
+
+    marking = {r.id for r in RULES if r.marks_chart}
+    return {o.get("id") for f in findings if f.get("rule") in marking for o in f.get("observations") or []}
 
 
 def _num(v) -> float | None:

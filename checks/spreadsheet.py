@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from checks.errors import InputError, InputProblem
+from checks.findings import plain
 from checks.input_files import Unreadable, read_bytes
 
 TABLE_SHEETS = ("documents", "regions", "units", "indicators", "exclusions", "waivers")
@@ -211,7 +212,7 @@ def export_workbook(dataset, report) -> bytes:
                         ("exclusions", dataset.exclusions), ("waivers", dataset.waivers)):
         sheet = workbook.create_sheet(name)
         shown = [c for c in frame.columns if c not in ("file", "file_line")]
-        _rows(sheet, shown, ([_plain(v) for v in row] for row in frame[shown].itertuples(index=False)))
+        _rows(sheet, shown, ([plain(v) for v in row] for row in frame[shown].itertuples(index=False)))
     for sheet in workbook.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -229,7 +230,4 @@ def _rows(sheet, columns, rows) -> None:
             neutralise(sheet.cell(row=index, column=column), value)
 
 
-def _plain(value):
-    if hasattr(value, "item"):
-        value = value.item()
-    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+

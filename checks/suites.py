@@ -23,7 +23,7 @@ from typing import Any, cast
 import pandas as pd
 
 from checks.engine import Context, Rule, RuleSummary, run
-from checks.findings import SEVERITIES, Finding, Outcome, Severity, Violation
+from checks.findings import SEVERITIES, Finding, Outcome, Severity, Violation, plain
 from schemas import SHIPPED_SUITES as SUITES_DIR
 
 
@@ -173,8 +173,8 @@ def _run_suite(data: dict, session: Session, ctx: Context) -> Outcome:
         what = f"{config.type}({column})" if column else config.type
         message = (f"configuration error in suite {name}: {what}: {error}" if error
                    else f"expected {words} on {meta['frame']}: {details}")
-        violations.append(Violation(message, (), {"expectation": config.type, "expected": words, "kwargs": _plain(config.kwargs),
-                                                  "result": _plain(outcome.result)},
+        violations.append(Violation(message, (), {"expectation": config.type, "expected": words, "kwargs": plain(config.kwargs),
+                                                  "result": plain(outcome.result)},
                                     document=meta.get("document"), key=what, severity="error" if error else severity))
     return Outcome(len(data["expectations"]), violations)
 
@@ -253,22 +253,9 @@ def _configuration_error(outcome) -> str | None:
 
 def _details(result: dict) -> str:
     if "unexpected_count" in result:
-        sample = ", ".join(map(str, _plain(result.get("partial_unexpected_list") or [])[:5]))
+        sample = ", ".join(map(str, plain(result.get("partial_unexpected_list") or [])[:5]))
         text = f"{result['unexpected_count']} unexpected of {result.get('element_count')}"
         return f"{text} (e.g. {sample})" if sample else text
     if "observed_value" in result:
-        return f"observed {_plain(result['observed_value'])}"
+        return f"observed {plain(result['observed_value'])}"
     return ""
-
-
-def _plain(value):
-    """numpy / pandas scalars (np.int64, nan) → JSON-friendly values."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_plain(v) for v in value]
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
+
+from checks.grammar import fold  # NFKC folds full-width forms and superscripts (³ → 3); white space is dropped
 
 # Longest first: 万亿 (10¹²) is one magnitude, not 万 before 亿.
 MAGNITUDES = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
@@ -20,12 +21,6 @@ class ResolvedUnit:
     factor: float  # to the dimension's base unit
 
 
-def normalise_unit_text(text: str) -> str:
-    """NFKC folds full-width forms and superscripts (³ → 3); white space is dropped."""
-    folded = unicodedata.normalize("NFKC", text or "")
-    return "".join(folded.split())
-
-
 class UnitTable:
     """Looks printed units up in units.csv's aliases."""
 
@@ -36,13 +31,13 @@ class UnitTable:
             resolved = ResolvedUnit(row.id, row.dimension, float(row.factor))
             self.by_id[row.id] = resolved
             for alias in [row.name, *str(row.aliases).split("|")]:
-                key = normalise_unit_text(alias)
+                key = fold(alias)
                 if key:
                     self.by_alias[key] = resolved
 
     def resolve(self, printed: str) -> ResolvedUnit | None:
         """The unit a printed form stands for, or None when it is unknown."""
-        text = normalise_unit_text(printed).strip("()（）")
+        text = fold(printed).strip("()（）")
         if not text:
             return None
         if text in self.by_alias:
@@ -58,5 +53,5 @@ class UnitTable:
 
 def magnitude_of(printed: str) -> str:
     """The magnitude word a printed unit starts with ("万亿", "亿", "万"), or ""."""
-    text = normalise_unit_text(printed)
+    text = fold(printed)
     return next((word for word in MAGNITUDES if text.startswith(word)), "")

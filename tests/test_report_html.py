@@ -411,6 +411,16 @@ def test_chart_marks_worse_target_and_escapes_labels():
     assert "<details open>" not in html
 
 
+def test_a_chart_marks_the_findings_of_rules_that_say_so_in_their_metadata():
+    """Which rules mark a chart is the rules' metadata (@rule(..., marks_chart=True)), not a list in
+    the renderer: a finding of another rule naming the same target leaves the chart neutral."""
+    from checks.rules import RULES
+    assert sorted(r.id for r in RULES if r.marks_chart) == ["targets.later-worse", "targets.worse-than-baseline"]
+    for rule_id, marked in (("targets.later-worse", True), ("targets.flat", False)):
+        html = render_html(report([finding(rule=rule_id, observations=[observation(id="doc-a-002")])], series=[series()]))
+        assert ('class="pt target worse"' in re.search(r"<svg class=\"chart\".*?</svg>", html, re.S).group(0)) is marked, rule_id
+
+
 def test_chart_has_a_scale_and_a_gentle_axis_for_a_small_move():
     s = {"document": "d", "indicator": "forest", "name": "森林覆盖率", "direction": "up", "unit": "percent", "points": [
         {"id": "b", "year": 2020, "role": "baseline", "value": 76.23, "lower": 76.225, "upper": 76.235, "printed": "76.23"},

@@ -16,7 +16,7 @@ import pandas as pd
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, meets
-from checks.pairs import keyed_join
+from checks.pairs import keyed_join, numeric_pairs
 
 # The same figure: indicator, region, scope, period, unit dimension (a change in % is not one in
 # 个百分点 or in 万吨), five-year cumulative or not.
@@ -39,9 +39,7 @@ def target_outcome_pairs(ctx: Context) -> tuple[pd.DataFrame, int, dict[str, int
     pairs = keyed_join(ctx, targets, outcomes, SERIES, prefix="a_")
     pairs = pairs.merge(OUTCOME_ROLES, on=["role", "a_role"])
     pairs = pairs[(pairs["a_document"] != pairs["document"]) & (pairs["a_as_of"] > pairs["as_of"])]
-    decided = pairs[pairs["numeric"] & pairs["a_numeric"]]
-    undecided = len(pairs) - len(decided)
-    return decided, undecided, ({"target or actual has no number": undecided} if undecided else {})
+    return numeric_pairs(pairs, "a_", "target or actual has no number")
 
 
 def _met(p: pd.DataFrame) -> pd.Series:

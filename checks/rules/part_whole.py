@@ -7,7 +7,7 @@ import pandas as pd
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import exceeds, fmt
-from checks.pairs import keyed_join
+from checks.pairs import keyed_join, numeric_pairs
 
 SAME_FIGURE = ["scope", "period_key", "role_class", "cumulative"]
 COLUMNS = ["id", "indicator", "region", "lower", "upper", "value_printed", "numeric", "additive", "parent_indicator", "indicator_name", *SAME_FIGURE]
@@ -32,13 +32,12 @@ def levels(ctx: Context) -> pd.DataFrame:
 
 
 def _outcome(pairs: pd.DataFrame, describe) -> Outcome:
-    decided = pairs[pairs["numeric"] & pairs["w_numeric"]]
-    undecided = len(pairs) - len(decided)
+    decided, undecided, reasons = numeric_pairs(pairs, "w_")
     bad = decided[exceeds(decided["lower"], decided["w_upper"])]
     return Outcome(len(decided), [
         Violation(describe(p) + f": {p.value_printed!r} {fmt(p.lower, p.upper)} > {p.w_value_printed!r} {fmt(p.w_lower, p.w_upper)}",
                   (p.id, p.w_id), {"part": {"id": p.id, "interval": [p.lower, p.upper]}, "whole": {"id": p.w_id, "interval": [p.w_lower, p.w_upper]}})
-        for p in bad.itertuples(index=False)], undecided, {"one side has no number": undecided} if undecided else {})
+        for p in bad.itertuples(index=False)], undecided, reasons)
 
 
 @rule("part-whole.region-exceeds-parent", "error")

@@ -12,8 +12,7 @@ import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
-from checks.pairs import keyed_join
-from checks.rules.targets import SERIES, with_as_of
+from checks.pairs import SERIES, keyed_join, with_as_of
 
 STATUS_ROLES = ("baseline", "actual", "change")  # figures that state what was, not what is aimed at
 

@@ -7,10 +7,8 @@ import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
-from checks.pairs import latest_earlier
-from checks.rules.targets import baseline_pairs, comparable
+from checks.pairs import SERIES, baseline_pairs, comparable, latest_earlier
 
-SERIES = ["indicator", "region", "scope"]
 COLUMNS = ["id", "document", "section", "quote", *SERIES, "year", "kind", "value", "value_printed", "quantity", "numeric", "cumulative",
            "direction", "lower", "upper", "converted"]
 

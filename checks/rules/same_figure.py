@@ -8,7 +8,7 @@ import pandas as pd
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, meets
-from checks.pairs import ordered_pairs
+from checks.pairs import numeric_pairs, ordered_pairs
 
 # Same indicator, region, scope, period (footnote year applied), kind of role, cumulative or not,
 # unit dimension (a change in % is not a change in 个百分点), and binding or aspirational (力争).
@@ -38,10 +38,7 @@ def _same_basis(joined: pd.DataFrame) -> pd.DataFrame:
 
 
 def _decided(ctx: Context) -> tuple[pd.DataFrame, int, dict]:
-    both = pairs(ctx)
-    decided = both[both["numeric"] & both["b_numeric"]]
-    undecided = len(both) - len(decided)
-    return decided, undecided, ({"one side has no number": undecided} if undecided else {})
+    return numeric_pairs(pairs(ctx), "b_")
 
 
 def _where(doc: str, section: str, line: int) -> str:

@@ -15,55 +15,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from checks.engine import Context, per_run, rule
+from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, worse
-from checks.pairs import earlier_pairs, latest_earlier
+from checks.pairs import baseline_pairs, comparable, target_pairs
 
-SERIES = ["indicator", "region", "scope"]
-COLUMNS = ["id", "document", "as_of", *SERIES, "year", "kind", "trend", "lower", "upper", "value", "cumulative", "direction",
-           "quantity", "value_printed", "numeric", "unit_id", "converted", "role", "section", "line", "quote"]
 NO_EARLIER_STATUS = "no earlier status figure (baseline or actual) of the series"
 NO_EARLIER_TARGET = "no earlier target of the series"
 BOUND_KINDS = ("floor", "ceiling")
-
-
-@per_run
-def with_as_of(ctx: Context) -> pd.DataFrame:
-    """The observations with their document's as-of date (`YYYY` or `YYYY-MM`, compared as text)."""
-    as_of = ctx.dataset.documents.set_index("id")["as_of"]
-    return ctx.obs.assign(as_of=ctx.obs["document"].map(as_of).fillna(""))
-
-
-def _known_by(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Pairs whose earlier figure was printed no later than the target (as-of dates)."""
-    return pairs[pairs["b_as_of"] <= pairs["as_of"]]
-
-
-@per_run
-def baseline_pairs(ctx: Context) -> pd.DataFrame:
-    """Each target with the latest earlier baseline of its own document, and with the latest
-    earlier status figure (baseline or actual, any section or document printed by the target's
-    as-of date). Columns of the earlier figure carry the prefix b_; a pair found both ways once."""
-    obs = with_as_of(ctx)[COLUMNS]
-    targets = obs[obs["role"] == "target"]
-    own = latest_earlier(ctx, targets, obs[obs["role"] == "baseline"], ["document", *SERIES])
-    status = obs[obs["role"].isin(["baseline", "actual"])]
-    known = _known_by(earlier_pairs(ctx, targets, status, SERIES))
-    latest = known[known["b_year"] == known.groupby("id")["b_year"].transform("max")]
-    # one latest figure per target: its own document's first, then the first by id
-    anywhere = (latest.assign(other=latest["b_document"] != latest["document"]).sort_values(["id", "other", "b_id"])
-                .drop_duplicates("id").drop(columns="other"))
-    pairs = pd.concat([own, anywhere], ignore_index=True).drop_duplicates(["id", "b_id"])
-    return pairs.reset_index(drop=True)
-
-
-@per_run
-def target_pairs(ctx: Context) -> pd.DataFrame:
-    """Each target with every earlier target of its series printed by its as-of date."""
-    obs = with_as_of(ctx)[COLUMNS]
-    targets = obs[obs["role"] == "target"]
-    return _known_by(earlier_pairs(ctx, targets, targets, SERIES)).reset_index(drop=True)
 
 
 def unpaired(ctx: Context, pairs: pd.DataFrame, reason: str) -> dict[str, int]:
@@ -71,25 +30,6 @@ def unpaired(ctx: Context, pairs: pd.DataFrame, reason: str) -> dict[str, int]:
     obs = ctx.obs
     alone = int((~obs.loc[obs["role"] == "target", "id"].isin(pairs["id"])).sum())
     return {reason: alone} if alone else {}
-
-
-def comparable(pairs: pd.DataFrame, need_direction: bool = True) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Pairs a numeric comparison can decide, and why the others cannot. Whether a change is
-    better or worse needs a direction; how large it is does not (need_direction=False)."""
-    reasons = {
-        "no better direction": (pairs["direction"] == "none") & need_direction,
-        "target or baseline has no number (delegated, qualitative, state, —)": ~(pairs["numeric"] & pairs["b_numeric"]),
-        "a five-year cumulative figure against a one-year value": pairs["cumulative"] != pairs["b_cumulative"],
-        "units that do not convert": ~(pairs["converted"] & pairs["b_converted"]),
-    }
-    undecided = pd.Series(False, index=pairs.index)
-    counts = {}
-    for reason, mask in reasons.items():
-        new = mask & ~undecided
-        if new.any():
-            counts[reason] = int(new.sum())
-        undecided |= mask
-    return pairs[~undecided], counts
 
 
 def _merge_counts(*parts: dict[str, int]) -> dict[str, int]:
@@ -131,7 +71,7 @@ def _weaker_bound(pairs: pd.DataFrame) -> pd.Series:
     return (up | down) & ~_wholly_worse(pairs)
 
 
-@rule("targets.worse-than-baseline", "error")
+@rule("targets.worse-than-baseline", "error", marks_chart=True)
 def worse_than_baseline(ctx: Context) -> Outcome:
     """A target worse than the latest figure known before it, in the indicator's better direction.
 
@@ -149,7 +89,7 @@ def worse_than_baseline(ctx: Context) -> Outcome:
                     _merge_counts(undecided, unpaired(ctx, pairs, NO_EARLIER_STATUS)))
 
 
-@rule("targets.later-worse", "error")
+@rule("targets.later-worse", "error", marks_chart=True)
 def later_worse(ctx: Context) -> Outcome:
     """A later target wholly worse than an earlier target of the same series.
 
