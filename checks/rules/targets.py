@@ -40,6 +40,13 @@ def _merge_counts(*parts: dict[str, int]) -> dict[str, int]:
     return merged
 
 
+def _judged(ctx: Context, pairs: pd.DataFrame, failing, what: str, alone: str) -> Outcome:
+    """The pairs a comparison can decide, judged by `failing` (a mask of the decided pairs); the
+    others, and the targets with no counterpart (`alone`: why), undecided."""
+    decided, undecided = comparable(pairs)
+    return _outcome(len(decided), decided[failing(decided)], what, _merge_counts(undecided, unpaired(ctx, pairs, alone)))
+
+
 def _outcome(checked: int, bad: pd.DataFrame, what: str, undecided: dict[str, int]) -> Outcome:
     return Outcome(checked, [Violation(_message(p, what), (p.b_id, p.id), _evidence(p)) for p in bad.itertuples(index=False)],
                    sum(undecided.values()), undecided)
@@ -83,10 +90,7 @@ def worse_than_baseline(ctx: Context) -> Outcome:
     a floor that still allows the earlier figure, for indicators with no better direction, or for a
     cumulative [..] figure against a one-year value. A target with no earlier figure is undecided.
     """
-    pairs = baseline_pairs(ctx)
-    decided, undecided = comparable(pairs)
-    return _outcome(len(decided), decided[_wholly_worse(decided)], "target worse than the figure before it",
-                    _merge_counts(undecided, unpaired(ctx, pairs, NO_EARLIER_STATUS)))
+    return _judged(ctx, baseline_pairs(ctx), _wholly_worse, "target worse than the figure before it", NO_EARLIER_STATUS)
 
 
 @rule("targets.later-worse", "error", marks_chart=True)
@@ -99,10 +103,7 @@ def later_worse(ctx: Context) -> Outcome:
     qualitative ones (undecided); a later floor that merely permits worse is the warning
     targets.later-weaker-bound.
     """
-    pairs = target_pairs(ctx)
-    decided, undecided = comparable(pairs)
-    return _outcome(len(decided), decided[_wholly_worse(decided)], "later target worse than an earlier one",
-                    _merge_counts(undecided, unpaired(ctx, pairs, NO_EARLIER_TARGET)))
+    return _judged(ctx, target_pairs(ctx), _wholly_worse, "later target worse than an earlier one", NO_EARLIER_TARGET)
 
 
 @rule("targets.later-weaker-bound", "warning")
@@ -114,10 +115,7 @@ def later_weaker_bound(ctx: Context) -> Outcome:
     earlier figure (≥60 after ≥60, ≥70 after 60), nor when the later target is wholly worse (that is
     the error targets.later-worse). A warning: weaker, not contradictory.
     """
-    pairs = target_pairs(ctx)
-    decided, undecided = comparable(pairs)
-    return _outcome(len(decided), decided[_weaker_bound(decided)], "later target bound permits less than an earlier target",
-                    _merge_counts(undecided, unpaired(ctx, pairs, NO_EARLIER_TARGET)))
+    return _judged(ctx, target_pairs(ctx), _weaker_bound, "later target bound permits less than an earlier target", NO_EARLIER_TARGET)
 
 
 @rule("targets.qualitative-wrong-way", "error")
@@ -154,10 +152,7 @@ def weak_bound(ctx: Context) -> Outcome:
     compared, not its rounding interval, so ≥10 against 9.95 does not fire. A warning: weaker, not
     contradictory.
     """
-    pairs = baseline_pairs(ctx)
-    decided, undecided = comparable(pairs)
-    return _outcome(len(decided), decided[_weaker_bound(decided)], "target bound permits a fall below the figure before it",
-                    _merge_counts(undecided, unpaired(ctx, pairs, NO_EARLIER_STATUS)))
+    return _judged(ctx, baseline_pairs(ctx), _weaker_bound, "target bound permits a fall below the figure before it", NO_EARLIER_STATUS)
 
 
 @rule("targets.flat", "warning")
