@@ -32,7 +32,7 @@ from checks.unit_table import UnitTable
 
 DOCUMENT_COLUMNS = ["id", "source_file", "sha256", "title", "issuer", "region", "kind", "as_of", "base_year"]
 OBSERVATION_COLUMNS = ["id", "document", "indicator", "region", "scope", "period", "period_note", "role",
-                       "value_printed", "unit_printed", "section", "line", "quote", "note"]
+                       "value_printed", "unit_printed", "section", "line", "quote", "note", "row_label", "column_header"]
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 # Qualifiers that belong to a printed value (`超过3万家`, `96%左右`); verbs like 达 / 为 do not.
 VALUE_QUALIFIERS = [w for w, q in PREFIXES if q in {"floor", "ceiling", "approx", "near", "up", "down"}]
@@ -103,9 +103,11 @@ def draft_document(source: Path, document: str, dataset: Path, *, title: str = "
 
 
 def draft_rows(source: SourceText, document: str, units: pd.DataFrame, indicators: pd.DataFrame, region: str = "") -> list[dict]:
-    """One row per printed figure the scanner finds in `source`."""
+    """One row per printed figure the scanner finds in `source`, and per table cell that holds a
+    word (不明显, 按省下达目标, —) or is left blank where a value stands: the steward keeps it (a
+    blank is entered with an empty value_printed, proven at its row and column) or deletes it."""
     unit_table = UnitTable(units)
-    tokens = source.scan_numbers(scan_pattern(units), unit_table)
+    tokens = source.scan_values(scan_pattern(units), unit_table)
     names = _printed_names(indicators)
     rows = []
     for number, token in enumerate(tokens, start=1):
@@ -115,11 +117,14 @@ def draft_rows(source: SourceText, document: str, units: pd.DataFrame, indicator
         context = token.label if token.section == "table" else _sentence(source, value_start)
         indicator = _match_indicator(context, names)
         note = f"row: {token.label} · column: {token.header}" if token.section == "table" else ""
+        if token.kind == "blank":
+            note += " · left blank: keep as absent or delete"
         rows.append({
             "id": f"{document}-{number:03d}", "document": document, "indicator": indicator, "region": region, "scope": "",
             "period": token.period if token.section == "table" else "", "period_note": token.period_note, "role": "",
             "value_printed": value, "unit_printed": unit, "section": token.section, "line": str(token.line),
             "quote": quote, "note": note,
+            "row_label": token.label if token.section == "table" else "", "column_header": token.header,
         })
     return rows
 

@@ -121,7 +121,7 @@ class Context:
         self.dataset = dataset
         self.settings = dataset.settings
         self.obs = observations.build(dataset)
-        self.located = locator.locate(dataset.observations, dataset.sources, dataset.settings.line_window)
+        self.located = locator.locate(dataset.observations, dataset.sources, dataset.settings.line_window, dataset.units)
         if parsed.debug_enabled():  # `check --debug`, and every test: the frames are of the shape the rules read
             parsed.validate(self.obs, self.located)
         self.per_run: dict[Callable, tuple[object, list[OversizedGroup]]] = {}  # results several rules share, keyed by the function (see per_run)

@@ -39,6 +39,7 @@ TABLE_TITLE_YEAR = re.compile(r"表\s*(?:\d{1,3}?|[一二三四五六七八九�
 TABLE_TITLE = re.compile(r"表\s*(?:\d{1,3}|[一二三四五六七八九十]+)\s*[:：]?")
 HEADER_WORDS = ("指标", "序号", "类别", "项目", "属性", "单位", "名称", "类型", "目标", "基期", "年均", "累计", "地区", "备注", "领域")
 CLAUSE_END = "，。；;！？!?：:、"
+LABEL_COLUMNS = ("指标", "项目", "名称", "类别", "序号", "单位", "属性", "备注", "领域", "地区")
 OCR_POINT = re.compile(r"(?<=\d)。(?=\d)")
 
 
@@ -110,31 +111,45 @@ def is_header_row(cells: list[Cell], unit_pattern: str) -> bool:
 
 def row_figures(line: int, cells: list[Cell], context: TableContext, unit_pattern: str, units, skip_first: bool,
                 quote_start: int):
-    """The figures of one table row, each with its label, header, period and unit."""
+    """The cells of one table row that hold a value, each with its label, header, period and unit:
+    figures (kind "figure"), and in a column that holds values (its header prints a year or a
+    unit) words (`不明显`, `按省下达目标`, `—`: kind "word") and cells left blank (kind "blank", in a
+    row that prints some value: a row of blanks is a group's heading)."""
     from checks.sources import NumberToken, Span
 
-    trimmed = list(cells)
-    while trimmed and not trimmed[-1].text.strip():
-        trimmed.pop()
     header = list(context.header)
     while header and not header[-1].text.strip():
         header.pop()
+    trimmed = list(cells)  # a trailing separator is no cell; a blank under a named column is
+    while len(trimmed) > len(header) and trimmed and not trimmed[-1].text.strip():
+        trimmed.pop()
     shift = len(header) - len(trimmed)  # rows are aligned on their right end (merged cells on the left)
-    label_parts, row_unit_cell = [], ""
+    label_parts: list[str] = []
+    row_unit_cell = ""
     tokens = []
+
+    def no_number(cell: Cell, text: str, column: str, kind: str) -> NumberToken:
+        year, note = header_period(column)
+        return NumberToken(line, Span(cell.start, cell.end), text, text, section="table", label=" ".join(label_parts),
+                           header=column, period=year or context.year, period_note=note, quote_start=quote_start, kind=kind)
+
     for index, cell in enumerate(trimmed):
         text = cell.text.strip()
+        column = header[index + shift].text.strip() if 0 <= index + shift < len(header) else ""
         if not text:
+            if index and value_column(column):
+                tokens.append(no_number(cell, "", column, "blank"))
             continue
         if index == 0 and skip_first:  # numbering or the label, never a figure
             if not re.fullmatch(r"\d+\.?", text):
                 label_parts.append(text)
             continue
-        column = header[index + shift].text.strip() if 0 <= index + shift < len(header) else ""
         found = value_cell(text, unit_pattern)
         if found is None:
             if "单位" in column and not re.search(r"\d", text):  # a unit column: the unit as printed
                 row_unit_cell = "" if fold_cell(text) in ("—", "-", "/") else text
+            elif value_column(column) and not re.search(r"\d", text):  # a word where a value stands
+                tokens.append(no_number(cell, text, column, "word"))
             elif not re.fullmatch(r"\d+", text):
                 label_parts.append(text)
             continue
@@ -146,7 +161,17 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
         tokens.append(NumberToken(line, Span(cell.start, cell.end), digits, text, section="table", label=label,
                                   header=column, period=year or context.year, period_note=note, unit=unit,
                                   quote_start=quote_start))
+    if all(t.kind == "blank" for t in tokens):
+        return []
     return tokens
+
+
+def value_column(column: str) -> bool:
+    """A column whose cells are values: its header prints a year or a unit, and names no label
+    column (指标, 项目, 单位, 属性, ...)."""
+    if not column or any(word in column for word in LABEL_COLUMNS):
+        return False
+    return bool(header_period(column)[0] or _header_unit(column))
 
 
 def _header_unit(column: str) -> str:

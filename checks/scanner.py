@@ -141,7 +141,7 @@ def coverage_report(document: str, root: Path) -> int:
     _line_numbers(exclusions, "line", str(root / "exclusions.csv"))
     if "line_end" in exclusions:
         _line_numbers(exclusions[exclusions["line_end"] != ""], "line_end", str(root / "exclusions.csv"))
-    located = locate(observations.assign(line=observations["line"].astype(int)), {document: source}, window=settings.line_window)
+    located = locate(observations.assign(line=observations["line"].astype(int)), {document: source}, window=settings.line_window, units=units)
     problems = 0
     for obs, where in zip(observations.itertuples(index=False), located.itertuples(index=False), strict=False):
         if not where.quote_found:

@@ -44,6 +44,7 @@ class NumberToken:
     period_note: str = ""  # table cell: the column header's footnote (`*为2021年`)
     unit: str = ""  # the unit that applies as printed (cell, row label, header, 单位 line)
     quote_start: int = -1  # table cell: where its row starts (raw offset)
+    kind: str = "figure"  # table cell: "word" (不明显, 按省下达目标, —) or "blank" (left empty): no number
 
 
 class SourceText:
@@ -56,6 +57,7 @@ class SourceText:
         self.sha256 = sha256
         self.markdown = str(name).lower().endswith((".md", ".markdown"))
         self.metadata: dict[str, str] = {}
+        self._blanks: dict[str, dict[int, list[NumberToken]]] = {}  # per unit pattern: line → blank table cells
         # `text`: all markup blanked (quotes, lines); `_structure`: pipes and list markers kept, so
         # the scanner still sees the table layout. Both have the length of `raw`.
         self.text = self._blank_markup(raw, MARKUP) if self.markdown else raw
@@ -145,8 +147,37 @@ class SourceText:
     def scan_numbers(self, unit_pattern: str, units=None) -> list[NumberToken]:
         """Every number a steward must account for: prose numbers followed by a unit, %, a magnitude
         word or a counter, and every figure cell of a table in any layout (checks/figures.py)."""
+        return [token for token in self.scan_values(unit_pattern, units) if token.kind == "figure"]
+
+    def scan_values(self, unit_pattern: str, units=None) -> list[NumberToken]:
+        """The numbers of `scan_numbers`, and the cells of a table that hold a value but no number:
+        words (不明显, 按省下达目标, —) and blanks (kind "word" / "blank")."""
         from checks.figures import FigureScanner
         return FigureScanner(self._digits_folded, self.line_starts, unit_pattern, units).scan()
+
+    def blank_cell(self, quote: str, column_header: str, line: int, window: int, unit_pattern: str) -> tuple[Span | None, Span | None]:
+        """Where a quote stands near `line`, and where the table cell the source leaves blank stands
+        in the quote's row, under the column printed `column_header` (white space and markup
+        ignored). Either is None when it cannot be found: a blank is proven only at its row and
+        column, never by an empty value found anywhere."""
+        quote_span, _ = self.locate_figure(quote, "", line, window)
+        if quote_span is None:
+            return None, None
+        row = self.line_of(quote_span.start)
+        if self.line_of(quote_span.end - 1) != row:
+            return quote_span, None  # a quote of a table cell stands on its row
+        if unit_pattern not in self._blanks:
+            self._blanks[unit_pattern] = {}
+            for token in self.scan_values(unit_pattern):
+                if token.kind == "blank":
+                    self._blanks[unit_pattern].setdefault(token.line, []).append(token)
+        wanted = _compact_header(column_header)
+        cell = next((t for t in self._blanks[unit_pattern].get(row, []) if wanted and _compact_header(t.header) == wanted), None)
+        return quote_span, cell.span if cell else None
+
+
+def _compact_header(text: str) -> str:
+    return "".join(str(text).replace("|", "").replace("**", "").split()).translate(_FULL_WIDTH)
 
 
 # Markdown markup (blanked, offsets kept): images, HTML comments and tags, heading marks, bold

@@ -114,7 +114,8 @@ OBSERVATIONS = schema("observations", {
     "period_note": text(required=False),
     "role": text(one_of(["baseline", "target", "actual", "change", "change_target"])),
     "basis": text(one_of(["nominal", "real", ""]), required=False),
-    "value_printed": text(),
+    # empty: a table cell the source leaves blank, proven at its row and column_header by provenance
+    "value_printed": text(required=False),
     "unit_printed": text(required=False),
     "section": text(one_of(["table", "text"])),
     "line": text(matches(INTEGER, "a line number (1, 2, ...)")),

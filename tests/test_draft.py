@@ -22,17 +22,18 @@ def read_csv(path):
 
 
 def test_drafts_the_shipped_plan_table_as_its_steward_entered_it():
-    """Every numeric table cell entered by hand in gz-plan is drafted with its line, value and
-    period (the column's year), and its quote locates exactly that cell."""
+    """Every table cell entered by hand in gz-plan (168: 95 figures and 73 words such as 不明显,
+    按省下达目标, —) is drafted with its line, value and period (the column's year), and its quote
+    locates exactly that cell."""
     source = SourceText(PLAN.name, PLAN.read_text(encoding="utf-8"))
     units = pd.read_csv(SHIPPED / "units.csv", dtype=str, keep_default_na=False)
     indicators = pd.read_csv(SHIPPED / "indicators.csv", dtype=str, keep_default_na=False)
     drafted = {(r["line"], r["value_printed"], r["period"]): r for r in draft_rows(source, "gz-plan", units, indicators) if r["section"] == "table"}
     entered = pd.read_csv(SHIPPED / "observations" / "gz-plan.csv", dtype=str, keep_default_na=False)
-    numeric = entered[(entered["section"] == "table") & entered["value_printed"].str.contains(r"\d")]
-    missing = [(r.line, r.value_printed, r.period) for r in numeric.itertuples() if (r.line, r.value_printed, r.period) not in drafted]
+    cells = entered[entered["section"] == "table"]
+    missing = [(r.line, r.value_printed, r.period) for r in cells.itertuples() if (r.line, r.value_printed, r.period) not in drafted]
     assert missing == []
-    assert len(numeric) > 60
+    assert len(cells) > 160 and (~cells["value_printed"].str.contains(r"\d")).sum() > 70
     for row in drafted.values():
         _, figure = source.locate_figure(row["quote"], row["value_printed"], int(row["line"]), 2)
         assert figure is not None and source.line_of(figure.start) == int(row["line"])

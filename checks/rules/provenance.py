@@ -41,10 +41,21 @@ def value_not_in_quote(ctx: Context) -> Outcome:
     """An observation's printed value does not appear in its own quote.
 
     Fires when `value_printed` was cleaned or retyped (a converted unit, a dropped 以上) so it no
-    longer reads as printed. Does not fire for white-space differences.
+    longer reads as printed. Does not fire for white-space differences. An empty `value_printed`
+    says the source leaves a table cell blank: it fires unless the quote's row has a blank cell
+    under the column printed as the row's `column_header` (a blank is never proven by an empty
+    value found anywhere).
     """
     merged = ctx.obs.merge(ctx.located, on="id")
     found = merged[merged["quote_found"]]
     bad = found[~found["figure_found"]]
-    return Outcome(len(found), [
-        Violation(f"value {r.value_printed!r} does not appear in its quote", (r.id,)) for r in bad.itertuples(index=False)])
+    return Outcome(len(found), [Violation(_not_in_quote(r), (r.id,)) for r in bad.itertuples(index=False)])
+
+
+def _not_in_quote(row) -> str:
+    if str(row.value_printed).strip():
+        return f"value {row.value_printed!r} does not appear in its quote"
+    header = str(getattr(row, "column_header", "") or "")
+    if not header.strip():
+        return "value_printed is empty (a blank table cell) but column_header does not say which column is blank"
+    return f"value_printed is empty (a blank table cell) but the row of its quote has no blank cell under the column {header!r}"
