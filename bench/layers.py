@@ -145,7 +145,7 @@ def measure(root: Path, with_suites: bool, with_html: bool) -> dict:
         chart_data = pipeline.series(context)
     result = pipeline.RunResult(dataset, context, findings, summaries, suites)
     with layers.time("to_json"):
-        data = result.to_json(charts=False)
+        data = result.json_dict(charts=False)
     data["series"] = pipeline._clean(chart_data)
     with layers.time("JSON text"):
         text = json.dumps(data, ensure_ascii=False, indent=1)

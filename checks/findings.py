@@ -68,7 +68,7 @@ class Finding:
     status: Status = "open"  # open / new / waived (with a previous run: new / open; resolved ones listed apart)
     waiver: dict | None = None
 
-    def to_json(self) -> dict:
+    def json_dict(self) -> dict:
         return plain(asdict(self))
 
 

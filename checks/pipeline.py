@@ -74,7 +74,7 @@ class RunResult:
                        "stale_waivers": len(self.stale_waivers), "failing": failing},
             "documents": documents,
             "rules": [self._rule(s, waived[s.rule]) for s in self.summaries],
-            "findings": [{**f.to_json(), "location": self._location(f, source_files), "fails": fail} for f, fail in zip(ordered, fails, strict=False)],
+            "findings": [{**f.json_dict(), "location": self._location(f, source_files), "fails": fail} for f, fail in zip(ordered, fails, strict=False)],
             "resolved": self.resolved,
             "stale_waivers": self.stale_waivers,
             "suites": self.suites,
@@ -84,7 +84,7 @@ class RunResult:
         })
         return Report.model_validate(data)
 
-    def to_json(self, fail_on: str = "error", new_only: bool = False, charts: bool = True) -> dict:
+    def json_dict(self, fail_on: str = "error", new_only: bool = False, charts: bool = True) -> dict:
         return self.report(fail_on, new_only, charts=charts).json_dict()
 
     @staticmethod

@@ -91,7 +91,7 @@ _env.filters["interval"] = interval
 
 
 def render_html(report: dict, *, lang: str = "en", max_findings_per_rule: int | None = None, max_charts: int | None = None) -> str:
-    """The page for `report` (RunResult.to_json) in `lang` (interface text only). The limits come
+    """The page for `report` (RunResult.json_dict) in `lang` (interface text only). The limits come
     from the arguments, else the settings recorded in the report, else the settings' defaults."""
     text = strings(lang)
     settings = report.get("settings") or []

@@ -475,7 +475,7 @@ def shipped_run() -> dict:
     from checks.pipeline import execute
     from checks.rules import RULES
 
-    return json.loads(json.dumps(execute(load(Path(__file__).resolve().parent.parent / "datasets"), RULES, with_suites=False).to_json()))
+    return json.loads(json.dumps(execute(load(Path(__file__).resolve().parent.parent / "datasets"), RULES, with_suites=False).json_dict()))
 
 
 def test_shipped_dataset_renders(shipped_run):

@@ -20,7 +20,7 @@ from checks.pairs import keyed_join, numeric_pairs
 
 # The same figure: indicator, region, scope, period, unit dimension (a change in % is not one in
 # 个百分点 or in 万吨), five-year cumulative or not.
-SERIES = ["indicator", "region", "scope", "period_key", "unit_dimension", "cumulative"]
+SAME_FIGURE = ["indicator", "region", "scope", "period_key", "unit_dimension", "cumulative"]
 SIDE = ["id", "document", "line", "value_printed", "lower", "upper", "numeric", "quote", "as_of"]
 # Which role states the outcome of which kind of target.
 OUTCOME_ROLES = pd.DataFrame([("target", "baseline"), ("target", "actual"), ("change_target", "change")], columns=["role", "a_role"])
@@ -34,9 +34,9 @@ def target_outcome_pairs(ctx: Context) -> tuple[pd.DataFrame, int, dict[str, int
     actual), the pairs a comparison can decide, and why the others cannot."""
     as_of = ctx.dataset.documents.set_index("id")["as_of"]
     obs = ctx.obs.assign(as_of=ctx.obs["document"].map(as_of))
-    targets = obs.loc[obs["role"].isin(OUTCOME_ROLES["role"]), [*SERIES, *SIDE, "direction", "role", "kind"]]
-    outcomes = obs.loc[obs["role"].isin(OUTCOME_ROLES["a_role"]), [*SERIES, *SIDE, "role"]]
-    pairs = keyed_join(ctx, targets, outcomes, SERIES, prefix="a_")
+    targets = obs.loc[obs["role"].isin(OUTCOME_ROLES["role"]), [*SAME_FIGURE, *SIDE, "direction", "role", "kind"]]
+    outcomes = obs.loc[obs["role"].isin(OUTCOME_ROLES["a_role"]), [*SAME_FIGURE, *SIDE, "role"]]
+    pairs = keyed_join(ctx, targets, outcomes, SAME_FIGURE, prefix="a_")
     pairs = pairs.merge(OUTCOME_ROLES, on=["role", "a_role"])
     pairs = pairs[(pairs["a_document"] != pairs["document"]) & (pairs["a_as_of"] > pairs["as_of"])]
     return numeric_pairs(pairs, "a_", "target or actual has no number")
