@@ -5,7 +5,8 @@ Every notation of the domain notes is read here and nowhere else:
 `<1.3`, `以下`, `控制在…以内` → ceilings; `左右`, `约`, `近` → approximations; `3~5`, `5%—6%`,
 `5-6%`, `5%至6%` → ranges; `[22.01]`, `〔18〕`, `【18】`, `18（累计）` → a five-year cumulative figure;
 `92.2*` with the column note `*为2021年` → year 2021; `76。7` (OCR) → 76.7; `确保` / `力争` /
-`争取` before a goal (力争 and 争取 mark a stretch goal); `翻一番` / `翻两番` / `增长1倍` → +100 % /
+`争取` before a goal (力争 and 争取 mark a stretch goal); `年均` / `年平均` → a rate per year over the
+period (`average_annual`); `翻一番` / `翻两番` / `增长1倍` → +100 % /
 +300 % / +100 %; `三成` → 30 %; `两位数` → [10, 100); `近万名` → about 1万名; 持续提升 / 稳定下降 /
 保持稳定 → qualitative trends; 基本消除 → about zero; 按省下达目标 → delegated; `—` → no figure.
 A price index printed for a rate (`103左右` for a rise of about 3 %) is read as such only when the
@@ -47,9 +48,12 @@ NEAR_WORDS = ("将近", "接近", "近")
 ASPIRATIONAL_WORDS = ("力争", "争取")
 ASPIRATIONAL = ASPIRATIONAL_WORDS[0]
 REACH_WORDS = ("力争达到", "争取达到", *ASPIRATIONAL_WORDS, "达到", "达")
-NEUTRAL_WORDS = ("确保", "实际", "年均", "提高到", "提高至", "提升到", "提升至", "降至", "降到", "下降到", "下降至", "保持在", "稳定在", "保持", "维持在", "为", "完成", "实现", "累计", "共", "均为", "分别为", "是")
-UP_WORDS = ("增长", "提高", "提升", "增加", "上升", "上涨", "增产", "多增", "净增", "增")
-DOWN_WORDS = ("下降", "降低", "减少", "减产", "下跌", "降", "少增")
+# 年均 / 年平均 (average annual): the figure is a rate per year over its period, not the change over
+# the whole period (read as `average_annual`; growth.average-annual compares it with the endpoints).
+AVERAGE_WORDS = ("年平均", "年均")
+NEUTRAL_WORDS = ("确保", "实际", "提高到", "提高至", "提升到", "提升至", "降至", "降到", "下降到", "下降至", "保持在", "稳定在", "保持", "维持在", "为", "完成", "实现", "累计", "共", "均为", "分别为", "是")
+UP_WORDS = ("增长", "提高", "提升", "增加", "上升", "上涨", "增产", "多增", "净增", "新增", "扩大", "增")
+DOWN_WORDS = ("下降", "降低", "减少", "减产", "下跌", "缩小", "降", "少增")
 PREFIXES = sorted(
     [(w, "floor") for w in FLOOR_WORDS]
     + [(w, "ceiling") for w in CEILING_WORDS]
@@ -57,6 +61,7 @@ PREFIXES = sorted(
     + [(w, "near") for w in NEAR_WORDS]
     + [(w, "reach") for w in REACH_WORDS]
     + [(w, "neutral") for w in NEUTRAL_WORDS]
+    + [(w, "average") for w in AVERAGE_WORDS]
     + [(w, "up") for w in UP_WORDS]
     + [(w, "down") for w in DOWN_WORDS],
     key=lambda pair: len(pair[0]),
@@ -108,6 +113,7 @@ class ParsedValue:
     footnote_year: int | None = None
     cell_unit: str = ""  # a unit printed inside the value itself
     aspirational: bool = False  # 力争 / 争取 (strive for): a stretch goal beside the binding one
+    average_annual: bool = False  # 年均 / 年平均: a rate per year over the figure's period
     error: str | None = None
     # How it was printed, so format_value can write it back: the digits of the number and of a
     # range's high end, whether it was near (近) rather than about (约), a change printed falling
@@ -148,7 +154,8 @@ def _as_index(reading: ParsedValue) -> ParsedValue:
     shift = lambda bound: bound - 100 if math.isfinite(bound) else bound  # noqa: E731
     return ParsedValue(reading.kind, shift(reading.lower), shift(reading.upper), number=reading.number - 100,
                        cumulative=reading.cumulative, footnote_year=reading.footnote_year,
-                       aspirational=reading.aspirational, digits=reading.digits, high_digits=reading.high_digits,
+                       aspirational=reading.aspirational, average_annual=reading.average_annual, digits=reading.digits,
+                       high_digits=reading.high_digits,
                        near=reading.near, falling=reading.falling, notation="index")
 
 
@@ -181,14 +188,15 @@ def _parse(printed: str, role: str, period_note: str, share_unit: bool, tol: Tol
     if not re.search(r"\d", body):
         special = _chinese_figure(body, qualifiers, role, share_unit, tol)
         if special is not None:
-            return _finish(special, cumulative, footnote_year, aspirational)
+            return _finish(special, cumulative, footnote_year, aspirational, "average" in qualifiers)
         return _parse_words(text, printed)
     fraction = FRACTION.match(body)
     if fraction:  # "近1/3": a share of a whole, exact as printed; read in percent
         value = 100 * int(fraction["numerator"]) / int(fraction["denominator"])
         kind, lower, upper = _bounds(value, 0.0, qualifiers, role, True, tol)
         return ParsedValue(kind, lower, upper, number=value, cell_unit="%", aspirational=aspirational,
-                           digits=body, near="near" in qualifiers and kind == "approx", notation="fraction")
+                           average_annual="average" in qualifiers, digits=body, near="near" in qualifiers and kind == "approx",
+                           notation="fraction")
     figure = FIGURE.match(body)
     if figure is None:
         return ParsedValue("unreadable", error=f"could not read {body!r} in {printed!r}: no number where one was expected")
@@ -227,7 +235,8 @@ def _parse(printed: str, role: str, period_note: str, share_unit: bool, tol: Tol
     if falling:
         lower, upper = -upper, -lower
     return ParsedValue(kind, lower, upper, number=low, cumulative=cumulative, footnote_year=footnote_year,
-                       cell_unit=unit, aspirational=aspirational, digits=((figure["sign"] and "-") or "") + figure["low"],
+                       cell_unit=unit, aspirational=aspirational, average_annual="average" in qualifiers,
+                       digits=((figure["sign"] and "-") or "") + figure["low"],
                        high_digits=figure["high"] or "", near="near" in qualifiers and kind == "approx",
                        falling=falling, notation=notation)
 
@@ -235,10 +244,10 @@ def _parse(printed: str, role: str, period_note: str, share_unit: bool, tol: Tol
 CHANGE_ROLES = ("change", "change_target")
 
 
-def _finish(reading: ParsedValue, cumulative: bool, footnote_year: int | None, aspirational: bool) -> ParsedValue:
+def _finish(reading: ParsedValue, cumulative: bool, footnote_year: int | None, aspirational: bool, average_annual: bool) -> ParsedValue:
     return ParsedValue(reading.kind, reading.lower, reading.upper, number=reading.number, trend=reading.trend,
                        cumulative=cumulative, footnote_year=footnote_year, cell_unit=reading.cell_unit,
-                       aspirational=aspirational, error=reading.error, digits=reading.digits,
+                       aspirational=aspirational, average_annual=average_annual, error=reading.error, digits=reading.digits,
                        high_digits=reading.high_digits, near=reading.near, falling=reading.falling,
                        notation=reading.notation)
 
@@ -371,6 +380,8 @@ def format_value(reading: ParsedValue) -> str:
 
 def _format_figure(reading: ParsedValue) -> tuple[str, str, str]:
     head = ASPIRATIONAL if reading.aspirational else ""
+    if reading.average_annual:
+        head += AVERAGE_WORDS[-1]
     if reading.falling:
         head += DOWN_WORDS[0]
     elif reading.notation == "times":

@@ -95,7 +95,8 @@ def build(dataset: Dataset) -> pd.DataFrame:
     frame = obs.copy()
     columns = {
         "kind": reading["kind"], "trend": reading["trend"], "cumulative": reading["cumulative"].astype(bool),
-        "aspirational": reading["aspirational"].astype(bool), "footnote_year": footnote, "cell_unit": reading["cell_unit"],
+        "aspirational": reading["aspirational"].astype(bool), "average_annual": reading["average_annual"].astype(bool),
+        "footnote_year": footnote, "cell_unit": reading["cell_unit"],
         "parse_error": reading["parse_error"], "number": number, "value": number * factor,
         "lower": _scale(reading["lower"].astype(float), factor), "upper": _scale(reading["upper"].astype(float), factor),
         "unit_id": unit_id, "unit_dimension": dimension, "unit_assumed": assumed, "converted": convertible,
@@ -125,6 +126,7 @@ def _readings(values: pd.Series, roles: pd.Series, notes: pd.Series, share_unit:
         "trend": pd.Series([p.trend for p in parsed], dtype=object),
         "cumulative": [p.cumulative for p in parsed],
         "aspirational": [p.aspirational for p in parsed],
+        "average_annual": [p.average_annual for p in parsed],
         "footnote_year": pd.Series([p.footnote_year for p in parsed], dtype=float),
         "cell_unit": [p.cell_unit for p in parsed],
         "parse_error": pd.Series([p.error for p in parsed], dtype=object),

@@ -59,6 +59,7 @@ PARSED_OBSERVATIONS = pa.DataFrameSchema({
     "trend": _maybe_text(pa.Check.isin(TRENDS)),
     "cumulative": FLAG,
     "aspirational": FLAG,
+    "average_annual": FLAG,
     "footnote_year": NUMBER,
     "cell_unit": _text(),
     "parse_error": _maybe_text(),

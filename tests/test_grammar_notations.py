@@ -48,6 +48,19 @@ READ = [
     ("超过126万亿元", {"role": "actual"}, "floor", 125.5, INF, {"cell_unit": "万亿元"}),
     # a negative figure (2022 communiqué: 自然增长率为-0.60‰)
     ("-0.60‰", {}, "point", -0.605, -0.595, {"cell_unit": "‰"}),
+    # 年均 / 年平均: a rate per year over the period (十四五 outline: 全社会研发经费投入年均增长7%以上; a city
+    # report: 力争年均增长8%以上; a provincial report: 五年平均增长34.3%, drafted from 年平均 on)
+    ("年均增长7%以上", {"role": "change_target"}, "floor", 6.5, INF, {"average_annual": True}),
+    ("力争年均增长8%以上", {"role": "change_target"}, "floor", 7.5, INF, {"average_annual": True, "aspirational": True}),
+    ("年平均增长34.3%", {"role": "change"}, "point", 34.25, 34.35, {"average_annual": True}),
+    # 新增 (a 2024 provincial report: 高新技术企业新增5000家以上), 缩小 / 扩大 a gap (2022 communiqué:
+    # 城乡居民人均可支配收入比值为2.45，比上年缩小0.05)
+    ("新增5000家以上", {"role": "change_target"}, "floor", 4999.5, INF, {"cell_unit": "家"}),
+    ("缩小0.05", {"role": "change"}, "point", -0.055, -0.045, {"falling": True}),
+    ("扩大0.3个百分点", {"role": "change"}, "point", 0.25, 0.35, {"falling": False, "cell_unit": "个百分点"}),
+    # a temperature and counters the 2022 communiqué prints (全年平均气温为10.51℃; 5283集; 8.09册（张）)
+    ("10.51℃", {}, "point", 10.505, 10.515, {"cell_unit": "°C"}),  # NFKC folds ℃ as units.csv aliases are folded
+    ("5283集", {}, "point", 5282.5, 5283.5, {"cell_unit": "集"}),
 ]
 
 
@@ -77,6 +90,9 @@ NEAR_MISSES = [
     ("万众一心", {}, lambda r: r.kind == "unreadable"),
     ("十分明显", {}, lambda r: r.kind == "unreadable"),
     ("126亿元", {}, lambda r: r.cell_unit == "亿元"),
+    ("增长7%以上", {"role": "change_target"}, lambda r: not r.average_annual),  # a growth over the whole period
+    ("平均6.5%", {"role": "change_target"}, lambda r: r.kind == "unreadable"),  # 平均 alone: an average of what, per what?
+    ("新增", {}, lambda r: r.kind == "unreadable"),  # the word without a figure
 ]
 
 

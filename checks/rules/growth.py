@@ -77,7 +77,6 @@ def implied_previous_level(ctx: Context) -> Outcome:
 
 
 PERIOD = r"^[12][0-9]{3}-[12][0-9]{3}$"
-AVERAGE_WORD = "年均"  # an average annual rate over the period, not the change over the whole period
 
 
 @rule("growth.average-annual", "warning")
@@ -91,7 +90,7 @@ def average_annual(ctx: Context) -> Outcome:
     """
     obs = ctx.obs.assign(basis=ctx.obs.get("basis", ""))
     rates = obs[(obs["role"] == "change") & obs["numeric"] & obs["period_key"].astype(str).str.match(PERIOD)
-                & obs["value_printed"].astype(str).str.contains(AVERAGE_WORD) & (obs["unit_dimension"] == "share")]
+                & obs["average_annual"] & (obs["unit_dimension"] == "share")]  # 年均 / 年平均, read by the grammar
     rates = rates.assign(first=(rates["year_start"] - 1).astype(str), last=rates["year"].astype(str),
                          years=rates["year"] - rates["year_start"] + 1)
     levels = obs.loc[(obs["role_class"] == "status") & obs["numeric"], ["id", "document", "line", "value_printed", "period_key", "lower", "upper", *SERIES]]
