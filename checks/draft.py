@@ -34,8 +34,8 @@ DOCUMENT_COLUMNS = ["id", "source_file", "sha256", "title", "issuer", "region", 
 OBSERVATION_COLUMNS = ["id", "document", "indicator", "region", "scope", "period", "period_note", "role",
                        "value_printed", "unit_printed", "section", "line", "quote", "note", "row_label", "column_header"]
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-# Qualifiers that belong to a printed value (`超过3万家`, `96%左右`); verbs like 达 / 为 do not.
-VALUE_QUALIFIERS = [w for w, q in PREFIXES if q in {"floor", "ceiling", "approx", "near", "up", "down"}]
+# Qualifiers that belong to a printed value (`超过3万家`, `96%左右`, `年均增长6%`); verbs like 达 / 为 do not.
+VALUE_QUALIFIERS = [w for w, q in PREFIXES if q in {"floor", "ceiling", "approx", "near", "up", "down", "average"}]
 CLAUSE_MARKS = "，,。；;！？!?：:、（(\n"
 WINDOW = 2  # lines a quote may stand from its line (settings.toml [provenance] line_window default)
 
@@ -109,11 +109,12 @@ def draft_rows(source: SourceText, document: str, units: pd.DataFrame, indicator
     unit_table = UnitTable(units)
     tokens = source.scan_values(scan_pattern(units), unit_table)
     names = _printed_names(indicators)
+    shared = _shared_units(source, tokens)
     rows = []
     for number, token in enumerate(tokens, start=1):
         value, value_start, value_end = _value(source, token)
         quote = _quote(source, token, value, value_start, value_end)
-        unit = token.unit if token.section == "table" else parse(value).cell_unit
+        unit = token.unit if token.section == "table" else shared.get(number - 1) or parse(value).cell_unit
         context = token.label if token.section == "table" else _sentence(source, value_start)
         indicator = _match_indicator(context, names)
         note = f"row: {token.label} · column: {token.header}" if token.section == "table" else ""
@@ -129,6 +130,22 @@ def draft_rows(source: SourceText, document: str, units: pd.DataFrame, indicator
     return rows
 
 
+def _shared_units(source: SourceText, tokens: list[NumberToken]) -> dict[int, str]:
+    """Prose figures listed with 、 whose unit the last one completes (`高于全国2个、1.3个、6.1个百分点`:
+    2个 and 1.3个 are percentage points): token index → the unit printed at the end of the list."""
+    shared: dict[int, str] = {}
+    for index in range(len(tokens) - 2, -1, -1):
+        token, following = tokens[index], tokens[index + 1]
+        if token.section != "text" or following.section != "text":
+            continue
+        between = source.text[token.span.end:following.span.start].strip()
+        unit = parse(token.text).cell_unit
+        completed = shared.get(index + 1) or parse(following.text).cell_unit
+        if between == "、" and unit and completed != unit and completed.startswith(unit):
+            shared[index] = completed
+    return shared
+
+
 def _value(source: SourceText, token: NumberToken) -> tuple[str, int, int]:
     """The value as printed, with the qualifiers that stand with it, and its raw span."""
     start, end = token.span.start, token.span.end
@@ -137,11 +154,15 @@ def _value(source: SourceText, token: NumberToken) -> tuple[str, int, int]:
         cell = text[start:end]
         lead = len(cell) - len(cell.lstrip())
         return _printed(source, start, end), start + lead, start + lead + len(cell.strip())
-    before = text[max(0, start - 6):start]
-    prefix = next((w for w in VALUE_QUALIFIERS if before.endswith(w)), "")
+    while True:  # 年均增长6%: every qualifier standing before the figure, nearest first
+        before = text[max(0, start - 6):start]
+        prefix = next((w for w in VALUE_QUALIFIERS if before.endswith(w)), "")
+        if not prefix:
+            break
+        start -= len(prefix)
     after = text[end:end + 3]
     suffix = next((s for s in SUFFIXES if after.startswith(s)), "")
-    start, end = start - len(prefix), end + len(suffix)
+    end += len(suffix)
     return _printed(source, start, end), start, end
 
 

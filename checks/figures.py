@@ -30,7 +30,15 @@ RANGE_TAIL = r"(?:%?\s*(?:~|〜|-|–|—{1,2}|至)\s*\d+(?:\.\d+)?)?"
 MAGNITUDE = r"(?:万亿|亿|万)"
 # Counters (classifiers) that make a bare number a printed figure even when units.csv lacks them.
 COUNTERS = ("人次", "万人次", "架", "颗", "列", "篇", "门", "本", "幅", "届", "份", "笔", "枚", "对", "组", "张",
-            "间", "片", "段", "层", "班", "支", "户次", "倍", "‰", "岁")
+            "间", "片", "段", "层", "班", "支", "户次", "倍", "‰", "岁",
+            # seen missed in real documents: 5283集 (episodes), 8.09册 (volumes), 一箭22星 (satellites),
+            # 81位 (academicians; 提升5位, ranks moved up), 10.51℃
+            "集", "册", "星", "位", "℃")
+# Counters that follow the number itself, never a magnitude (2100多万市民 is no count of cities):
+# 10大类 / 5大优势产业 (N major kinds), 6市 / 14地 (cities, places) — seen missed in a 2024 provincial report.
+BARE_COUNTERS = ("大类", "大", "市", "地")
+# A number in a list of ordinals (第1、3位: the third place), not only the first after 第.
+ORDINAL_LIST = re.compile(r"第\d+(?:、\d+)*、$")
 YEAR_HEADER = re.compile(r"(?P<year>[12]\d{3})\s*年?(?:\s*[\(（](?P<note>[^)）]*)[\)）])?")
 UNIT_IN_BRACKETS = re.compile(r"[\(（](?P<unit>[^()（）]{1,12})[\)）]\s*$")
 UNIT_LINE = re.compile(r"^\s*(?:[-*]\s*)?(?:计量)?单位\s*[:：]\s*(?P<unit>\S+)\s*$")
@@ -41,6 +49,10 @@ HEADER_WORDS = ("指标", "序号", "类别", "项目", "属性", "单位", "名
 CLAUSE_END = "，。；;！？!?：:、"
 LABEL_COLUMNS = ("指标", "项目", "名称", "类别", "序号", "单位", "属性", "备注", "领域", "地区")
 OCR_POINT = re.compile(r"(?<=\d)。(?=\d)")
+# A ratio or index printed without a unit: a decimal right after a verb that states a value (为, 是,
+# 达到, 缩小, 扩大, 提高, 下降, ...) and right before the clause ends (2022 communiqué: 城乡居民人均可支配
+# 收入比值为2.45，比上年缩小0.05。). An integer there is too often a count of list items to be read.
+BARE_DECIMAL = re.compile(r"(?<=[为是达到至小大高降升加少低])(?P<num>\d+\.\d+)(?=[，,。；;、）)]|$)")
 
 
 @dataclass(frozen=True)
@@ -290,7 +302,7 @@ class FigureScanner:
         self.units = units
         self.prose = re.compile(
             rf"(?<![A-Za-z0-9_.{{第])(?P<sign>-(?=\d))?(?P<num>{NUMBER}{RANGE_TAIL})"
-            rf"\s*[多余]?\s*(?:{MAGNITUDE}\s*[多余]?\s*(?:{unit_pattern}|{_alternation(COUNTERS)})?|(?:{unit_pattern})|{_alternation(COUNTERS)})"
+            rf"\s*[多余]?\s*(?:{MAGNITUDE}\s*[多余]?\s*(?:{unit_pattern}|{_alternation(COUNTERS)})?|(?:{unit_pattern})|{_alternation(COUNTERS + BARE_COUNTERS)})"
         )
 
     def scan(self):
@@ -409,7 +421,10 @@ class FigureScanner:
         joined = self.text.replace("\n", "").replace("\r", "")
         starts = np.asarray(self.line_starts)
         tokens = []
-        for match in self.prose.finditer(joined):
+        matches = sorted([*self.prose.finditer(joined), *BARE_DECIMAL.finditer(joined)], key=lambda m: m.start())
+        for match in matches:
+            if ORDINAL_LIST.search(joined, max(0, match.start() - 12), match.start()):
+                continue
             start, end = int(offsets[match.start()]), int(offsets[match.end() - 1]) + 1
             line = int(np.searchsorted(starts, start, side="right"))
             if line in table_lines or self._table_line(line):

@@ -105,3 +105,20 @@ def test_the_loader_says_it_ignores_drafts(dataset, capsys):
     load(dataset)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "doc-b.draft.csv" in err and "not checked" in err
+
+
+def test_a_value_keeps_every_qualifier_before_it_and_a_list_shares_its_last_unit():
+    """A 2024 provincial work report (lawtext/gov 政府工作报告-省自治区/湖北省/2024.md): 分别高于全国2个、
+    1.3个、6.1个百分点 (three percentage points), 高新技术企业新增5000家以上; the 十四五 outline:
+    全社会研发经费投入年均增长7%以上. Near misses: 17个 (a list of one) keeps 个, 增长5% has no 年均."""
+    text = ("固定资产投资增长5%、一般公共预算收入增长12.5%，分别高于全国2个、1.3个、6.1个百分点。\n"
+            "高新技术企业新增5000家以上。全社会研发经费投入年均增长7%以上。产业达到17个、企业达到678家。\n")
+    source = SourceText("r.md", text)
+    rows = draft_rows(source, "r", pd.read_csv(SHIPPED / "units.csv", dtype=str, keep_default_na=False),
+                      pd.read_csv(SHIPPED / "indicators.csv", dtype=str, keep_default_na=False))
+    assert [(r["value_printed"], r["unit_printed"]) for r in rows] == [
+        ("增长5%", "%"), ("增长12.5%", "%"), ("2个", "个百分点"), ("1.3个", "个百分点"), ("6.1个百分点", "个百分点"),
+        ("新增5000家以上", "家"), ("年均增长7%以上", "%"), ("17个", "个"), ("678家", "家")]
+    for row in rows:
+        _, figure = source.locate_figure(row["quote"], row["value_printed"], int(row["line"]), 2)
+        assert figure is not None

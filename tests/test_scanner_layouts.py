@@ -151,3 +151,24 @@ def test_a_title_year_glued_to_the_table_number_and_ordinals():
             "在北京第24届冬奥会上，我国运动员共获得9枚金牌。\n")
     assert scan(text, "c.md") == [(5, "6732", "table", "2022", "", "万吨"), (5, "6427", "table", "2022", "", "亿元"),
                                   (6, "11713", "table", "2022", "", "亿元"), (7, "9", "text", "", "", "")]
+
+
+def test_ratios_without_a_unit_counters_and_temperatures_missed_before():
+    """Misses of the 2022 communiqué measurement (lawtext/gov 国家统计局年度统计/2022.md) and a 2024
+    provincial work report: a ratio printed without a unit after the verb that states it, the
+    counters 集 / 册 / 星 / 位, N大 (N major kinds), N市 / N地 (cities, places), and ℃."""
+    text = ("城乡居民人均可支配收入比值为2.45，比上年缩小0.05。\n"
+            "长征八号运载火箭实现一箭22星发射。全年生产电视剧160部5283集，人均图书拥有量8.09册（张）。\n"
+            "新晋5位两院院士，总数达到81位。5大优势产业突破性发展，等10大类46项民生实事，6市获批，14地成为示范县市。\n"
+            "全年平均气温为10.51℃，比上年下降0.02℃。\n")
+    printed = [(line, p) for line, p, *_ in scan(text)]
+    assert printed == [(1, "2.45"), (1, "0.05"), (2, "22"), (2, "160"), (2, "5283"), (2, "8.09"), (3, "5"), (3, "81"), (3, "5"),
+                       (3, "10"), (3, "46"), (3, "6"), (3, "14"), (4, "10.51"), (4, "0.02")]
+
+
+def test_near_misses_of_the_new_counters_and_bare_ratios():
+    """A version or a name (工业4.0, 5.0级 has its own unit), an integer after 为 (too often a list's
+    count), an ordinal list (第1、3位: the third place), 市 after a magnitude (2100多万市民: people)."""
+    text = "推进工业4.0，排名全市第1、3位。2100多万市民群众。评分为85，增长为2.5倍。\n"
+    tokens = SourceText("a.txt", text).scan_numbers(scan_pattern(UNITS))
+    assert [t.text for t in tokens] == ["2100多万", "2.5倍"]
