@@ -207,10 +207,13 @@ def check_draft(source, document, dataset_dir, title, issuer, region, kind, as_o
 
 @main.command("rules")
 @click.option("--verbose", "-v", is_flag=True, help="Print each rule's full description.")
-def list_rules(verbose):
-    """List every rule with its id, severity and what it checks."""
+@dataset_option
+def list_rules(verbose, dataset_dir):
+    """List every rule with its id, severity and what it checks: the rules, then the Great
+    Expectations suites Seed ships and the dataset's own (each a rule suites.<name>)."""
     from checks.rules import RULES
-    for current in RULES:
+    from checks.suites import listed_suites
+    for current in [*RULES, *listed_suites(dataset_dir)]:
         click.echo(f"{current.id:44} {current.severity:8} {current.summary}")
         if verbose:
             body = current.description.split("\n", 1)[1:] or [""]

@@ -24,6 +24,8 @@ import pandas as pd
 
 from checks.engine import Context, Rule, RuleSummary, run
 from checks.findings import SEVERITIES, Finding, Outcome, Severity, Violation, plain
+from checks.input_files import Unreadable, read_bytes
+from checks.settings import Settings
 from schemas import SHIPPED_SUITES as SUITES_DIR
 
 
@@ -112,6 +114,21 @@ def _suite_severity(data: dict) -> Severity:
 def _meta(data: dict) -> dict:
     meta = data.get("meta")
     return meta if isinstance(meta, dict) else {}
+
+
+def listed_suites(dataset_dir: Path | None = None) -> list[Rule]:
+    """The suites as rules, for `check rules`: Seed's, and the dataset folder's own that read as
+    suites (the loader judges the others when the dataset is checked)."""
+    found = [(data, SUITES_DIR / f"{data['name']}.json") for data in load_suites()]
+    folder = Path(dataset_dir) / "expectations" if dataset_dir else None
+    for path in sorted(folder.glob("*.json")) if folder is not None and folder.is_dir() else []:
+        try:
+            data = json.loads(read_bytes(path, Settings().max_table_bytes, inside=folder, what="suite file"))
+        except (Unreadable, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("name") == path.stem and not (SUITES_DIR / path.name).exists():
+            found.append((data, path))
+    return suite_rules(found, Session())
 
 
 def run_all(ctx: Context, directory: Path | None = None, names: set[str] | None = None,

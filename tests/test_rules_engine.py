@@ -162,3 +162,6 @@ def test_check_rules_verbose_prints_where_each_rule_lives():
 
     output = CliRunner().invoke(cli.main, ["rules", "-v"]).output
     assert all(f"defined in {r.location}" in output for r in RULES)
+    # the suites are rules too: Seed's own and the shipped dataset's, each at its JSON file
+    assert "suites.percent-range" in output and "defined in schemas/expectations/percent-range.json:1" in output
+    assert "suites.plan-table-indicators" in output and "defined in datasets/expectations/plan-table-indicators.json:1" in output
