@@ -47,6 +47,8 @@ TABLE_TITLE_YEAR = re.compile(r"表\s*(?:\d{1,3}?|[一二三四五六七八九�
 TABLE_TITLE = re.compile(r"表\s*(?:\d{1,3}|[一二三四五六七八九十]+)\s*[:：]?")
 HEADER_WORDS = ("指标", "序号", "类别", "项目", "属性", "单位", "名称", "类型", "目标", "基期", "年均", "累计", "地区", "备注", "领域")
 CLAUSE_END = "，。；;！？!?：:、"
+QUANTITY_COLUMNS = ("数量", "金额", "绝对数", "年末数", "总量", "比重", "增长")
+NO_VALUE_MARKS = ("—", "——", "-", "…", "/")  # a cell that prints no figure: never part of a row's label
 LABEL_COLUMNS = ("指标", "项目", "名称", "类别", "序号", "单位", "属性", "备注", "领域", "地区")
 OCR_POINT = re.compile(r"(?<=\d)。(?=\d)")
 # A ratio or index printed without a unit: a decimal right after a verb that states a value (为, 是,
@@ -162,7 +164,7 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
                 row_unit_cell = "" if fold_cell(text) in ("—", "-", "/") else text
             elif value_column(column) and not re.search(r"\d", text):  # a word where a value stands
                 tokens.append(no_number(cell, text, column, "word"))
-            elif not re.fullmatch(r"\d+", text):
+            elif not re.fullmatch(r"\d+", text) and fold_cell(text) not in NO_VALUE_MARKS:
                 label_parts.append(text)
             continue
         digits, cell_unit = found
@@ -179,11 +181,11 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
 
 
 def value_column(column: str) -> bool:
-    """A column whose cells are values: its header prints a year or a unit, and names no label
-    column (指标, 项目, 单位, 属性, ...)."""
+    """A column whose cells are values: its header prints a year, a unit or a quantity (数量, 金额,
+    绝对数, ...), and names no label column (指标, 项目, 单位, 属性, ...)."""
     if not column or any(word in column for word in LABEL_COLUMNS):
         return False
-    return bool(header_period(column)[0] or _header_unit(column))
+    return bool(header_period(column)[0] or _header_unit(column) or any(word in column for word in QUANTITY_COLUMNS))
 
 
 def _header_unit(column: str) -> str:

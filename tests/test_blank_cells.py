@@ -95,3 +95,17 @@ def test_a_blank_is_never_proven_by_an_empty_value_elsewhere(tmp_path):
         assert fired(findings, "provenance.value-not-in-quote") == [{"o2"}], name
         assert message in findings[0].message, (name, findings[0].message)
         assert summaries["provenance.value-not-in-quote"].checked == 2
+
+
+def test_a_dash_is_a_word_cell_of_its_column_never_part_of_the_label():
+    """2022 communiqué (lawtext/gov 国家统计局年度统计/2022.md) 表10: `—` under 单位 (no unit), 数量 and
+    比上年增长 (no figure). The dashes under 数量 and 比上年增长 are drafted as `—` rows; none joins the
+    label of 9836 (was `纺织纱线、织物及制品 —`). Near miss: the dash under 单位 is the unit column's."""
+    text = ("**表102022年主要商品出口数量、金额及其增长速度**\n\n"
+            "| 商品名称          | 单位 | 数量     | 比上年增长<br>（%） | 金额<br>（亿元） | 比上年增长<br>（%） |\n"
+            "| ------------- | --- | ------ | ------------ | ---------- | ------------ |\n"
+            "| 纺织纱线、织物及制品    | —  | —      | —            | 9836       | 4.9          |\n")
+    rows = draft_rows(SourceText("c.md", text), "c", UNITS, INDICATORS)
+    assert [(r["value_printed"], r["column_header"].split()[0], r["row_label"], r["period"]) for r in rows] == [
+        ("—", "数量", "纺织纱线、织物及制品", "2022"), ("—", "比上年增长", "纺织纱线、织物及制品", "2022"),
+        ("9836", "金额", "纺织纱线、织物及制品", "2022"), ("4.9", "比上年增长", "纺织纱线、织物及制品", "2022")]
