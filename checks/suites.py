@@ -212,33 +212,33 @@ def expectation_severity(config, suite_severity: str) -> Severity:
     return cast(Severity, suite_severity)
 
 
+def _listed(values, limit: int = 8) -> str:
+    values = list(values or [])
+    return ", ".join(map(str, values[:limit])) + (f" … ({len(values)} values)" if len(values) > limit else "")
+
+
+# An expectation's arguments in words, by its type: (name of the column or "the table", kwargs) -> words.
+DESCRIPTIONS: dict[str, Callable[[str, dict], str]] = {
+    "expect_column_values_to_not_be_null": lambda name, kw: f"every {name} filled in",
+    "expect_column_values_to_be_between": lambda name, kw: f"{name} {_range(kw)}",
+    "expect_column_values_to_be_in_set": lambda name, kw: f"{name} one of {_listed(kw.get('value_set'))}",
+    "expect_column_distinct_values_to_contain_set": lambda name, kw: f"{name} taking every one of {_listed(kw.get('value_set'))}",
+    "expect_column_distinct_values_to_equal_set": lambda name, kw: f"{name} taking exactly the values {_listed(kw.get('value_set'))}",
+    "expect_column_value_lengths_to_be_between": lambda name, kw: f"{name} of length {_range(kw)}",
+    "expect_column_values_to_be_unique": lambda name, kw: f"{name} unique",
+    "expect_compound_columns_to_be_unique": lambda name, kw: "each combination of " + ", ".join(f"'{c}'" for c in kw.get("column_list") or []) + " unique",
+    "expect_column_values_to_match_regex": lambda name, kw: f"{name} matching {kw.get('regex')!r}",
+    "expect_table_row_count_to_be_between": lambda name, kw: f"{_range(kw)} rows",
+    "expect_column_values_to_be_of_type": lambda name, kw: f"{name} of type {kw.get('type_')}",
+}
+
+
 def describe_expectation(kind: str, kwargs: dict) -> str:
     """An expectation's arguments in words, e.g. "'value' between 0 and 100"."""
     column = kwargs.get("column")
     name = f"'{column}'" if column else "the table"
-    if kind == "expect_column_values_to_not_be_null":
-        return f"every {name} filled in"
-    if kind == "expect_column_values_to_be_between":
-        return f"{name} {_range(kwargs)}"
-    if kind == "expect_column_values_to_be_in_set":
-        values = list(kwargs.get("value_set") or [])
-        shown = ", ".join(map(str, values[:8])) + (f" … ({len(values)} values)" if len(values) > 8 else "")
-        return f"{name} one of {shown}"
-    if kind in ("expect_column_distinct_values_to_contain_set", "expect_column_distinct_values_to_equal_set"):
-        listed = ", ".join(map(str, list(kwargs.get("value_set") or [])[:8]))
-        return f"{name} taking {'every one of' if kind.endswith('contain_set') else 'exactly the values'} {listed}"
-    if kind == "expect_column_value_lengths_to_be_between":
-        return f"{name} of length {_range(kwargs)}"
-    if kind == "expect_column_values_to_be_unique":
-        return f"{name} unique"
-    if kind == "expect_compound_columns_to_be_unique":
-        return "each combination of " + ", ".join(f"'{c}'" for c in kwargs.get("column_list") or []) + " unique"
-    if kind == "expect_column_values_to_match_regex":
-        return f"{name} matching {kwargs.get('regex')!r}"
-    if kind == "expect_table_row_count_to_be_between":
-        return f"{_range(kwargs)} rows"
-    if kind == "expect_column_values_to_be_of_type":
-        return f"{name} of type {kwargs.get('type_')}"
+    if kind in DESCRIPTIONS:
+        return DESCRIPTIONS[kind](name, kwargs)
     words = kind.removeprefix("expect_").replace("_", " ")
     rest = ", ".join(f"{k} {v}" for k, v in kwargs.items() if k not in ("column", "batch_id"))
     return f"{name}: {words}" + (f" ({rest})" if rest else "")
