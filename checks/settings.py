@@ -15,44 +15,65 @@ from pathlib import Path
 from typing import Any
 
 from checks.errors import InputError, InputProblem
+from checks.findings import plain
 from checks.grammar import Tolerances
 from checks.input_files import MEGABYTE, Unreadable, read_text
 
 SETTINGS_LIMIT = MEGABYTE  # settings.toml itself is read before any limit is known
 
 
+def setting(default: Any, section: str, help: str, **bounds: Any):
+    """A setting's field: its default, the settings.toml section it is read from, what it means (shown
+    by `check settings` and in the reports) and its allowed range (`min`, `max`; `nonblank` for text)."""
+    return field(default=default, metadata={"section": section, "help": help, **bounds})
+
+
 @dataclass(frozen=True)
 class Settings:
     # [tolerances]
-    approx_share_points: float = field(default=1.0, metadata={"section": "tolerances", "help": "half-width of 左右/约 on a % figure, in percentage points", "min": 0.0})
-    approx_relative: float = field(default=0.05, metadata={"section": "tolerances", "help": "half-width of 左右/约/近 on other figures, as a share of the value", "min": 0.0, "max": 1.0})
-    derived_relative: float = field(default=0.002, metadata={"section": "tolerances", "help": "extra relative slack when comparing totals implied by shares", "min": 0.0, "max": 1.0})
+    approx_share_points: float = setting(1.0, "tolerances", "half-width of 左右/约 on a % figure, in percentage points", min=0.0)
+    approx_relative: float = setting(0.05, "tolerances", "half-width of 左右/约/近 on other figures, as a share of the value", min=0.0, max=1.0)
+    derived_relative: float = setting(0.002, "tolerances", "extra relative slack when comparing totals implied by shares", min=0.0, max=1.0)
     # [plausibility]
-    max_ratio_share: float = field(default=2.0, metadata={"section": "plausibility", "help": "a share or rate that grows or shrinks by more than this factor between two figures is flagged", "min": 1.0})
-    max_ratio_other: float = field(default=5.0, metadata={"section": "plausibility", "help": "the same for counts, levels and amounts", "min": 1.0})
-    ratio_years: int = field(default=5, metadata={"section": "plausibility", "help": "the two ratios are allowed per this many years; over a longer span they compound per year", "min": 1})
+    max_ratio_share: float = setting(
+        2.0, "plausibility",
+        "a share or rate that grows or shrinks by more than this factor between two figures is flagged", min=1.0)
+    max_ratio_other: float = setting(5.0, "plausibility", "the same for counts, levels and amounts", min=1.0)
+    ratio_years: int = setting(5, "plausibility", "the two ratios are allowed per this many years; over a longer span they compound per year", min=1)
     # [provenance]
-    line_window: int = field(default=2, metadata={"section": "provenance", "help": "how many lines a quote may stand from its stated line", "min": 0})
+    line_window: int = setting(2, "provenance", "how many lines a quote may stand from its stated line", min=0)
     # [coverage]
-    blind_scan_ratio: float = field(default=0.5, metadata={
-        "section": "coverage", "min": 0.0,
-        "help": "a document whose scan finds fewer numbers than this share of its numeric observations is one the scanner cannot read (coverage.blind-scan)"})
-    blind_scan_min_figures: int = field(default=5, metadata={"section": "coverage", "help": "coverage.blind-scan judges only documents with at least this many numeric observations (fewer say too little about a layout)", "min": 1})
+    blind_scan_ratio: float = setting(
+        0.5, "coverage",
+        "a document whose scan finds fewer numbers than this share of its numeric observations is one the scanner cannot read "
+        "(coverage.blind-scan)", min=0.0)
+    blind_scan_min_figures: int = setting(
+        5, "coverage",
+        "coverage.blind-scan judges only documents with at least this many numeric observations (fewer say too little about a "
+        "layout)", min=1)
     # [source_text]
-    injected_markers: tuple[str, ...] = field(default=("投注", "博彩", "娱乐城", "备用网址", "彩票", "赌场", "http://", "https://", "www."), metadata={"section": "source_text", "help": "words that betray text injected by a web page"})
-    damage_characters: str = field(default="★▲△▼◆■□●○◎☆※^「」�", metadata={"section": "source_text", "help": "characters that do not belong inside printed Chinese text (OCR damage)"})
-    redaction_marker: str = field(default="**", metadata={"section": "source_text", "help": "how a redacted name is printed", "nonblank": True})
+    injected_markers: tuple[str, ...] = setting(
+        ("投注", "博彩", "娱乐城", "备用网址", "彩票", "赌场", "http://", "https://", "www."), "source_text",
+        "words that betray text injected by a web page")
+    damage_characters: str = setting("★▲△▼◆■□●○◎☆※^「」�", "source_text", "characters that do not belong inside printed Chinese text (OCR damage)")
+    redaction_marker: str = setting("**", "source_text", "how a redacted name is printed", nonblank=True)
     # [limits]
-    max_source_bytes: int = field(default=20 * MEGABYTE, metadata={"section": "limits", "help": "largest source document read, in bytes (a real one is well under 1 MB)", "min": 1})
-    max_table_bytes: int = field(default=200 * MEGABYTE, metadata={"section": "limits", "help": "largest CSV table read, in bytes", "min": 1})
-    max_workbook_bytes: int = field(default=200 * MEGABYTE, metadata={"section": "limits", "help": "largest .xlsx workbook read as a dataset, in bytes, both as stored and unpacked (a workbook is a zip file)", "min": 1})
-    max_field_chars: int = field(default=100_000, metadata={"section": "limits", "help": "longest CSV cell, in characters", "min": 1})
-    max_region_depth: int = field(default=12, metadata={"section": "limits", "help": "most levels of regions below the top one (country > province > prefecture > county > ...)", "min": 1})
-    max_pairs_per_key: int = field(default=1_000_000, metadata={"section": "limits", "help": "most pairs one key group may make when a rule pairs figures; a larger group is a finding, not compared", "min": 1})
-    max_problems_per_file: int = field(default=20, metadata={"section": "limits", "help": "input problems listed per file; the rest are counted", "min": 1})
+    max_source_bytes: int = setting(20 * MEGABYTE, "limits", "largest source document read, in bytes (a real one is well under 1 MB)", min=1)
+    max_table_bytes: int = setting(200 * MEGABYTE, "limits", "largest CSV table read, in bytes", min=1)
+    max_workbook_bytes: int = setting(
+        200 * MEGABYTE, "limits",
+        "largest .xlsx workbook read as a dataset, in bytes, both as stored and unpacked (a workbook is a zip file)", min=1)
+    max_field_chars: int = setting(100_000, "limits", "longest CSV cell, in characters", min=1)
+    max_region_depth: int = setting(12, "limits", "most levels of regions below the top one (country > province > prefecture > county > ...)", min=1)
+    max_pairs_per_key: int = setting(
+        1_000_000, "limits",
+        "most pairs one key group may make when a rule pairs figures; a larger group is a finding, not compared", min=1)
+    max_problems_per_file: int = setting(20, "limits", "input problems listed per file; the rest are counted", min=1)
     # [report]
-    max_findings_per_rule: int = field(default=200, metadata={"section": "report", "help": "findings shown per rule in the HTML report; the rest are counted there and all are in its CSV/JSON download", "min": 1})
-    max_charts: int = field(default=150, metadata={"section": "report", "help": "baseline/target charts drawn in the HTML report (flagged ones first); the rest are counted", "min": 1})
+    max_findings_per_rule: int = setting(
+        200, "report",
+        "findings shown per rule in the HTML report; the rest are counted there and all are in its CSV/JSON download", min=1)
+    max_charts: int = setting(150, "report", "baseline/target charts drawn in the HTML report (flagged ones first); the rest are counted", min=1)
 
     @property
     def tolerances(self) -> Tolerances:
@@ -66,8 +87,6 @@ def describe() -> list[tuple[str, str, object, str]]:
 
 def in_use(settings: Settings) -> list[dict]:
     """Every setting with the value this run used, its default and meaning (for the reports)."""
-    def plain(value):
-        return list(value) if isinstance(value, tuple) else value
     return [{"section": f.metadata["section"], "key": f.name, "value": plain(getattr(settings, f.name)),
              "default": plain(f.default), "meaning": f.metadata["help"]} for f in fields(Settings)]
 
