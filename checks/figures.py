@@ -399,17 +399,19 @@ class FigureScanner:
                 if column == block.label_column or block.header[column].startswith(("序号", "编号")):
                     continue
                 found = value_cell(text, self.unit_pattern)
-                if found is None:
+                word = found is None and value_column(block.header[column]) and not re.search(r"\d", text)
+                if found is None and not word:
                     continue
-                digits, cell_unit = found
+                digits, cell_unit = found or (text, "")
                 year, note = header_period(block.header[column])
                 base = self.line_starts[line_index]
                 offset = self.lines[line_index].index(text)
-                unit = cell_unit or next((u for u in (bracket_unit(label), _header_unit(block.header[column]))
-                                          if known_unit(u, self.units)), "")
+                unit = "" if word else cell_unit or next((u for u in (bracket_unit(label), _header_unit(block.header[column]))
+                                                          if known_unit(u, self.units)), "")
                 tokens.append(NumberToken(line_index + 1, Span(base + offset, base + offset + len(text)), digits, text,
                                           section="table", label=label, header=block.header[column], period=year,
-                                          period_note=note, unit=unit, quote_start=self.line_starts[cells[block.label_column][0]]))
+                                          period_note=note, unit=unit, quote_start=self.line_starts[cells[block.label_column][0]],
+                                          kind="word" if word else "figure"))
         end = rows[-1][-1][0] + 1 if rows else start + 1
         return tokens, end
 

@@ -109,3 +109,16 @@ def test_a_dash_is_a_word_cell_of_its_column_never_part_of_the_label():
     assert [(r["value_printed"], r["column_header"].split()[0], r["row_label"], r["period"]) for r in rows] == [
         ("—", "数量", "纺织纱线、织物及制品", "2022"), ("—", "比上年增长", "纺织纱线、织物及制品", "2022"),
         ("9836", "金额", "纺织纱线、织物及制品", "2022"), ("4.9", "比上年增长", "纺织纱线、织物及制品", "2022")]
+
+
+def test_words_of_a_one_cell_per_line_table_are_drafted_too():
+    """The 十三五 main-indicator table as forum reposts print it (tests/test_scanner_layouts.py): its
+    `—` cells under 2015年 / 2020年 / 年均增长〔累计〕 are rows; 约束性 under 属性 is no value."""
+    from test_scanner_layouts import ONE_CELL_PER_LINE
+    rows = [(r["line"], r["value_printed"], r["period"]) for r in drafted(ONE_CELL_PER_LINE)]
+    assert rows == [("7", "76。7", "2015"), ("8", ">80", "2020"), ("9", "—", ""), ("12", "—", "2015"), ("13", "—", "2020"),
+                    ("14", "〔18〕", ""), ("17", "21.66", "2015"), ("18", "23.04", "2020"), ("19", "〔1.38〕", "")]
+    source = SourceText("p.txt", ONE_CELL_PER_LINE)
+    for row in drafted(ONE_CELL_PER_LINE):
+        _, figure = source.locate_figure(row["quote"], row["value_printed"], int(row["line"]), 2)
+        assert figure is not None and source.line_of(figure.start) == int(row["line"])
