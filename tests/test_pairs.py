@@ -55,9 +55,9 @@ def test_an_oversized_group_becomes_a_finding_of_the_rules_that_paired_it(tmp_pa
     message = ("3 × 3 figures share indicator=air_good_days_share, region=ganzhou, scope=, period_key=2025, role_class=target, cumulative=False, "
                "unit_dimension=share, aspirational=False: more than [limits] max_pairs_per_key (4) pairs, not compared")
     assert [(f.rule, f.message) for f in findings if "not compared" in f.message] == [
-        ("same-figure.disagree", message), ("same-figure.different-bounds", message)]
+        ("same-figure.disagree", message), ("same-figure.different-bounds", message), ("same-figure.restated", message)]
     assert [(s.rule, s.checked, s.undecided, s.crashed) for s in summaries] == [
-        ("same-figure.disagree", 0, 1, False), ("same-figure.different-bounds", 0, 1, False)]
+        ("same-figure.disagree", 0, 1, False), ("same-figure.different-bounds", 0, 1, False), ("same-figure.restated", 0, 1, False)]
 
 
 def test_per_run_computes_once_per_context(tmp_path):

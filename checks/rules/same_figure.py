@@ -1,5 +1,10 @@
 """same-figure: one figure printed in two places (two documents, or a plan's text and its own
-table) must agree within printed precision."""
+table) must agree within printed precision.
+
+Two documents of different years printing what a past period was (its level or its change) may
+differ: figures are revised (初步核算, then 最终核实), and such a restatement is shown as a warning
+naming both documents. Two documents of one year, or one document with itself, that disagree
+state one figure two ways: an error."""
 
 from __future__ import annotations
 
@@ -8,19 +13,34 @@ import pandas as pd
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, meets
-from checks.pairs import numeric_pairs, ordered_pairs
+from checks.pairs import numeric_pairs, ordered_pairs, with_as_of
 
 # Same indicator, region, scope, period (footnote year applied), kind of role, cumulative or not,
 # unit dimension (a change in % is not a change in 个百分点), and binding or aspirational (力争).
 KEY = ["indicator", "region", "scope", "period_key", "role_class", "cumulative", "unit_dimension", "aspirational"]
-COLUMNS = ["id", "document", "section", "line", "kind", "value", "lower", "upper", "value_printed", "numeric"]  # compared, per side
+COLUMNS = ["id", "document", "section", "line", "kind", "value", "lower", "upper", "value_printed", "numeric",
+           "quote", "as_of", "as_of_year", "year"]  # compared, per side
+# What a period was: a level (baseline, actual) or a change; a target can be reset, never restated.
+RESTATABLE = {"status", "change"}
 
 
 @per_run
 def pairs(ctx: Context) -> pd.DataFrame:
-    """Every pair of observations of the same figure (a before b by id)."""
-    obs = ctx.obs.assign(basis=ctx.obs.get("basis", ""))[[*KEY, *COLUMNS, "basis"]]
-    return _same_basis(ordered_pairs(ctx, obs, KEY))
+    """Every pair of observations of the same figure (a before b by id), with `restatement`: the
+    two documents are of different years and both print the period after it ended."""
+    obs = with_as_of(ctx)
+    obs = obs.assign(basis=obs.get("basis", ""), as_of_year=pd.to_numeric(obs["as_of"].str[:4], errors="coerce"))[[*KEY, *COLUMNS, "basis"]]
+    joined = _same_basis(ordered_pairs(ctx, obs, KEY))
+    past = (joined["year"] < joined["as_of_year"]) & (joined["b_year"] < joined["b_as_of_year"])
+    return joined.assign(restatement=joined["role_class"].isin(RESTATABLE) & past & (joined["as_of_year"] != joined["b_as_of_year"]))
+
+
+def _by_date(joined: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two sides of each pair as two frames of the COLUMNS: the earlier document's, the later's."""
+    a = joined[COLUMNS].set_axis(joined.index)
+    b = joined[[f"b_{c}" for c in COLUMNS]].set_axis(COLUMNS, axis=1)
+    swap = joined["as_of_year"] > joined["b_as_of_year"]
+    return a.mask(swap, b), b.mask(swap, a)
 
 
 def _same_basis(joined: pd.DataFrame) -> pd.DataFrame:
@@ -37,8 +57,13 @@ def _same_basis(joined: pd.DataFrame) -> pd.DataFrame:
     return joined[~rescued]
 
 
-def _decided(ctx: Context) -> tuple[pd.DataFrame, int, dict]:
-    return numeric_pairs(pairs(ctx), "b_")
+def _decided(ctx: Context, restatement: bool | None = None) -> tuple[pd.DataFrame, int, dict]:
+    """The pairs both of whose figures have a number (all pairs, or only restatements or only
+    the others), how many are left undecided, and why."""
+    both = pairs(ctx)
+    if restatement is not None:
+        both = both[both["restatement"] == restatement]
+    return numeric_pairs(both, "b_")
 
 
 def _where(doc: str, section: str, line: int) -> str:
@@ -51,11 +76,12 @@ def disagree(ctx: Context) -> Outcome:
 
     Fires when two observations of the same indicator, region, scope, period and role (baseline
     and actual count as one) have intervals that do not meet: 96.3%以上 in a plan's text against
-    96.1 in its table for the same year. Does not fire within rounding (76.2%以上 vs 76.23), within
-    左右/约, across different years or scopes, across different indicators (累计发放 vs 余额), or
-    between a binding goal and a 力争 (strive-for) goal.
+    96.1 in its table for the same year, or two documents of the same year printing a past year
+    differently. Does not fire within rounding (76.2%以上 vs 76.23), within 左右/约, across
+    different years or scopes, across different indicators (累计发放 vs 余额), between a binding
+    goal and a 力争 (strive-for) goal, nor on a restatement by a later year's document (below).
     """
-    decided, undecided, reasons = _decided(ctx)
+    decided, undecided, reasons = _decided(ctx, restatement=False)
     bad = decided[~meets(decided["lower"], decided["upper"], decided["b_lower"], decided["b_upper"])]
     return Outcome(len(decided), [
         Violation(f"{p.value_printed!r} ({_where(p.document, p.section, p.line)}) and {p.b_value_printed!r} "
@@ -73,7 +99,7 @@ def different_bounds(ctx: Context) -> Outcome:
     but they cannot both be the goal. Does not fire when the thresholds agree within printed
     precision (76.2%以上 vs ≥76.23).
     """
-    decided, undecided, reasons = _decided(ctx)
+    decided, undecided, reasons = _decided(ctx)  # restated bounds too: a later document never restates a goal
     bounds = decided[decided["kind"].isin(["floor", "ceiling"]) & (decided["kind"] == decided["b_kind"])]
     half = (bounds["value"] - bounds["lower"].where(bounds["kind"] == "floor", bounds["upper"])).abs()
     b_half = (bounds["b_value"] - bounds["b_lower"].where(bounds["b_kind"] == "floor", bounds["b_upper"])).abs()
@@ -84,3 +110,28 @@ def different_bounds(ctx: Context) -> Outcome:
                   f"({_where(p.b_document, p.b_section, p.b_line)}) set different {p.kind}s for the same figure",
                   (p.id, p.b_id), {"compared": [{"id": p.id, "value": p.value}, {"id": p.b_id, "value": p.b_value}]})
         for p in bad.itertuples(index=False)], undecided, reasons)
+
+
+@rule("same-figure.restated", "warning")
+def restated(ctx: Context) -> Outcome:
+    """A past period's figure that a later year's document prints differently (a restatement).
+
+    Fires when a document of one year and a document of a later year (documents.csv as_of) both
+    print the level or the change of the same indicator, region, scope and period, the period
+    ended before either was issued, and the two intervals do not meet: a 2022 level printed
+    5.67万亿元 in a 2023 report and 5.60万亿元 in a 2024 one. Revisions are normal (初步核算, then
+    最终核实) but must be visible; the finding names both documents and both quotes. Does not
+    fire within printed precision, on two documents of the same year or one document with itself
+    (same-figure.disagree, an error), on a period not yet ended when a document printed it, nor
+    on targets.
+    """
+    decided, undecided, reasons = _decided(ctx, restatement=True)
+    earlier, later = _by_date(decided)
+    bad = ~meets(decided["lower"], decided["upper"], decided["b_lower"], decided["b_upper"])
+    return Outcome(len(decided), [
+        Violation(f"{e.value_printed!r} for {period} ({e.document} {e.section} line {e.line}, as of {e.as_of}: {e.quote}) is printed "
+                  f"{n.value_printed!r} by {n.document} ({n.section} line {n.line}, as of {n.as_of}: {n.quote}): "
+                  f"{fmt(e.lower, e.upper)} restated as {fmt(n.lower, n.upper)}",
+                  (e.id, n.id), {"earlier": {"id": e.id, "interval": [e.lower, e.upper]}, "later": {"id": n.id, "interval": [n.lower, n.upper]}})
+        for period, e, n in zip(decided.loc[bad, "period_key"], earlier[bad].itertuples(index=False), later[bad].itertuples(index=False),
+                                strict=True)], undecided, reasons)

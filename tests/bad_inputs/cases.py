@@ -217,8 +217,8 @@ CASES = [
          copies_of_one_figure(3000), timeout=60,
          also=("targets.later-worse  3001 × 3001 figures share indicator=coverage_rate, region=ganzhou, scope=: "
                "more than [limits] max_pairs_per_key (1000000) pairs, not compared",
-               # the warnings: same-figure.different-bounds and targets.later-weaker-bound report the same groups, and blind-scan
-               ": 2 errors, 3 warnings, 0 info")),
+               # the warnings: same-figure.different-bounds, same-figure.restated and targets.later-weaker-bound report the same groups, and blind-scan
+               ": 2 errors, 4 warnings, 0 info")),
     # --- reading outside the dataset -------------------------------------------------------
     Case("source-absolute-path", 2, "column 'source_file': '/etc/passwd' must be a plain file name",
          edit("documents.csv", 1, "source_file", "/etc/passwd")),
