@@ -41,8 +41,11 @@ def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: p
     for token, is_covered in zip(tokens, covered, strict=False):
         if is_covered:
             continue
-        if (token.line, token.printed) in excluded:
-            used_exclusions.add((token.line, token.printed))
+        # an exclusion names the digits (every such number of its line) or the number with its unit
+        # as printed (10条: only that one, where 10个 on the same line is a figure)
+        named = next((key for key in ((token.line, token.text), (token.line, token.printed)) if key in excluded), None)
+        if named:
+            used_exclusions.add(named)
             continue
         covering = next((r for r in spans_of_lines if r[0] <= token.line <= r[1]), None)
         if covering:  # a line range left out of the entered scope, with its reason
