@@ -44,7 +44,7 @@ UNIT_IN_BRACKETS = re.compile(r"[\(（](?P<unit>[^()（）]{1,12})[\)）]\s*$")
 UNIT_LINE = re.compile(r"^\s*(?:[-*]\s*)?(?:计量)?单位\s*[:：]\s*(?P<unit>\S+)\s*$")
 # "表1 2022年…", "表102022年…" (no space between the table's number and the year), "表3：…"
 TABLE_TITLE_YEAR = re.compile(r"表\s*(?:\d{1,3}?|[一二三四五六七八九十]+)\s*[:：]?\s*(?P<year>[12]\d{3})\s*年")
-TABLE_TITLE = re.compile(r"表\s*(?:\d{1,3}|[一二三四五六七八九十]+)\s*[:：]?")
+TABLE_TITLE = re.compile(r"(?:附表|表\s*(?:\d{1,3}|[一二三四五六七八九十]+))\s*[:：]?")  # 附表：美丽赣州建设指标体系
 HEADER_WORDS = ("指标", "序号", "类别", "项目", "属性", "单位", "名称", "类型", "目标", "基期", "年均", "累计", "地区", "备注", "领域")
 CLAUSE_END = "，。；;！？!?：:、"
 QUANTITY_COLUMNS = ("数量", "金额", "绝对数", "年末数", "总量", "比重", "增长")
@@ -68,11 +68,13 @@ class Cell:
 
 @dataclass
 class TableContext:
-    """What a table row inherits from above it: the header row, the 单位 line, the title's year."""
+    """What a table row inherits from above it: the header row, the 单位 line, the title (as printed,
+    markup left out) and its year."""
 
     header: list[Cell] = field(default_factory=list)
     unit: str = ""
     year: str = ""
+    title: str = ""
 
 
 def known_unit(text: str, units) -> bool:
@@ -145,7 +147,8 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
     def no_number(cell: Cell, text: str, column: str, kind: str) -> NumberToken:
         year, note = header_period(column)
         return NumberToken(line, Span(cell.start, cell.end), text, text, section="table", label=" ".join(label_parts),
-                           header=column, period=year or context.year, period_note=note, quote_start=quote_start, kind=kind)
+                           header=column, period=year or context.year, period_note=note, quote_start=quote_start, kind=kind,
+                           table=context.title)
 
     for index, cell in enumerate(trimmed):
         text = cell.text.strip()
@@ -174,7 +177,7 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
             or row_unit_cell or next((u for u in (context.unit,) if known_unit(u, units)), "")
         tokens.append(NumberToken(line, Span(cell.start, cell.end), digits, text, section="table", label=label,
                                   header=column, period=year or context.year, period_note=note, unit=unit,
-                                  quote_start=quote_start))
+                                  quote_start=quote_start, table=context.title))
     if all(t.kind == "blank" for t in tokens):
         return []
     return tokens
@@ -321,7 +324,7 @@ class FigureScanner:
             title = TABLE_TITLE.search(line) if "表" in line and len(line.strip()) < 60 else None
             if title:
                 titled = TABLE_TITLE_YEAR.search(line)
-                context = TableContext(year=titled["year"] if titled else "")
+                context = TableContext(year=titled["year"] if titled else "", title=" ".join(line.split()))
             unit_line = UNIT_LINE.match(line)
             if unit_line:
                 context.unit = unit_line["unit"].strip()
@@ -347,7 +350,7 @@ class FigureScanner:
                 continue
             block = cell_block_header(self.lines, index)
             if block is not None:
-                found, skip_until = self._cell_block(index, block)
+                found, skip_until = self._cell_block(index, block, context.title)
                 tokens += found
                 continue
             row = space_row(line, base, self.unit_pattern)
@@ -365,7 +368,7 @@ class FigureScanner:
         tokens += self._prose(tokens)
         return sorted(tokens, key=lambda t: t.span.start)
 
-    def _cell_block(self, start: int, block: CellBlock):
+    def _cell_block(self, start: int, block: CellBlock, title: str):
         from checks.sources import NumberToken, Span
 
         width = len(block.header)
@@ -411,7 +414,7 @@ class FigureScanner:
                 tokens.append(NumberToken(line_index + 1, Span(base + offset, base + offset + len(text)), digits, text,
                                           section="table", label=label, header=block.header[column], period=year,
                                           period_note=note, unit=unit, quote_start=self.line_starts[cells[block.label_column][0]],
-                                          kind="word" if word else "figure"))
+                                          kind="word" if word else "figure", table=title))
         end = rows[-1][-1][0] + 1 if rows else start + 1
         return tokens, end
 

@@ -45,6 +45,7 @@ class NumberToken:
     unit: str = ""  # the unit that applies as printed (cell, row label, header, 单位 line)
     quote_start: int = -1  # table cell: where its row starts (raw offset)
     kind: str = "figure"  # table cell: "word" (不明显, 按省下达目标, —) or "blank" (left empty): no number
+    table: str = ""  # table cell: the table's title as printed (`表1 2023年年末人口数及其构成`), when one stands above
 
 
 class SourceText:

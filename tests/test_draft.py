@@ -39,6 +39,21 @@ def test_drafts_the_shipped_plan_table_as_its_steward_entered_it():
         assert figure is not None and source.line_of(figure.start) == int(row["line"])
     sample = drafted[("462", "76.23", "2020")]
     assert (sample["period_note"], sample["unit_printed"], sample["indicator"]) == ("*为2021年", "%", "forest_coverage")
+    assert {drafted[(r.line, r.value_printed, r.period)]["table"] for r in cells.itertuples()} == {"附表：美丽赣州建设指标体系"}
+
+
+def test_drafts_the_title_of_each_communique_table_as_its_steward_entered_it():
+    """The 2023 communiqué's entered cells (表1, 表2, 表10) are drafted with their line, value, period
+    and table title as printed (bold marks left out; 表102023年… with the number glued to the year)."""
+    name = pd.read_csv(SHIPPED / "documents.csv", dtype=str).set_index("id").loc["cn-communique-2023", "source_file"]
+    source = SourceText(name, (SHIPPED / "sources" / name).read_text(encoding="utf-8"))
+    units = pd.read_csv(SHIPPED / "units.csv", dtype=str, keep_default_na=False)
+    indicators = pd.read_csv(SHIPPED / "indicators.csv", dtype=str, keep_default_na=False)
+    drafted = {(r["line"], r["value_printed"], r["period"]): r["table"] for r in draft_rows(source, "c", units, indicators) if r["section"] == "table"}
+    entered = pd.read_csv(SHIPPED / "observations" / "cn-communique-2023.csv", dtype=str, keep_default_na=False)
+    cells = entered[(entered["section"] == "table") & (entered["table"] != "")]
+    assert len(cells) > 60 and cells["table"].nunique() >= 3
+    assert [(r.line, r.table) for r in cells.itertuples() if drafted.get((r.line, r.value_printed, r.period)) != r.table] == []
 
 
 def test_prose_rows_quote_up_to_the_figure_and_prefill_only_printed_names(tmp_path):
