@@ -23,7 +23,7 @@ SHARE_DIMENSIONS = {"share", "share_difference"}
 READING = ["kind", "trend", "cumulative", "aspirational", "footnote_year", "cell_unit", "parse_error", "number", "lower", "upper"]
 CATALOGUE = {"name": "indicator_name", "direction": "direction", "quantity": "quantity", "additive": "additive",
              "parent": "parent_indicator", "share_part": "share_part", "share_whole": "share_whole",
-             "minuend": "minuend", "subtrahend": "subtrahend"}
+             "minuend": "minuend", "subtrahend": "subtrahend", "target_limit": "target_limit"}
 
 
 def role_class(role: str) -> str:
@@ -107,6 +107,7 @@ def build(dataset: Dataset) -> pd.DataFrame:
         "indicator_name": facts["indicator_name"], "direction": facts["direction"], "quantity": facts["quantity"],
         "additive": facts["additive"] == "true", "parent_indicator": facts["parent_indicator"], "share_part": facts["share_part"],
         "share_whole": facts["share_whole"], "minuend": facts["minuend"], "subtrahend": facts["subtrahend"],
+        "target_limit": facts["target_limit"],
         "numeric": reading["kind"].isin(["point", "floor", "ceiling", "approx", "range", "zero"]),
     }
     for name, column in columns.items():

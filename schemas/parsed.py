@@ -90,6 +90,7 @@ PARSED_OBSERVATIONS = pa.DataFrameSchema({
     "share_whole": _text(),
     "minuend": _text(),
     "subtrahend": _text(),
+    "target_limit": _text(_one_of(["", "ceiling", "floor"])),
     "numeric": FLAG,
 }, name="parsed observations", strict=True, ordered=False, unique=["id"], coerce=False, checks=[
     pa.Check(lambda obs: ~obs["numeric"] | (obs["lower"] <= obs["upper"]), error="a numeric figure's interval has lower <= upper"),

@@ -102,6 +102,7 @@ INDICATORS = schema("indicators", {
     "minuend": text(required=False),
     "subtrahend": text(required=False),
     "definition": text(required=False),
+    "target_limit": text(one_of(["", "ceiling", "floor"]), required=False),
 })
 
 OBSERVATIONS = schema("observations", {
@@ -148,6 +149,7 @@ OPTIONAL_COLUMNS = {
     "documents": ["origin_repository", "origin_path", "origin_commit", "base_year_line", "base_year_quote"],
     "observations": ["basis", "table", "row_group", "row_label", "column_header"],
     "exclusions": ["line_end"],
+    "indicators": ["target_limit"],
 }
 
 SCOPES = schema("scopes", {

@@ -23,6 +23,7 @@ REGIONS = [
 ]
 INDICATOR_COLUMNS = ["id", "name", "printed_names", "unit", "direction", "quantity", "additive", "parent",
                      "share_part", "share_whole", "minuend", "subtrahend", "definition"]
+OPTIONAL_INDICATOR_COLUMNS = ["target_limit"]  # written only when a test gives it
 OBSERVATION_COLUMNS = ["id", "document", "indicator", "region", "scope", "period", "period_note", "role",
                        "value_printed", "unit_printed", "section", "line", "quote", "note"]
 OPTIONAL_OBSERVATION_COLUMNS = ["basis", "table", "row_group", "row_label", "column_header"]  # written only when a test gives them
@@ -83,7 +84,8 @@ def build_dataset(root: Path, indicators: list[dict], observations: list[dict], 
     write_csv(root / "documents.csv", [dict.fromkeys(optional_docs, "") | d for d in docs], DOCUMENT_COLUMNS + optional_docs)
     write_csv(root / "regions.csv", REGIONS, ["id", "name", "level", "parent"])
     shutil.copy(SHIPPED / "units.csv", root / "units.csv")
-    write_csv(root / "indicators.csv", indicators, INDICATOR_COLUMNS)
+    optional_catalogue = [c for c in OPTIONAL_INDICATOR_COLUMNS if any(c in i for i in indicators)]
+    write_csv(root / "indicators.csv", [dict.fromkeys(optional_catalogue, "") | i for i in indicators], INDICATOR_COLUMNS + optional_catalogue)
     for doc in doc_ids:
         optional = [c for c in OPTIONAL_OBSERVATION_COLUMNS if any(c in o for o in observations)]
         rows = [dict.fromkeys(optional, "") | o for o in observations if o["document"] == doc]

@@ -34,7 +34,7 @@ def target_outcome_pairs(ctx: Context) -> tuple[pd.DataFrame, int, dict[str, int
     actual), the pairs a comparison can decide, and why the others cannot."""
     as_of = ctx.dataset.documents.set_index("id")["as_of"]
     obs = ctx.obs.assign(as_of=ctx.obs["document"].map(as_of))
-    targets = obs.loc[obs["role"].isin(OUTCOME_ROLES["role"]), [*SAME_FIGURE, *SIDE, "direction", "role", "kind"]]
+    targets = obs.loc[obs["role"].isin(OUTCOME_ROLES["role"]), [*SAME_FIGURE, *SIDE, "direction", "target_limit", "role", "kind"]]
     outcomes = obs.loc[obs["role"].isin(OUTCOME_ROLES["a_role"]), [*SAME_FIGURE, *SIDE, "role"]]
     pairs = keyed_join(ctx, targets, outcomes, SAME_FIGURE, prefix="a_")
     pairs = pairs.merge(OUTCOME_ROLES, on=["role", "a_role"])
@@ -43,10 +43,13 @@ def target_outcome_pairs(ctx: Context) -> tuple[pd.DataFrame, int, dict[str, int
 
 
 def _met(p: pd.DataFrame) -> pd.Series:
-    """Within the target's interval (its tolerance for 左右), or beyond it in the better direction."""
+    """Within the target's interval (its tolerance for 左右), or beyond it in the better direction,
+    or on the allowed side of a target the catalogue calls a limit (target_limit: a price-rise
+    target 3%左右 is a ceiling, met by any rise up to about 3 %)."""
     within = meets(p["lower"], p["upper"], p["a_lower"], p["a_upper"])
-    better = ((p["direction"] == "up") & (p["a_lower"] >= p["lower"])) | ((p["direction"] == "down") & (p["a_upper"] <= p["upper"]))
-    return within | better
+    at_least = (p["direction"] == "up") | (p["target_limit"] == "floor")
+    at_most = (p["direction"] == "down") | (p["target_limit"] == "ceiling")
+    return within | (at_least & (p["a_lower"] >= p["lower"])) | (at_most & (p["a_upper"] <= p["upper"]))
 
 
 def _claims(p: pd.DataFrame) -> pd.Series:
