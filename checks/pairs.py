@@ -28,6 +28,7 @@ from checks.engine import Context, per_run
 SERIES = ["indicator", "region", "scope"]
 COLUMNS = ["id", "document", "as_of", *SERIES, "year", "kind", "trend", "lower", "upper", "value", "cumulative", "direction",
            "quantity", "value_printed", "numeric", "unit_id", "converted", "role", "section", "line", "quote"]
+KEYS = ["id", "document", "as_of", *SERIES, "year", "role"]  # what pairing a target with an earlier figure reads
 
 
 @dataclass(frozen=True)
@@ -106,25 +107,33 @@ def baseline_pairs(ctx: Context) -> pd.DataFrame:
     """Each target with the latest earlier baseline of its own document, and with the latest
     earlier status figure (baseline or actual, any section or document printed by the target's
     as-of date). Columns of the earlier figure carry the prefix b_; a pair found both ways once."""
-    obs = with_as_of(ctx)[COLUMNS]
-    targets = obs[obs["role"] == "target"]
-    own = latest_earlier(ctx, targets, obs[obs["role"] == "baseline"], ["document", *SERIES])
-    status = obs[obs["role"].isin(["baseline", "actual"])]
+    obs = with_as_of(ctx)
+    keys = obs[KEYS]  # paired on these few columns; the pairs get every column once, at the end
+    targets = keys[keys["role"] == "target"]
+    own = latest_earlier(ctx, targets, keys[keys["role"] == "baseline"], ["document", *SERIES])
+    status = keys[keys["role"].isin(["baseline", "actual"])]
     known = known_by(earlier_pairs(ctx, targets, status, SERIES))
     latest = known[known["b_year"] == known.groupby("id")["b_year"].transform("max")]
     # one latest figure per target: its own document's first, then the first by id
-    anywhere = (latest.assign(other=latest["b_document"] != latest["document"]).sort_values(["id", "other", "b_id"])
-                .drop_duplicates("id").drop(columns="other"))
-    pairs = pd.concat([own, anywhere], ignore_index=True).drop_duplicates(["id", "b_id"])
-    return pairs.reset_index(drop=True)
+    anywhere = latest.assign(other=latest["b_document"] != latest["document"]).sort_values(["id", "other", "b_id"]).drop_duplicates("id")
+    ids = pd.concat([own[["id", "b_id"]], anywhere[["id", "b_id"]]], ignore_index=True).drop_duplicates()
+    return _widened(obs, ids)
 
 
 @per_run
 def target_pairs(ctx: Context) -> pd.DataFrame:
     """Each target with every earlier target of its series printed by its as-of date."""
-    obs = with_as_of(ctx)[COLUMNS]
-    targets = obs[obs["role"] == "target"]
-    return known_by(earlier_pairs(ctx, targets, targets, SERIES)).reset_index(drop=True)
+    obs = with_as_of(ctx)
+    targets = obs.loc[obs["role"] == "target", KEYS]
+    return _widened(obs, known_by(earlier_pairs(ctx, targets, targets, SERIES))[["id", "b_id"]])
+
+
+def _widened(obs: pd.DataFrame, ids: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of ids (`id`, `b_id`) with the COLUMNS of both observations (the earlier one's
+    prefixed b_), in the order of `ids`: a wide frame built once, not once per step of the pairing."""
+    wide = obs[COLUMNS]
+    pairs = ids.merge(wide, on="id").merge(wide.add_prefix("b_"), on="b_id")
+    return pairs[[*COLUMNS, *(f"b_{c}" for c in COLUMNS)]].reset_index(drop=True)
 
 
 def comparable(pairs: pd.DataFrame, need_direction: bool = True) -> tuple[pd.DataFrame, dict[str, int]]:
