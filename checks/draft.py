@@ -32,7 +32,7 @@ from checks.unit_table import UnitTable
 
 DOCUMENT_COLUMNS = ["id", "source_file", "sha256", "title", "issuer", "region", "kind", "as_of", "base_year"]
 OBSERVATION_COLUMNS = ["id", "document", "indicator", "region", "scope", "period", "period_note", "role",
-                       "value_printed", "unit_printed", "section", "line", "quote", "note", "table", "row_label", "column_header"]
+                       "value_printed", "unit_printed", "section", "line", "quote", "note", "table", "row_group", "row_label", "column_header"]
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 # Qualifiers that belong to a printed value (`超过3万家`, `96%左右`, `年均增长6%`); verbs like 达 / 为 do not.
 VALUE_QUALIFIERS = [w for w, q in PREFIXES if q in {"floor", "ceiling", "approx", "near", "up", "down", "average"}]
@@ -125,7 +125,8 @@ def draft_rows(source: SourceText, document: str, units: pd.DataFrame, indicator
             "period": token.period if token.section == "table" else "", "period_note": token.period_note, "role": "",
             "value_printed": value, "unit_printed": unit, "section": token.section, "line": str(token.line),
             "quote": quote, "note": note,
-            "table": token.table, "row_label": token.label if token.section == "table" else "", "column_header": token.header,
+            "table": token.table, "row_group": token.row_group,
+            "row_label": (token.row_label or token.label) if token.section == "table" else "", "column_header": token.header,
         })
     return rows
 

@@ -18,7 +18,7 @@ means: that is the steward's (see checks/draft.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -75,6 +75,7 @@ class TableContext:
     unit: str = ""
     year: str = ""
     title: str = ""
+    group: str = ""  # the group label sub-rows inherit (a blank label in a merged cell: same as above)
 
 
 def known_unit(text: str, units) -> bool:
@@ -141,6 +142,7 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
         trimmed.pop()
     shift = len(header) - len(trimmed)  # rows are aligned on their right end (merged cells on the left)
     label_parts: list[str] = []
+    own = -1  # index of the row's own label cell (the last label cell)
     row_unit_cell = ""
     tokens = []
 
@@ -160,6 +162,7 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
         if index == 0 and skip_first:  # numbering or the label, never a figure
             if not re.fullmatch(r"\d+\.?", text):
                 label_parts.append(text)
+                own = index
             continue
         found = value_cell(text, unit_pattern)
         if found is None:
@@ -169,6 +172,7 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
                 tokens.append(no_number(cell, text, column, "word"))
             elif not re.fullmatch(r"\d+", text) and fold_cell(text) not in NO_VALUE_MARKS:
                 label_parts.append(text)
+                own = index
             continue
         digits, cell_unit = found
         year, note = header_period(column)
@@ -180,7 +184,16 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
                                   quote_start=quote_start, table=context.title))
     if all(t.kind == "blank" for t in tokens):
         return []
-    return tokens
+    # A row one cell wider than its header splits the label column: a group and the row's own label
+    # (`绿色产品市场占有率（%）` then `节能家电市场占有率（%）`); a blank group is the one above, and a row
+    # without its own number (its first cell blank) continues the group above; a numbered row ends it.
+    first_value = min((i for i, c in enumerate(trimmed) if any(t.span.start == c.start for t in tokens)), default=-1)
+    if shift < 0 and own > (1 if skip_first else 0) and own == first_value - 1:
+        context.group = trimmed[own - 1].text.strip() or context.group
+    elif not (skip_first and trimmed and not trimmed[0].text.strip()):
+        context.group = ""
+    row_label = trimmed[own].text.strip() if own >= 0 else ""
+    return [replace(t, row_label=row_label, row_group=context.group) for t in tokens]
 
 
 def value_column(column: str) -> bool:

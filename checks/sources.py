@@ -46,6 +46,8 @@ class NumberToken:
     quote_start: int = -1  # table cell: where its row starts (raw offset)
     kind: str = "figure"  # table cell: "word" (不明显, 按省下达目标, —) or "blank" (left empty): no number
     table: str = ""  # table cell: the table's title as printed (`表1 2023年年末人口数及其构成`), when one stands above
+    row_label: str = ""  # table cell: the row's own label cell (`label` joins every label cell of the row)
+    row_group: str = ""  # table cell on a sub-row: its group's label (`绿色产品市场占有率（%）`)
 
 
 class SourceText:

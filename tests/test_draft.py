@@ -40,6 +40,12 @@ def test_drafts_the_shipped_plan_table_as_its_steward_entered_it():
     sample = drafted[("462", "76.23", "2020")]
     assert (sample["period_note"], sample["unit_printed"], sample["indicator"]) == ("*为2021年", "%", "forest_coverage")
     assert {drafted[(r.line, r.value_printed, r.period)]["table"] for r in cells.itertuples()} == {"附表：美丽赣州建设指标体系"}
+    # where the cell stands: its row's own label and, on a sub-row, its group's (90 cells; merged
+    # group cells left blank mean the group above; a numbered row ends a group), as entered
+    where = [(r.line, r.row_group, r.row_label) for r in cells.itertuples()]
+    assert [(r[0], drafted[(c.line, c.value_printed, c.period)]["row_group"], drafted[(c.line, c.value_printed, c.period)]["row_label"])
+            for r, c in zip(where, cells.itertuples(), strict=True)] == where
+    assert (cells["row_group"] != "").sum() == 90
 
 
 def test_drafts_the_title_of_each_communique_table_as_its_steward_entered_it():
