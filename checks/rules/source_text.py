@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
@@ -16,10 +17,16 @@ EMPHASIS = re.compile(r"(?<![\w*])\*\*(?=[^\s*])[^*\n，。；;！？!?]{1,60}?(
 # This is for plain-text sources that carry markdown bold, as 001 does.)
 
 
-def _lines(ctx: Context):
+def _per_line(ctx: Context, judge: Callable[[str, int, str], Violation | None]) -> Outcome:
+    """Every line of every source judged once: (document, line number, text) -> a violation or None."""
+    checked, violations = 0, []
     for doc_id, source in ctx.dataset.sources.items():
         for number, text in enumerate(source.lines, start=1):
-            yield doc_id, number, text
+            checked += 1
+            found = judge(doc_id, number, text)
+            if found is not None:
+                violations.append(found)
+    return Outcome(checked, violations)
 
 
 @rule("source-text.damaged-characters", "warning")
@@ -34,14 +41,12 @@ def damaged_characters(ctx: Context) -> Outcome:
     marks = re.escape(ctx.settings.damage_characters)
     # a damage character next to a Chinese character, or a single bracketed character inside a name ("绿地 [（] 积")
     pattern = re.compile(rf"(?:{CJK}\s*[{marks}]|[{marks}]\s*\[?[（(]?\]?\s*{CJK}|{CJK}\s*\[[^\]\d\s]\]\s*{CJK})")
-    violations, checked = [], 0
-    for doc_id, number, text in _lines(ctx):
-        checked += 1
+
+    def judge(doc_id: str, number: int, text: str) -> Violation | None:
         hits = sorted({m.group() for m in pattern.finditer(text)})
-        if hits:
-            violations.append(Violation(f"line {number} of {doc_id} has characters that look like OCR damage: {' '.join(hits)}",
-                                        document=doc_id, line=number, key="damage", evidence={"excerpts": hits}))
-    return Outcome(checked, violations)
+        return Violation(f"line {number} of {doc_id} has characters that look like OCR damage: {' '.join(hits)}",
+                         document=doc_id, line=number, key="damage", evidence={"excerpts": hits}) if hits else None
+    return _per_line(ctx, judge)
 
 
 @rule("source-text.injected-text", "warning")
@@ -53,15 +58,14 @@ def injected_text(ctx: Context) -> Outcome:
     through an untrustworthy channel. (A markdown source's front matter, `source: https://…`, is
     metadata and never read as text.)
     """
-    violations, checked = [], 0
-    for doc_id, number, text in _lines(ctx):
-        checked += 1
+    def judge(doc_id: str, number: int, text: str) -> Violation | None:
         hits = [m for m in ctx.settings.injected_markers if m in text]
-        if hits:
-            start = min(text.find(m) for m in hits)
-            violations.append(Violation(f"line {number} of {doc_id} contains injected text: …{text[max(0, start - 15): start + 25]}…",
-                                        document=doc_id, line=number, key="injected", evidence={"markers": hits}))
-    return Outcome(checked, violations)
+        if not hits:
+            return None
+        start = min(text.find(m) for m in hits)
+        return Violation(f"line {number} of {doc_id} contains injected text: …{text[max(0, start - 15): start + 25]}…",
+                         document=doc_id, line=number, key="injected", evidence={"markers": hits})
+    return _per_line(ctx, judge)
 
 
 @rule("source-text.redaction", "info")
@@ -75,11 +79,9 @@ def redaction(ctx: Context) -> Outcome:
     **表1 2023年年末人口数及其构成**).
     """
     marker = ctx.settings.redaction_marker
-    violations, checked = [], 0
-    for doc_id, number, text in _lines(ctx):
-        checked += 1
+
+    def judge(doc_id: str, number: int, text: str) -> Violation | None:
         count = EMPHASIS.sub("", text).count(marker)
-        if count:
-            violations.append(Violation(f"line {number} of {doc_id} has {count} redacted name(s) ({marker})",
-                                        document=doc_id, line=number, key="redaction", evidence={"count": count}))
-    return Outcome(checked, violations)
+        return Violation(f"line {number} of {doc_id} has {count} redacted name(s) ({marker})",
+                         document=doc_id, line=number, key="redaction", evidence={"count": count}) if count else None
+    return _per_line(ctx, judge)
