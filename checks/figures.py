@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from checks.grammar import FOOTNOTE_MARKS, parse
+from checks.grammar import FOOTNOTE_MARKS, OCR_DECIMAL, parse
 
 NUMBER = r"\d+(?:\.\d+)?"
 # A range inside a token: "3~5", "5%—6%", "5-6".
@@ -50,7 +50,6 @@ CLAUSE_END = "，。；;！？!?：:、"
 QUANTITY_COLUMNS = ("数量", "金额", "绝对数", "年末数", "总量", "比重", "增长")
 NO_VALUE_MARKS = ("—", "——", "-", "…", "/")  # a cell that prints no figure: never part of a row's label
 LABEL_COLUMNS = ("指标", "项目", "名称", "类别", "序号", "单位", "属性", "备注", "领域", "地区")
-OCR_POINT = re.compile(r"(?<=\d)。(?=\d)")
 # A ratio or index printed without a unit: a decimal right after a verb that states a value (为, 是,
 # 达到, 缩小, 扩大, 提高, 下降, ...) and right before the clause ends (2022 communiqué: 城乡居民人均可支配
 # 收入比值为2.45，比上年缩小0.05。). An integer there is too often a count of list items to be read.
@@ -84,7 +83,7 @@ def known_unit(text: str, units) -> bool:
 
 def fold_cell(text: str) -> str:
     """A cell as the grammar reads it: 。 between digits is a decimal point (OCR)."""
-    return OCR_POINT.sub(".", text.strip())
+    return OCR_DECIMAL.sub(".", text.strip())
 
 
 def value_cell(text: str, unit_pattern: str) -> tuple[str, str] | None:
@@ -397,7 +396,7 @@ class FigureScanner:
                 seen_header += 1
                 index += 1
                 continue
-            if len(text) > 40 or "。" in OCR_POINT.sub(".", text):
+            if len(text) > 40 or "。" in OCR_DECIMAL.sub(".", text):
                 break
             row.append((index, text))
             if len(row) == width:
