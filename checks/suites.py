@@ -34,9 +34,10 @@ def _observations(ctx: Context) -> pd.DataFrame:
 
 
 def _percent_figures(ctx: Context) -> pd.DataFrame:
-    """Levels printed in % (a change may exceed 100 or go below 0; a level may not)."""
+    """Levels printed in % (a change may exceed 100 or go below 0; a level may not, unless the
+    catalogue calls it an index on base 100: a completion rate against a plan, 130.4%)."""
     obs = ctx.obs
-    frame = obs[(obs["unit_dimension"] == "share") & ~obs["is_change"] & obs["numeric"]]
+    frame = obs[(obs["unit_dimension"] == "share") & ~obs["is_change"] & obs["numeric"] & (obs["quantity"] != "index")]
     return frame[["id", "document", "indicator", "value"]].reset_index(drop=True)
 
 

@@ -48,6 +48,20 @@ def test_a_percent_level_above_100_is_a_finding(tmp_path):
     assert "1 unexpected of 2" not in findings[0].message and "1 unexpected of 1" in findings[0].message
 
 
+def test_a_percent_index_on_base_100_may_exceed_100(tmp_path):
+    """A completion rate against a plan (年度投资完成率达到130.4%) is an index on base 100 in the catalogue."""
+    root = build_dataset(tmp_path / "d", [indicator("completion_rate", quantity="index"), indicator("coverage_rate")], [
+        observation("o1", "completion_rate", "130.4%", role="actual", period="2023"),
+        observation("o2", "coverage_rate", "101.5%", role="actual", period="2023"),
+    ])
+    only = tmp_path / "suites"
+    only.mkdir()
+    (only / "percent-range.json").write_text((suites.SUITES_DIR / "percent-range.json").read_text(encoding="utf-8"), encoding="utf-8")
+    findings, _, _ = suites.run_all(Context(load(root)), only)
+    assert [(f.rule, f.severity) for f in findings] == [("suites.percent-range", "error")]
+    assert "1 unexpected of 1" in findings[0].message and "130.4" not in findings[0].message  # the share, not the index
+
+
 def test_a_misconfigured_expectation_is_a_configuration_error_not_a_data_failure(tmp_path, shipped_context):
     directory = tmp_path / "suites"
     write_suite(directory, "broken", "observations", [("expect_column_values_to_not_be_null", {"column": "no_such_column"}),
