@@ -13,6 +13,7 @@ import pandas as pd
 from builders import SHIPPED, build_dataset, fired, indicator, observation, run_rules
 from checks.dataset import load
 from checks.draft import draft_rows
+from checks.scanner import scan_pattern
 from checks.sources import SourceText
 
 HEADER = "序号\t类别\t指标\t2020年(*为2021年)\t2025年\t2035年\t"
@@ -122,3 +123,17 @@ def test_words_of_a_one_cell_per_line_table_are_drafted_too():
     for row in drafted(ONE_CELL_PER_LINE):
         _, figure = source.locate_figure(row["quote"], row["value_printed"], int(row["line"]), 2)
         assert figure is not None and source.line_of(figure.start) == int(row["line"])
+
+
+def test_a_blank_cell_of_a_markdown_pipe_table_is_found_at_its_row_and_column():
+    """`| 城镇新增就业（万人） | 1206 |  |`: the quote may copy the pipes or leave them out; the blank
+    is the cell under 2023年; near misses: under 2022年 (1206 stands there) and on the header row."""
+    text = "| 指标 | 2022年 | 2023年 |\n| --- | --- | --- |\n| 城镇新增就业（万人） | 1206 |  |\n"
+    source = SourceText("c.md", text)
+    pattern = scan_pattern(UNITS)
+    for quote in ("城镇新增就业（万人） 1206", "| 城镇新增就业（万人） | 1206 |"):
+        quote_span, cell = source.blank_cell(quote, "2023年", 3, 2, pattern)
+        assert quote_span is not None and cell is not None
+        assert source.line_of(cell.start) == 3 and text[cell.start:cell.end].strip() == "" and cell.start > text.index("1206")
+    assert source.blank_cell("城镇新增就业（万人） 1206", "2022年", 3, 2, pattern)[1] is None
+    assert source.blank_cell("指标 2022年", "2023年", 1, 2, pattern)[1] is None
