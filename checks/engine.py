@@ -163,14 +163,20 @@ def _with_oversized(context: Context, outcome: Outcome, groups: list[OversizedGr
     comparison each, so a hostile dataset costs a finding, never a silent pass."""
     if not groups:
         return outcome
-    limit = context.settings.max_pairs_per_key
-    reason = f"a key group with more than {limit} pairs ([limits] max_pairs_per_key)"
+    from checks.pairs import pairing_budget
+
+    per_key, budget = context.settings.max_pairs_per_key, pairing_budget(context)
+    why = {"max_pairs_per_key": (f"a key group with more than {per_key} pairs ([limits] max_pairs_per_key)",
+                                 f"more than [limits] max_pairs_per_key ({per_key}) pairs"),
+           "max_pairs_per_observation": (f"a key group left out to keep one pairing within {budget} pairs ([limits] max_pairs_per_observation)",
+                                         f"left out to keep the pairing within {budget} pairs ([limits] max_pairs_per_observation)")}
     violations = [Violation(f"{g.left} × {g.right} figures share {', '.join(f'{c}={v}' for c, v in zip(g.columns, g.key, strict=True))}: "
-                            f"more than [limits] max_pairs_per_key ({limit}) pairs, not compared",
-                            evidence={"key": dict(zip(g.columns, g.key, strict=True)), "left": g.left, "right": g.right},
+                            f"{why[g.limit][1]}, not compared",
+                            evidence={"key": dict(zip(g.columns, g.key, strict=True)), "left": g.left, "right": g.right, "limit": g.limit},
                             key="oversized:" + "|".join(g.key)) for g in groups]
     reasons = dict(outcome.undecided_reasons)
-    reasons[reason] = reasons.get(reason, 0) + len(groups)
+    for g in groups:
+        reasons[why[g.limit][0]] = reasons.get(why[g.limit][0], 0) + 1
     return Outcome(outcome.checked, [*outcome.violations, *violations], outcome.undecided + len(groups), reasons)
 
 

@@ -10,8 +10,10 @@
   and with every earlier target of its series (targets, plausibility); `comparable` and
   `numeric_pairs` split off the pairs a comparison cannot decide, with the reason.
 
-A key group whose pairs would outnumber `[limits] max_pairs_per_key` is left out of the join
-and recorded on the context (`Context.oversized`); the engine reports each one as a finding and
+A key group whose pairs would outnumber `[limits] max_pairs_per_key` is left out of the join,
+and so are the largest remaining groups while the join as a whole would exceed its budget
+(`[limits] max_pairs_per_observation` per observation of the dataset); each is recorded on the
+context (`Context.oversized`); the engine reports each one as a finding and
 an undecided comparison of the rule that paired it, so a hostile or broken dataset costs a
 finding, never a huge allocation.
 """
@@ -39,6 +41,7 @@ class OversizedGroup:
     columns: tuple[str, ...]
     left: int
     right: int
+    limit: str = "max_pairs_per_key"  # the [limits] setting that left it out (max_pairs_per_key or max_pairs_per_observation)
 
 
 def keyed_join(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: list[str], right_on: list[str] | None = None,
@@ -70,19 +73,33 @@ def latest_earlier(ctx: Context, later: pd.DataFrame, earlier: pd.DataFrame, ser
     return pairs[pairs["b_year"] == pairs.groupby("id")["b_year"].transform("max")]
 
 
+def pairing_budget(ctx: Context) -> int:
+    """The most pairs one pairing may make: [limits] max_pairs_per_observation for each observation
+    of the dataset, and never less than one key group may make (max_pairs_per_key)."""
+    return max(ctx.settings.max_pairs_per_key, ctx.settings.max_pairs_per_observation * len(ctx.obs))
+
+
 def _bounded(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: list[str], right_on: list[str]):
-    limit = ctx.settings.max_pairs_per_key
-    if len(left) * len(right) <= limit:  # no group can be over the limit: skip the counting
+    """`left` and `right` without the key groups left out: each group over max_pairs_per_key, then,
+    while the pairing as a whole would exceed its budget, the largest groups left (many groups just
+    under the per-key limit must not add up to an allocation of gigabytes either)."""
+    per_key, budget = ctx.settings.max_pairs_per_key, pairing_budget(ctx)
+    if len(left) * len(right) <= min(per_key, budget):  # no group, nor all of them, can be over a limit: skip the counting
         return left, right
     sizes = left.groupby(left_on, dropna=False).size().rename("left").to_frame().join(
         right.groupby(right_on, dropna=False).size().rename("right").rename_axis(left_on), how="inner")
-    over = sizes[sizes["left"] * sizes["right"] > limit]
-    if over.empty:
+    sizes["pairs"] = sizes["left"] * sizes["right"]
+    over_key = sizes[sizes["pairs"] > per_key]
+    rest = sizes[sizes["pairs"] <= per_key].sort_values("pairs", ascending=False, kind="stable")
+    # the largest groups first, as long as what would remain is over the budget
+    over_budget = rest[rest["pairs"].sum() - (rest["pairs"].cumsum() - rest["pairs"]) > budget]
+    if over_key.empty and over_budget.empty:
         return left, right
-    for key, row in over.iterrows():  # one entry per oversized group, never per pair
-        values = key if isinstance(key, tuple) else (key,)
-        ctx.oversized.append(OversizedGroup(tuple(str(v) for v in values), tuple(left_on), int(row["left"]), int(row["right"])))
-    drop = over.index
+    for over, limit in ((over_key, "max_pairs_per_key"), (over_budget, "max_pairs_per_observation")):
+        for key, row in over.iterrows():  # one entry per group left out, never per pair
+            values = key if isinstance(key, tuple) else (key,)
+            ctx.oversized.append(OversizedGroup(tuple(str(v) for v in values), tuple(left_on), int(row["left"]), int(row["right"]), limit))
+    drop = over_key.index.append(over_budget.index)
     keep_left = ~pd.MultiIndex.from_frame(left[left_on]).isin(drop) if len(left_on) > 1 else ~left[left_on[0]].isin(drop)
     keep_right = ~pd.MultiIndex.from_frame(right[right_on]).isin(drop) if len(right_on) > 1 else ~right[right_on[0]].isin(drop)
     return left[keep_left], right[keep_right]

@@ -68,6 +68,10 @@ class Settings:
     max_pairs_per_key: int = setting(
         1_000_000, "limits",
         "most pairs one key group may make when a rule pairs figures; a larger group is a finding, not compared", min=1)
+    max_pairs_per_observation: int = setting(
+        30, "limits",
+        "most pairs one pairing may make per observation of the dataset (at least max_pairs_per_key); beyond, its largest key "
+        "groups are findings, not compared", min=1)
     max_problems_per_file: int = setting(20, "limits", "input problems listed per file; the rest are counted", min=1)
     # [report]
     max_findings_per_rule: int = setting(

@@ -42,6 +42,18 @@ def test_a_key_group_over_the_limit_is_left_out_and_recorded(tmp_path):
     assert ctx.oversized == [pairs.OversizedGroup(("air_good_days_share", "ganzhou"), ("indicator", "region"), 3, 3)]
 
 
+@pytest.mark.parametrize(("per_observation", "left_out"), [(1, ["ganzhou"]), (3, [])])
+def test_groups_under_the_key_limit_are_left_out_largest_first_while_the_pairing_is_over_its_budget(tmp_path, per_observation, left_out):
+    """ganzhou 3 × 3 = 9 pairs (at the per-key limit), dayu 1 × 1: 10 pairs. A budget of 1 pair per
+    observation (4, raised to the per-key limit 9) leaves ganzhou out; 3 per observation (12) keeps both."""
+    ctx = _context(tmp_path, limit=9)
+    ctx.settings = replace(ctx.settings, max_pairs_per_observation=per_observation)
+    got = pairs.keyed_join(ctx, ctx.obs[["id", "indicator", "region"]], ctx.obs[["id", "indicator", "region"]], ["indicator", "region"])
+    assert [g.key[1] for g in ctx.oversized] == left_out
+    assert all(g.limit == "max_pairs_per_observation" for g in ctx.oversized)
+    assert len(got) == 10 - 9 * len(left_out)
+
+
 def test_latest_earlier_takes_the_latest_earlier_year_only(tmp_path):
     ctx = _context(tmp_path)
     frame = pd.DataFrame({"id": ["a", "b", "c"], "s": ["x", "x", "x"], "year": [2020, 2021, 2025]})

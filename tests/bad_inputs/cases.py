@@ -118,6 +118,13 @@ def copies_of_one_figure(count: int) -> Callable[[Path], None]:
     return append_text(OBSERVATIONS, "".join(line.format(i=i) for i in range(count)))
 
 
+def groups_of_copies(groups: int, count: int) -> Callable[[Path], None]:
+    """`groups` figures (targets of the years 2030, 2031, ...) each repeated `count` times: every
+    group under max_pairs_per_key, all of them together far over a pairing's budget."""
+    line = "g{g}c{i},doc-a,coverage_rate,ganzhou,,{year},,target,95,%,text,2,指标coverage_rate为95,\n"
+    return append_text(OBSERVATIONS, "".join(line.format(g=g, i=i, year=2030 + g) for g in range(groups) for i in range(count)))
+
+
 def quoted_line_break_then_bad_period(root: Path) -> None:
     data = rows(root, OBSERVATIONS)
     data[1][data[0].index("note")] = "a note\nover two lines"  # o1 now spans lines 2-3
@@ -219,6 +226,11 @@ CASES = [
                "more than [limits] max_pairs_per_key (1000000) pairs, not compared",
                # the warnings: same-figure.different-bounds, same-figure.restated and targets.later-weaker-bound report the same groups, and blind-scan
                ": 2 errors, 4 warnings, 0 info")),
+    # 20 figures repeated 500 times each: 250,000 pairs a group, under max_pairs_per_key, 5,000,000 together; the
+    # pairing keeps 4 groups (1,000,000 pairs, the budget of 10,002 observations) and reports the 16 largest others
+    Case("many-groups-of-copies", 1, "same-figure.disagree  500 × 500 figures share indicator=coverage_rate, region=ganzhou, scope=, "
+         "period_key=2030", groups_of_copies(20, 500), timeout=60,
+         also=("left out to keep the pairing within 1000000 pairs ([limits] max_pairs_per_observation), not compared",)),
     # --- reading outside the dataset -------------------------------------------------------
     Case("source-absolute-path", 2, "column 'source_file': '/etc/passwd' must be a plain file name",
          edit("documents.csv", 1, "source_file", "/etc/passwd")),
