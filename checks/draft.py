@@ -175,7 +175,7 @@ def _quote(source: SourceText, token: NumberToken, value: str, value_start: int,
         starts = [token.quote_start]
     else:
         starts, position = [], value_start
-        floor = max(0, text.rfind("\n\n", 0, value_start))
+        floor = max(0, text.rfind("\n\n", 0, value_start), token.quote_start)  # a prose cell's quote stays in its cell
         while position > floor:
             mark = max(text.rfind(ch, floor, position) for ch in CLAUSE_MARKS)
             candidate = mark + 1 if mark >= 0 else floor

@@ -33,10 +33,11 @@ COUNTERS = ("人次", "万人次", "架", "颗", "列", "篇", "门", "本", "�
             "间", "片", "段", "层", "班", "支", "户次", "倍", "‰", "岁",
             # seen missed in real documents: 5283集 (episodes), 8.09册 (volumes), 一箭22星 (satellites),
             # 81位 (academicians; 提升5位, ranks moved up), 10.51℃
-            "集", "册", "星", "位", "℃")
+            "集", "册", "星", "位", "℃", "剂次")
 # Counters that follow the number itself, never a magnitude (2100多万市民 is no count of cities):
 # 10大类 / 5大优势产业 (N major kinds), 6市 / 14地 (cities, places) — seen missed in a 2024 provincial report.
 BARE_COUNTERS = ("大类", "大", "市", "地")
+LIST_ITEM = re.compile(r"\s*[一二三四五六七八九十]+、")  # 七、筹集…: the heading of a list item
 # A number in a list of ordinals (第1、3位: the third place), not only the first after 第.
 ORDINAL_LIST = re.compile(r"第\d+(?:、\d+)*、$")
 YEAR_HEADER = re.compile(r"(?P<year>[12]\d{3})\s*年?(?:\s*[\(（](?P<note>[^)）]*)[\)）])?")
@@ -446,12 +447,33 @@ class FigureScanner:
                 continue
             start, end = int(offsets[match.start()]), int(offsets[match.end() - 1]) + 1
             line = int(np.searchsorted(starts, start, side="right"))
+            cell_start = -1
             if line in table_lines or self._table_line(line):
-                continue
+                cell = self._prose_cell(line, start, end)
+                if cell is None:
+                    continue
+                cell_start = cell.start
             if "\n" in self.text[start:end] and not self._broken_line(start, end):
                 continue
-            tokens.append(NumberToken(line, Span(start, end), re.sub(r"\s+", "", match["num"]), self.text[start:end]))
+            tokens.append(NumberToken(line, Span(start, end), re.sub(r"\s+", "", match["num"]), self.text[start:end],
+                                      quote_start=cell_start))
         return tokens
+
+    def _prose_cell(self, line: int, start: int, end: int) -> Cell | None:
+        """The cell of a tab or pipe row that holds [start, end) when that cell is prose: a sentence
+        (，。；) or a list item's heading (`七、筹集保障性租赁住房1500套`), as in a table of work done
+        (重点事项 | 牵头单位 | 实际进度). A label such as `其中：0-15岁（含不满16周岁）` is no prose."""
+        text, base = self.lines[line - 1], self.line_starts[line - 1]
+        if is_pipe_row(text):
+            cells = split_pipes(text, base)
+        elif sum(1 for c in text.split("\t") if c.strip()) >= 3:
+            cells = split_tabs(text, base)
+        else:
+            return None
+        cell = next((c for c in cells if c.start <= start and end <= c.end), None)
+        if cell is None or not (any(mark in cell.text for mark in "，。；") or LIST_ITEM.match(cell.text)):
+            return None
+        return cell
 
     def _table_line(self, line: int) -> bool:
         text = self.lines[line - 1]

@@ -143,3 +143,14 @@ def test_a_value_keeps_every_qualifier_before_it_and_a_list_shares_its_last_unit
     for row in rows:
         _, figure = source.locate_figure(row["quote"], row["value_printed"], int(row["line"]), 2)
         assert figure is not None
+
+
+def test_a_prose_cell_is_quoted_inside_its_cell():
+    """汕头市 2023 report's table of work done: the quote of 1517套 starts in its own cell."""
+    text = ("| 重点事项 | 牵头单位 | 实际进度 |\n| --- | --- | --- |\n"
+            "| 七、筹集保障性租赁住房1500套 | 市住房城乡建设局，各区政府 | 筹建保障性租赁住房1517套，超额完成目标任务。 |\n")
+    source = SourceText("r.md", text)
+    rows = draft_rows(source, "r", pd.read_csv(SHIPPED / "units.csv", dtype=str, keep_default_na=False),
+                      pd.read_csv(SHIPPED / "indicators.csv", dtype=str, keep_default_na=False))
+    assert [(r["value_printed"], r["quote"]) for r in rows] == [("1500套", "筹集保障性租赁住房1500套"),
+                                                                ("1517套", "筹建保障性租赁住房1517套")]

@@ -172,3 +172,18 @@ def test_near_misses_of_the_new_counters_and_bare_ratios():
     text = "推进工业4.0，排名全市第1、3位。2100多万市民群众。评分为85，增长为2.5倍。\n"
     tokens = SourceText("a.txt", text).scan_numbers(scan_pattern(UNITS))
     assert [t.text for t in tokens] == ["2100多万", "2.5倍"]
+
+
+def test_prose_inside_table_cells_is_read_as_prose():
+    """A table of work done whose cells are sentences (lawtext/gov 政府工作报告-其他地市/汕头市/2023.md,
+    2022年市十件民生实事完成情况汇总表): the figures of the sentence cells and of a list item's
+    heading (七、筹集…1500套) are figures; near miss: a row label of the 2022 communiqué's 表1
+    (其中：0-15岁（含不满16周岁）) is no prose, only its figure cells are read."""
+    text = ("| 重点事项 | 牵头单位 | 实际进度 |\n| --- | --- | --- |\n"
+            "| 二、全面完成市中心城区供水系统提压改造项目 | 市水务局 | 建设社区泵房39座，修复供水干管21公里，敷设地下管网154.8公里。 |\n"
+            "| 七、筹集保障性租赁住房1500套 | 市住房城乡建设局，各区政府 | 筹建保障性租赁住房1517套，超额完成目标任务。 |\n"
+            "| 九、为适龄女性免费接种HPV疫苗 | 市妇联 | 为全市适龄女生免费接种HPV疫苗3.7万剂次，超额完成目标任务。 |\n"
+            "\n| 指标 | 年末数（万人） | 比重（%） |\n| --- | --- | --- |\n| 其中：0-15岁（含不满16周岁） | 25615 | 18.1 |\n")
+    assert [(line, p, section) for line, p, section, *_ in scan(text, "r.md")] == [
+        (3, "39", "text"), (3, "21", "text"), (3, "154.8", "text"), (4, "1500", "text"), (4, "1517", "text"), (5, "3.7", "text"),
+        (9, "25615", "table"), (9, "18.1", "table")]
