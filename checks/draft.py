@@ -114,7 +114,7 @@ def draft_rows(source: SourceText, document: str, units: pd.DataFrame, indicator
     for number, token in enumerate(tokens, start=1):
         value, value_start, value_end = _value(source, token)
         quote = _quote(source, token, value, value_start, value_end)
-        unit = token.unit if token.section == "table" else shared.get(number - 1) or parse(value).cell_unit
+        unit = token.unit if token.section == "table" else shared.get(number - 1) or _as_printed(value, parse(value).cell_unit)
         context = token.label if token.section == "table" else _sentence(source, value_start)
         indicator = _match_indicator(context, names)
         note = f"row: {token.label} · column: {token.header}" if token.section == "table" else ""
@@ -145,6 +145,14 @@ def _shared_units(source: SourceText, tokens: list[NumberToken]) -> dict[int, st
         if between == "、" and unit and completed != unit and completed.startswith(unit):
             shared[index] = completed
     return shared
+
+
+def _as_printed(value: str, unit: str) -> str:
+    """The unit as the value prints it (the grammar reads it folded: ℃ as °C, ％ as %)."""
+    if not unit or unit in value:
+        return unit
+    spans = ((i, j) for i in range(len(value)) for j in range(len(value), i, -1))
+    return next((value[i:j] for i, j in spans if fold(value[i:j]) == unit), unit)
 
 
 def _value(source: SourceText, token: NumberToken) -> tuple[str, int, int]:

@@ -154,3 +154,16 @@ def test_a_prose_cell_is_quoted_inside_its_cell():
                       pd.read_csv(SHIPPED / "indicators.csv", dtype=str, keep_default_na=False))
     assert [(r["value_printed"], r["quote"]) for r in rows] == [("1500套", "筹集保障性租赁住房1500套"),
                                                                 ("1517套", "筹建保障性租赁住房1517套")]
+
+
+def test_the_units_of_newly_read_figures_are_in_the_shipped_unit_table():
+    """2022 communiqué: 全年平均气温为10.51℃，比上年下降0.02℃; 电视剧160部5283集; 图书8.09册（张）;
+    and a city report's 3.7万剂次: every unit the draft gives them resolves in units.csv, so the
+    rows load once the steward fills in their meaning."""
+    from checks.unit_table import UnitTable
+    units = pd.read_csv(SHIPPED / "units.csv", dtype=str, keep_default_na=False)
+    text = "全年平均气温为10.51℃，比上年下降0.02℃。全年生产电视剧160部5283集，人均图书拥有量8.09册（张）。接种疫苗3.7万剂次。\n"
+    rows = draft_rows(SourceText("c.md", text), "c", units, pd.read_csv(SHIPPED / "indicators.csv", dtype=str, keep_default_na=False))
+    assert [r["unit_printed"] for r in rows] == ["℃", "℃", "部", "集", "册", "万剂次"]  # as printed (the grammar folds ℃ to °C)
+    table = UnitTable(units)
+    assert [table.resolve(r["unit_printed"]).unit_id for r in rows] == ["celsius", "celsius", "count", "count", "count", "count"]
