@@ -50,6 +50,7 @@ class Dataset:
     unit_table: UnitTable
     files: dict[str, str] = field(default_factory=dict)  # sha256 of every file read, by path relative to root
     expectations: dict[str, dict] = field(default_factory=dict)  # this dataset's own GE suites (expectations/*.json), by name
+    scopes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["id", "name", "printed_forms", "definition"]))  # scopes.csv (empty without one)
 
     def fingerprint(self) -> str:
         """Hash of every table and source file the load read (and nothing else: no file outside
@@ -265,7 +266,7 @@ def load(root: Path) -> Dataset:
         raise InputError(problems.listed())
     return Dataset(root, frames["documents.csv"], frames["regions.csv"], frames["units.csv"],
                    frames["indicators.csv"], observations, frames["exclusions.csv"],
-                   frames["waivers.csv"], settings, sources, unit_table, reader.files, expectations)
+                   frames["waivers.csv"], settings, sources, unit_table, reader.files, expectations, frames["scopes.csv"])
 
 
 def tree_problems(frame: pd.DataFrame, what: str) -> list[InputProblem]:

@@ -8,10 +8,10 @@ makes provenance or coverage fire is counted as invalid (a bug of this script), 
 
 One class of mutants per class of contradiction (a figure printed twice, part against whole,
 units of the wrong dimension, broken arithmetic, targets against what came before, periods out of
-order, approximate targets, units against headers, year slips); a mutant is caught when a new
+order, approximate targets, units against headers, year slips, scope slips); a mutant is caught when a new
 error or warning appears (or the input is rejected). Negative controls must raise no new error:
 a figure moved within its rounding, 左右 added to a target, a year changed so that two figures
-are no longer the same figure. Candidates are chosen from the parsed observations by role, kind
+are no longer the same figure, a scope entered in another of its printed forms. Candidates are chosen from the parsed observations by role, kind
 and pairing — never by indicator, document or region.
 
     .venv/bin/python scripts/semantic_mutate.py [--dataset datasets] [--per-class 8] [--seed 7] [--only CLASS] [--verbose]
@@ -37,21 +37,24 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from checks import pairs as series_pairs
 from checks.dataset import load
 from checks.engine import Context, run
 from checks.errors import InputError
+from checks.grammar import fold
 from checks.rules import (
     RULES,
     derived,
     growth,
     part_whole,
     same_figure,
+    scopes,
     targets,
 )
 
 SOURCE_FAMILIES = {"provenance", "coverage"}
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
-CONTROLS = ("control: within rounding", "control: 左右 added", "control: year moved apart")
+CONTROLS = ("control: within rounding", "control: 左右 added", "control: year moved apart", "control: scope in another printed form")
 
 
 @dataclass
@@ -277,7 +280,7 @@ def candidates(ws: Workspace) -> dict[str, list[Mutant]]:
             add("broken arithmetic", figure_edit(ws, c_id, with_number(row.value_printed, abs(row.number) * 2 + 1), "broken arithmetic"))
 
     # targets against what came before
-    decided, _ = targets.comparable(targets.baseline_pairs(ctx))
+    decided, _ = series_pairs.comparable(series_pairs.baseline_pairs(ctx))
     for p in decided.itertuples(index=False):
         row = obs.loc[p.id]
         if p.kind == "point" and p.b_kind == "point" and np.isfinite(p.b_value) and p.b_value > 0:
@@ -292,7 +295,7 @@ def candidates(ws: Workspace) -> dict[str, list[Mutant]]:
         if p.b_kind in targets.BOUND_KINDS and p.kind in ("point", "floor", "ceiling") and np.isfinite(p.b_value):
             add("weak target against a bound baseline",
                 figure_edit(ws, p.id, scaled(row, worse_number(p.b_value, p.direction, 0.55)), "weak target against a bound baseline"))
-    later, _ = targets.comparable(targets.target_pairs(ctx))
+    later, _ = series_pairs.comparable(series_pairs.target_pairs(ctx))
     for p in later[later["kind"].isin(targets.BOUND_KINDS) & later["b_kind"].isin(["point", "floor", "ceiling"])].itertuples(index=False):
         if (p.direction, p.kind) in (("up", "floor"), ("down", "ceiling")):
             add("later bound weaker than an earlier target",
@@ -300,8 +303,8 @@ def candidates(ws: Workspace) -> dict[str, list[Mutant]]:
 
     # periods out of order
     own = ctx.obs[ctx.obs["role"] == "target"].merge(
-        ctx.obs[ctx.obs["role"] == "baseline"][["document", *targets.SERIES, "year"]].rename(columns={"year": "b_year"}),
-        on=["document", *targets.SERIES])
+        ctx.obs[ctx.obs["role"] == "baseline"][["document", *series_pairs.SERIES, "year"]].rename(columns={"year": "b_year"}),
+        on=["document", *series_pairs.SERIES])
     for p in own.drop_duplicates("id").itertuples(index=False):
         if p.period_note == "" and len(p.period) == 4:
             add("target dated on or before its baseline", data_edit(p.id, "target dated on or before its baseline", period=str(int(p.b_year) - 1)))
@@ -343,6 +346,24 @@ def candidates(ws: Workspace) -> dict[str, list[Mutant]]:
     for row in obs[(obs["section"] == "text") & (obs["period"].str.len() == 4)].itertuples(index=False):
         if re.search(rf"{row.period}\s*年", str(row.quote)):
             add("text figure against the year it names", data_edit(row.id, "text figure against the year it names", period=str(int(row.period) - 1)))
+
+    # scope slips: a figure whose row label or sentence prints one scope entered for another scope
+    # (one that neither is nor narrows it); control: the same scope entered in another of its forms
+    printed = scopes.where_printed(ctx)
+    printed = printed[printed["named"].map(len) == 1]
+    table = ctx.dataset.scopes
+    forms = scopes.forms_by_name(table)
+    for row in printed.itertuples(index=False):
+        named = row.named[0]
+        if not scopes.agrees(row.scope, named, forms):
+            continue  # already a slip
+        other = next((s.name for s in table.itertuples(index=False)
+                      if not scopes.agrees(s.name, named, forms) and not scopes.agrees(named, s.name, forms)), None)
+        if other is not None:
+            add("scope slip (row label or sentence)", data_edit(row.id, "scope slip (row label or sentence)", scope=other))
+        alternatives = sorted(forms.get(row.scope, set()) - {fold(obs.loc[row.id, "scope_printed"])})
+        if alternatives:
+            add(CONTROLS[3], data_edit(row.id, CONTROLS[3], scope=alternatives[0]))
 
     # negative controls
     taken = set(zip(obs["indicator"], obs["region"], obs["scope"], obs["year"], strict=False))  # years each series already has

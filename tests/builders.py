@@ -28,6 +28,7 @@ OBSERVATION_COLUMNS = ["id", "document", "indicator", "region", "scope", "period
                        "value_printed", "unit_printed", "section", "line", "quote", "note"]
 OPTIONAL_OBSERVATION_COLUMNS = ["basis", "table", "row_group", "row_label", "column_header"]  # written only when a test gives them
 DOCUMENT_COLUMNS = ["id", "source_file", "sha256", "title", "issuer", "region", "kind", "as_of", "base_year"]
+SCOPE_COLUMNS = ["id", "name", "printed_forms", "definition"]
 OPTIONAL_DOCUMENT_COLUMNS = ["base_year_line", "base_year_quote"]  # written only when a test gives them
 
 
@@ -56,9 +57,10 @@ def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
 
 
 def build_dataset(root: Path, indicators: list[dict], observations: list[dict], *, sources: dict[str, str] | None = None,
-                  documents: list[dict] | None = None, exclusions: list[dict] | None = None, waivers: list[dict] | None = None) -> Path:
+                  documents: list[dict] | None = None, exclusions: list[dict] | None = None, waivers: list[dict] | None = None,
+                  scopes: list[dict] | None = None) -> Path:
     """Write a dataset under `root`; returns `root`. Observation lines are filled in from the
-    generated source unless given."""
+    generated source unless given. `scopes`: rows of scopes.csv (none written when not given)."""
     root.mkdir(parents=True, exist_ok=True)
     observations = [dict(o) for o in observations]  # filled in below: never the caller's dicts
     doc_ids = sorted({o["document"] for o in observations} | {d["id"] for d in documents or []}) or ["doc-a"]
@@ -92,6 +94,8 @@ def build_dataset(root: Path, indicators: list[dict], observations: list[dict], 
         write_csv(root / "observations" / f"{doc}.csv", rows, OBSERVATION_COLUMNS + optional)
     write_csv(root / "exclusions.csv", exclusions or [], ["document", "line", "printed", "reason"])
     write_csv(root / "waivers.csv", waivers or [], ["fingerprint", "rule", "reason", "who", "when"])
+    if scopes is not None:
+        write_csv(root / "scopes.csv", [{"definition": "", **s} for s in scopes], SCOPE_COLUMNS)
     return root
 
 

@@ -3,11 +3,10 @@ that repeat across a country, scopes resolved through scopes.csv."""
 
 import pytest
 
-from builders import REGIONS, build_dataset, fired, indicator, observation, run_rules, write_csv
+from builders import REGIONS, SCOPE_COLUMNS, build_dataset, fired, indicator, observation, run_rules, write_csv
 from checks.dataset import load
 from checks.errors import InputError
 
-SCOPE_COLUMNS = ["id", "name", "printed_forms", "definition"]
 WATER = indicator("good_water_share", name="地表水水质优良比例")
 
 

@@ -42,7 +42,8 @@ def _key(rule: str, observations, document, line) -> tuple:
 def _build(tmp_path: Path, data: dict, case: dict) -> Path:
     indicators = [indicator(**{k: str(v) for k, v in i.items()}) for i in case.get("indicators", data.get("indicators", []))]
     return build_dataset(tmp_path / "d", indicators, [_observation(o) for o in case["observations"]],
-                         documents=case.get("documents", data.get("documents")), sources=case.get("sources"))
+                         documents=case.get("documents", data.get("documents")), sources=case.get("sources"),
+                         scopes=case.get("scopes", data.get("scopes")))
 
 
 @pytest.mark.parametrize("data, case", load_cases())

@@ -7,6 +7,7 @@ from checks.rules import (  # noqa: F401
     units,
     targets,
     periods,
+    scopes,
     same_figure,
     part_whole,
     derived,
