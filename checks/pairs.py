@@ -1,6 +1,7 @@
 """Pairs of observations for the rules that compare two figures, built as dataframe merges
 (never a Python loop over pairs) and bounded by key.
 
+- `role_side`: a target aims, every other role states what was; figures pair only on one side.
 - `keyed_join`: each row of one frame with each row of another of the same key (same-figure,
   part-whole, derived, growth, outcomes); the second frame's columns carry a prefix.
 - `earlier_pairs` / `latest_earlier`: each row with every (the latest) earlier row of its series
@@ -42,6 +43,13 @@ class OversizedGroup:
     left: int
     right: int
     limit: str = "max_pairs_per_key"  # the [limits] setting that left it out (max_pairs_per_key or max_pairs_per_observation)
+
+
+def role_side(role: pd.Series) -> pd.Series:
+    """What each figure states: "aim" for a target, "status" for what was (baseline, actual,
+    change). Figures of one period relate only on the same side: an actual margin is the
+    difference of two actual rates, never of the targets set for the same year."""
+    return role.where(role != "target", "aim").where(role == "target", "status")
 
 
 def keyed_join(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: list[str], right_on: list[str] | None = None,

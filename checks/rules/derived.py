@@ -12,7 +12,7 @@ import pandas as pd
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import divide, fmt, meets, subtract
-from checks.pairs import keyed_join, ordered_pairs
+from checks.pairs import keyed_join, ordered_pairs, role_side
 
 PLACE = ["region", "scope", "period_key", "role_class", "cumulative"]
 
@@ -79,12 +79,14 @@ def difference_mismatch(ctx: Context) -> Outcome:
 
     "增长20.2%，高于全省平均11.4个百分点" with the province's 8.8% elsewhere: 20.2 − 8.8 = 11.4,
     consistent. Uses the catalogue's minuend / subtrahend columns; compares the same region, scope
-    and period. Fires when the difference of the two intervals does not meet the margin's.
+    and period, on the same side (an actual margin with actual rates, a target margin with target
+    rates: never an actual margin with the targets set for its year). Fires when the difference of the two intervals does not meet the margin's.
     """
     obs = ctx.obs[ctx.obs["numeric"]]
     margins = obs[(obs["minuend"] != "") & (obs["subtrahend"] != "")]
     obs = obs[obs["unit_dimension"] == "share"]  # the two rates; an amount of the same indicator is not one
-    key = ["region", "scope", "period_key"]
+    margins, obs = margins.assign(side=role_side(margins["role"])), obs.assign(side=role_side(obs["role"]))
+    key = ["region", "scope", "period_key", "side"]  # an actual margin against actual rates, a target one against targets
     joined = keyed_join(ctx, margins, obs, ["minuend", *key], ["indicator", *key], prefix="m_")
     joined = keyed_join(ctx, joined, obs, ["subtrahend", *key], ["indicator", *key], prefix="s_")
     low, high = subtract(joined["m_lower"], joined["m_upper"], joined["s_lower"], joined["s_upper"])

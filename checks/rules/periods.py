@@ -12,9 +12,7 @@ import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
-from checks.pairs import SERIES, keyed_join, with_as_of
-
-STATUS_ROLES = ("baseline", "actual", "change")  # figures that state what was, not what is aimed at
+from checks.pairs import SERIES, keyed_join, role_side, with_as_of
 
 
 @rule("periods.target-not-after-baseline", "error")
@@ -53,7 +51,7 @@ def status_after_as_of(ctx: Context) -> Outcome:
     year itself (a report of 2024 on 2024), nor on targets, which look ahead on purpose.
     """
     obs = with_as_of(ctx)
-    status = obs[obs["role"].isin(STATUS_ROLES)]
+    status = obs[role_side(obs["role"]) == "status"]
     year = _as_of_year(status["as_of"])
     dated = status[year.notna()]
     bad = dated[dated["year_start"] > year[year.notna()]]
