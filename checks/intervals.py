@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from checks.number_text import number
+
 
 def meets(a_low, a_high, b_low, b_high, slack=0.0):
     """Two intervals share at least one value (within `slack`)."""
@@ -49,7 +51,7 @@ def subtract(a_low, a_high, b_low, b_high):
 
 
 def fmt(low, high) -> str:
-    """An interval for a message: [96.05, 96.15], [76, ∞)."""
-    lo = "(-∞" if low == -np.inf else f"[{low:.6g}"
-    hi = "∞)" if high == np.inf else f"{high:.6g}]"
+    """An interval for a message: [96.05, 96.15], [76, ∞), [121,037,000, 132,718,000] (never an exponent)."""
+    lo = "(-∞" if low == -np.inf else f"[{number(float(low))}"
+    hi = "∞)" if high == np.inf else f"{number(float(high))}]"
     return f"{lo}, {hi}"

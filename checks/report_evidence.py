@@ -16,33 +16,11 @@ Cells are (kind, value):
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_EVEN, Decimal
+
+from checks.number_text import decimal_places, decimal_text, number
 
 INTERVAL_KEYS = {"interval", "difference", "printed_start", "implied_start"}
 Cell = tuple[str, object]
-
-
-def number(value) -> str:
-    """A number as a reader expects it: no float noise (96.14999999999999 → 96.15, a computed
-    2.4193548387096775 → 2.419), no exponent, thousands grouped from five digits on."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int):
-        return _group(str(value))
-    if not isinstance(value, float):
-        return str(value)
-    if math.isnan(value):
-        return "—"
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    short = f"{value:.15g}"
-    digits = len(short.split("e")[0].replace("-", "").replace(".", "").lstrip("0"))
-    if digits > 9:  # a computed figure (a quotient) or binary noise: four significant digits are plenty
-        magnitude = math.floor(math.log10(abs(value))) if value else 0
-        return _decimal(value, max(0, 3 - magnitude))
-    return _decimal(value, _decimals(short))
 
 
 def interval(value) -> str:
@@ -61,8 +39,8 @@ def interval(value) -> str:
         return number(low)
     width = abs(high - low)
     places = max(0, 2 - math.floor(math.log10(width)))
-    places = min(places, max(_decimals(f"{low:.15g}"), _decimals(f"{high:.15g}")))  # never more digits than either end has
-    a, b = _decimal(low, places, strip=False), _decimal(high, places, strip=False)
+    places = min(places, max(decimal_places(f"{low:.15g}"), decimal_places(f"{high:.15g}")))  # never more digits than either end has
+    a, b = decimal_text(low, places, strip=False), decimal_text(high, places, strip=False)
     while places > 0 and a.endswith("0") and b.endswith("0"):  # strip the zeros both ends share
         a, b, places = a[:-1], b[:-1], places - 1
     a, b = (a.rstrip("."), b.rstrip(".")) if places == 0 else (a, b)
@@ -81,38 +59,6 @@ def _finite(v):
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return None
     return float(v)
-
-
-def _decimals(text: str) -> int:
-    """Decimal places of a plain or exponent float text."""
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return max(0, _decimals(mantissa) - int(exponent))
-    return len(text.split(".")[1]) if "." in text else 0
-
-
-def _decimal(value: float, places: int, strip: bool = True) -> str:
-    text = f"{Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN):f}"
-    if text.startswith("-"):
-        text = "−" + text[1:]
-        if text.strip("−0.") == "":
-            text = text[1:]
-    if strip and "." in text:
-        text = text.rstrip("0").rstrip(".")
-    head, dot, tail = text.partition(".")
-    return _group(head) + dot + tail
-
-
-def _group(integer: str) -> str:
-    sign = integer[0] if integer[:1] in "−-" else ""
-    digits = integer[len(sign):]
-    if len(digits) < 5:
-        return integer
-    groups: list[str] = []
-    while digits:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    return sign + ",".join(groups)
 
 
 def printed_with_unit(value_printed: str | None, unit_printed: str | None) -> str:

@@ -25,6 +25,7 @@ import pandas as pd
 from checks.engine import Context, Rule, RuleSummary, run
 from checks.findings import SEVERITIES, Finding, Outcome, Severity, Violation, plain
 from checks.input_files import Unreadable, read_bytes
+from checks.number_text import number
 from checks.settings import Settings
 from schemas import SHIPPED_SUITES as SUITES_DIR
 
@@ -248,12 +249,8 @@ def describe_expectation(kind: str, kwargs: dict) -> str:
 def _range(kwargs: dict) -> str:
     low, high = kwargs.get("min_value"), kwargs.get("max_value")
     if low is not None and high is not None:
-        return f"between {_number(low)} and {_number(high)}"
-    return f"at least {_number(low)}" if low is not None else f"at most {_number(high)}" if high is not None else "of any size"
-
-
-def _number(value) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+        return f"between {number(low)} and {number(high)}"
+    return f"at least {number(low)}" if low is not None else f"at most {number(high)}" if high is not None else "of any size"
 
 
 def _configuration_error(outcome) -> str | None:
