@@ -229,8 +229,9 @@ def candidates(ws: Workspace) -> dict[str, list[Mutant]]:
     pairs = same_figure.pairs(ctx)
     for p in pairs[pairs["numeric"] & pairs["b_numeric"]].itertuples(index=False):
         row = obs.loc[p.id]
-        if points[p.id]:
-            add("same figure, two places", figure_edit(ws, p.id, scaled(row, row.value * 1.3), "same figure, two places"))
+        if points[p.id]:  # above the other side, or below it where that side is a floor (超过126万亿元 stays met above)
+            factor = 0.7 if not np.isfinite(p.b_upper) else 1.3
+            add("same figure, two places", figure_edit(ws, p.id, scaled(row, row.value * factor), "same figure, two places"))
 
     # part against whole: a part reprinted at 1.5× its whole
     levels = part_whole.levels(ctx)
