@@ -1,7 +1,7 @@
 """The distributed engine: the same rules, unchanged, run partition by partition on Dask or Spark.
 
 Every comparison a rule makes stays inside one of two kinds of partition:
-- **documents** (families in DOCUMENT_FAMILIES: provenance, coverage, metadata, source text): a
+- **documents** (families in DOCUMENT_FAMILIES: provenance, coverage, metadata, source text, periods): a
   source, its exclusions and the observations printed in it. The parse step and locating the
   quotes run here too, since both are per observation and per source.
 - **indicator groups** (every other family): the connected components of the catalogue, i.e. the
@@ -30,7 +30,7 @@ from checks.engine import Context, Rule, RuleSummary, run
 from checks.findings import Finding
 
 ENGINES = ("pandas", "dask", "spark")
-DOCUMENT_FAMILIES = {"provenance", "coverage", "metadata", "source-text"}
+DOCUMENT_FAMILIES = {"provenance", "coverage", "metadata", "source-text", "periods"}  # periods: each comparison within one document, and text-year-slip reads the source
 RELATIONS = ["parent", "share_part", "share_whole", "minuend", "subtrahend"]  # catalogue columns naming another indicator
 TASK_ROWS = 50_000
 

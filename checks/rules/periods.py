@@ -65,7 +65,9 @@ def status_after_as_of(ctx: Context) -> Outcome:
 YEAR_NAMED = re.compile(r"(?:(?<![\d.])|(?<=表\d)|(?<=表\d\d))((?:19|20)\d{2})\s*年(?!度)")  # 表102023年: table 10 of 2023  # 2022年度森林督查 names a programme's year, not the figure's
 RELATIVE = re.compile(r"今年|本年|当年|去年|上年|前年|上半年|下半年|季度|同期")  # a year said relative to the document
 # A year named as a point of comparison or a starting point is not the year of the figure after it.
-NOT_THE_FIGURES_YEAR = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于)\s*$")
+NOT_THE_FIGURES_YEAR = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于|超过|超出|恢复到|恢复至)\s*$")
+LEVEL_OF_A_YEAR = re.compile(r"\s*水平")  # 超过2019年水平: a year's level as a point of comparison
+SENTENCE_END = re.compile(r"[。！？；!?;]")
 FOOTNOTE = re.compile(r"[（(]([^（）()]*\*[^（）()]*)[）)]")
 
 
@@ -116,19 +118,21 @@ def cell_against_header(ctx: Context) -> Outcome:
 
 
 def years_named(before: str) -> set[str]:
-    """Years a text names as its own, not as a point of comparison (比2020年, 较上年)."""
-    return {m.group(1) for m in YEAR_NAMED.finditer(before) if not NOT_THE_FIGURES_YEAR.search(before[: m.start()])}
+    """Years a text names as its own, not as a point of comparison (比2020年, 超过2019年水平)."""
+    return {m.group(1) for m in YEAR_NAMED.finditer(before)
+            if not NOT_THE_FIGURES_YEAR.search(before[: m.start()]) and not LEVEL_OF_A_YEAR.match(before, m.end())}
 
 
 @rule("periods.text-year-slip", "warning")
 def text_year_slip(ctx: Context) -> Outcome:
-    """A text figure whose period is none of the years its quote names for it.
+    """A text figure whose period is none of the years its quote (or its paragraph) names for it.
 
-    Reads the quote up to the figure (a quote that names no year is undecided: reading the
-    paragraph around it differed between the in-process and the partitioned engine, so it is left out). A quote that dates the figure relative to the document (今年上半年) is undecided, and
+    Reads the quote up to the figure; when it names no year, its sentence in the source before it
+    (within the paragraph). A quote that dates the figure relative to the document (今年上半年) is undecided, and
     a year that names a programme (2022年度森林督查) is not the figure's year. Fires on a figure entered for 2024 in 2023年全县空气质量优良天数比例达98.6%. Does not
     fire on a year named as a point of comparison (比2020年下降18%; but 从2012年的356家 is of 2012), on a period
     that includes a named year (2016-2020 under 2020年), nor where no year is named (undecided).
+    The paragraph is read from the source, so the family runs by document on the partitioned engine.
     """
     obs = ctx.obs[ctx.obs["section"] == "text"]
     # the years each distinct quote names before its figure (the last occurrence of the value)
@@ -139,14 +143,33 @@ def text_year_slip(ctx: Context) -> Outcome:
     keys = list(zip(obs["quote"], obs["value_printed"], strict=False))
     named = pd.Series([in_quote[k] for k in keys], index=obs.index, dtype=object)
     relative_only = pd.Series([relative[k] and not in_quote[k] for k in keys], index=obs.index, dtype=bool)
+    # else the years its paragraph names before it, once per distinct place in a source
+    bare = obs[(named.map(len) == 0) & ~relative_only]
+    if len(bare):
+        starts = ctx.located_by_id.loc[bare["id"], "figure_start"].astype(int).to_numpy()
+        places = pd.DataFrame({"document": bare["document"].to_numpy(), "start": starts}, index=bare.index)
+        distinct = places.drop_duplicates()
+        paragraph = {(d, s): frozenset(years_named(_paragraph_before(ctx, d, s))) for d, s in zip(distinct["document"], distinct["start"], strict=True)}
+        named[bare.index] = [paragraph[(d, s)] for d, s in zip(places["document"], places["start"], strict=True)]
     has_year = (named.map(len) > 0) & ~relative_only
     decided = obs[has_year]
     within = [any(start <= int(y) <= end for y in years) for start, end, years in zip(decided["year_start"], decided["year"], named[has_year], strict=False)]
     bad = decided[~pd.Series(within, index=decided.index, dtype=bool)]
     reasons = {"the sentence dates the figure relative to the document (今年, 上半年)": int(relative_only.sum()),
-               "no year named in the quote": int((~has_year & ~relative_only).sum())}
+               "no year named in the quote or its paragraph": int((~has_year & ~relative_only).sum())}
     return Outcome(len(decided), [
         Violation(f"{r.value_printed!r} (line {r.line}) is entered for {r.period_key}, but its sentence names "
                   f"{', '.join(sorted(named[i]))}: {r.quote}", (r.id,), {"period": r.period_key, "named": sorted(named[i])})
         for i, r in zip(bad.index, bad.itertuples(index=False), strict=False)],
         sum(reasons.values()), {k: v for k, v in reasons.items() if v})
+
+
+def _paragraph_before(ctx: Context, document: str, start: int) -> str:
+    """The sentence before a figure that starts at raw offset `start`, within its source line (a
+    paragraph is a line in these sources): a year named sentences earlier dates other figures.
+    Empty when the figure was not found (start < 0)."""
+    source = ctx.dataset.sources.get(document)
+    if source is None or start < 0:
+        return ""
+    line = source.raw[source.raw.rfind("\n", 0, start) + 1:start]
+    return SENTENCE_END.split(line)[-1]
