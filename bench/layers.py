@@ -106,6 +106,7 @@ def measure(root: Path, with_suites: bool, with_html: bool) -> dict:
     with layers.time("import"):
         from checks import engine, locator, observations, pipeline
         from checks.dataset import load
+        from checks.findings import plain
         from checks.rules import RULES
         from checks.waivers import apply_waivers
         from schemas import tables
@@ -146,7 +147,7 @@ def measure(root: Path, with_suites: bool, with_html: bool) -> dict:
     result = pipeline.RunResult(dataset, context, findings, summaries, suites)
     with layers.time("to_json"):
         data = result.json_dict(charts=False)
-    data["series"] = pipeline._clean(chart_data)
+    data["series"] = plain(chart_data)
     with layers.time("JSON text"):
         text = json.dumps(data, ensure_ascii=False, indent=1)
     if with_html:

@@ -34,3 +34,16 @@ def test_recall_counts_a_miss_and_a_false_alarm(tmp_path):
     clean_id = next(i for i in dataset.observations["id"] if i not in {o for x in manifest["injected"] for o in x["observations"] + x["touched"]})
     alarm = type(findings[0])("values.unreadable", "values", "error", "x", [{"id": clean_id, "document": "d", "line": 1}], {}, "d", 1, "f")
     assert recall([*findings, alarm], manifest, dataset.observations)["clean_errors_warnings"] == 1
+
+
+def test_layers_measure_every_layer_of_a_small_province(tmp_path):
+    """The per-layer run imports the pipeline's internals by name: a renamed helper must fail here,
+    not only in a benchmark run nobody makes in CI."""
+    from bench.layers import measure
+
+    generate(tmp_path / "d", observations=2000, inject_every=400)
+    result = measure(tmp_path / "d", True, True)
+    names = set(result["layers"])
+    assert {"load", "to_json", "JSON text", "HTML", "suites"} <= names, names
+    assert result["observations"] >= 2000 and result["json_mb"] > 0 and result["html_mb"] > 0
+    assert result["quality"]["missed"] == []
