@@ -24,6 +24,7 @@ import click
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 SEVERITY_CHOICES = ["error", "warning", "info", "never"]
 FULL_REPORT = Path("reports/validation-report.html")
+OUTPUT_FILE = click.Path(dir_okay=False, path_type=Path)
 
 
 class CheckGroup(click.Group):
@@ -101,18 +102,18 @@ def _split(values) -> list[str]:
 
 def run_options(function):
     options = [
-        click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        click.option("--report", type=OUTPUT_FILE, default=None,
                      help=f"Where the HTML report is written [default: {FULL_REPORT} for `check all`; none for a partial run]."),
         click.option("--no-report", is_flag=True, help="Do not write the HTML report."),
-        click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as JSON (schemas/report.schema.json)."),
-        click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write JUnit XML (one test case per rule)."),
-        click.option("--sarif", "sarif_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write SARIF 2.1.0 (GitHub code scanning)."),
-        click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)."),
+        click.option("--json", "json_path", type=OUTPUT_FILE, help="Also write the report as JSON (schemas/report.schema.json)."),
+        click.option("--junit", "junit_path", type=OUTPUT_FILE, help="Also write JUnit XML (one test case per rule)."),
+        click.option("--sarif", "sarif_path", type=OUTPUT_FILE, help="Also write SARIF 2.1.0 (GitHub code scanning)."),
+        click.option("--markdown", "markdown_path", type=OUTPUT_FILE, help="Also write a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)."),
         click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
                      help="What goes to standard output: text, the JSON report, or GitHub workflow-command annotations."),
         click.option("--fail-on", type=click.Choice(SEVERITY_CHOICES), default="error", show_default=True,
                      help="Lowest severity of an unwaived finding that fails the run (exit 1)."),
-        click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+        click.option("--previous", type=OUTPUT_FILE,
                      help="JSON report of a previous run (e.g. main's): findings are marked new / open, and resolved ones listed."),
         click.option("--new-only", is_flag=True, help="With --previous: only new findings fail the run."),
         click.option("--select", multiple=True, help="Only these rule ids or families (comma-separated or repeated), like ruff."),
@@ -140,8 +141,9 @@ def run_options(function):
 def check_all(no_suites, engine, **options):
     """Run every layer: schemas, Great Expectations suites, rules, coverage, provenance."""
     from checks.rules import RULES
-    if engine != "pandas" and importlib.util.find_spec("pyspark" if engine == "spark" else "dask") is None:
-        raise click.UsageError(f"--engine {engine} needs {'pyspark' if engine == 'spark' else 'dask'}: pip install 'seed-checks[{'spark' if engine == 'spark' else 'distributed'}]'")
+    module, extra = ("pyspark", "spark") if engine == "spark" else ("dask", "distributed")
+    if engine != "pandas" and importlib.util.find_spec(module) is None:
+        raise click.UsageError(f"--engine {engine} needs {module}: pip install 'seed-checks[{extra}]'")
     sys.exit(_run(RULES, not no_suites, command_complete=not no_suites, engine=engine, **options))
 
 
@@ -154,7 +156,8 @@ def check_family(families, **options):
     from checks.rules import FAMILIES, RULES
     unknown = sorted(set(families) - set(FAMILIES) - {"suites"})
     if unknown:
-        raise click.BadParameter(f"unknown famil{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)}; known: {', '.join([*FAMILIES, 'suites'])}", param_hint="FAMILIES")
+        raise click.BadParameter(f"unknown famil{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)}; "
+                                 f"known: {', '.join([*FAMILIES, 'suites'])}", param_hint="FAMILIES")
     selected = [r for r in RULES if r.family in families]
     sys.exit(_run(selected, "suites" in families, command_complete=False, **options))
 
@@ -336,7 +339,7 @@ def _render(what: str, model, lang: str = "en") -> str:
 
 @main.command("export")
 @dataset_option
-@click.option("--xlsx", "xlsx_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--xlsx", "xlsx_path", required=True, type=OUTPUT_FILE,
               help="The workbook to write: a findings sheet, then one sheet per table.")
 @click.option("--no-suites", is_flag=True, help="Skip the Great Expectations suites.")
 def check_export(dataset_dir, xlsx_path, no_suites):

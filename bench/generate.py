@@ -47,6 +47,10 @@ NAME_CHARS = "青蓝碧翠澄清明秀嘉瑞祥和安宁平泰丰盛兴隆昌荣
 THEMES = "森林湿地河湖草原山岭田园溪涧泉潭峡谷沙洲海湾丘陵盆滩岛礁"
 
 GROUP_MEMBERS = ("total", "part", "share", "rate_up", "rate_down", "margin")
+# a group's status lines, one sentence each: member, decimals, unit, what the sentence says before the figure
+STATUS_LINES = (("total", 2, "万千瓦", "{year}年{name}总量为"), ("part", 2, "万千瓦", "{year}年{name}清洁部分达"),
+                ("share", 2, "%", "{name}清洁部分占比"), ("rate_up", 1, "%", "{name}达标率"), ("rate_down", 1, "%", "{name}超标率"),
+                ("margin", 1, "个百分点", "{name}达标率高于超标率"))
 
 
 def _names(count: int, suffix: str, width: int) -> list[str]:
@@ -181,13 +185,9 @@ class Generator:
         name = self.region_name(region) + self.themes[g]
         rows = {}
         ind = {m: f"g{g:02d}_{m}" for m in GROUP_MEMBERS}
-        rows["total"] = self.observe(doc, ind["total"], region, str(year), "actual", f"{v['total']:.2f}万千瓦", "万千瓦", f"{year}年{name}总量为{v['total']:.2f}万千瓦")
-        rows["part"] = self.observe(doc, ind["part"], region, str(year), "actual", f"{v['part']:.2f}万千瓦", "万千瓦", f"{year}年{name}清洁部分达{v['part']:.2f}万千瓦")
-        rows["share"] = self.observe(doc, ind["share"], region, str(year), "actual", f"{v['share']:.2f}%", "%", f"{name}清洁部分占比{v['share']:.2f}%")
-        rows["rate_up"] = self.observe(doc, ind["rate_up"], region, str(year), "actual", f"{v['rate_up']:.1f}%", "%", f"{name}达标率{v['rate_up']:.1f}%")
-        rows["rate_down"] = self.observe(doc, ind["rate_down"], region, str(year), "actual", f"{v['rate_down']:.1f}%", "%", f"{name}超标率{v['rate_down']:.1f}%")
-        rows["margin"] = self.observe(doc, ind["margin"], region, str(year), "actual", f"{v['margin']:.1f}个百分点", "个百分点",
-                                      f"{name}达标率高于超标率{v['margin']:.1f}个百分点")
+        for member, decimals, unit, lead in STATUS_LINES:
+            printed = f"{v[member]:.{decimals}f}{unit}"
+            rows[member] = self.observe(doc, ind[member], region, str(year), "actual", printed, unit, lead.format(year=year, name=name) + printed)
         return rows
 
     def report_block(self, g: int, p: int, year: int) -> dict:
@@ -202,7 +202,8 @@ class Generator:
         before, now = self.truth(g, pref, year - 1), self.truth(g, pref, year)
         name = self.pref_names[p] + self.themes[g]
         total = f"g{g:02d}_total"
-        rows["previous"] = self.observe(report, total, pref, str(year - 1), "actual", f"{before['total']:.2f}万千瓦", "万千瓦", f"{name}总量上年为{before['total']:.2f}万千瓦")
+        rows["previous"] = self.observe(report, total, pref, str(year - 1), "actual", f"{before['total']:.2f}万千瓦", "万千瓦",
+                                        f"{name}总量上年为{before['total']:.2f}万千瓦")
         growth = 100 * (now["total"] / before["total"] - 1)
         rows["change"] = self.observe(report, total, pref, f"{year - 1}-{year}", "change", f"增长{growth:.1f}%", "%", f"{name}总量较上年增长{growth:.1f}%")
         for member in ("total", "rate_up"):
@@ -233,8 +234,10 @@ class Generator:
                 ("rate_up", f"{base['rate_up']:.1f}%", "%", f"{t_up:.1f}%以上", "达标率"),
                 ("rate_down", f"{base['rate_down']:.1f}%", "%", f"控制在{t_down:.1f}%以内", "超标率")]
         for member, baseline, unit, target, label in text:
-            rows[f"base_{member}"] = self.observe(plan, ind[member], pref, str(BASE_YEAR), "baseline", baseline, unit, f"{BASE_YEAR}年{name}{label}为{baseline}")
-            rows[f"target_{member}"] = self.observe(plan, ind[member], pref, str(TARGET_YEAR), "target", target, unit, f"到{TARGET_YEAR}年{name}{label}{target}")
+            rows[f"base_{member}"] = self.observe(plan, ind[member], pref, str(BASE_YEAR), "baseline", baseline, unit,
+                                                  f"{BASE_YEAR}年{name}{label}为{baseline}")
+            rows[f"target_{member}"] = self.observe(plan, ind[member], pref, str(TARGET_YEAR), "target", target, unit,
+                                                    f"到{TARGET_YEAR}年{name}{label}{target}")
         rows["later_total"] = self.observe(plan, ind["total"], pref, str(LATER_YEAR), "target", f"达到{t_later:.2f}万千瓦", "万千瓦",
                                            f"到{LATER_YEAR}年{name}总量达到{t_later:.2f}万千瓦")
         table = [("total", f"{base['total']:.2f}", f"≥{t_total:.2f}", "万千瓦", "总量（万千瓦）"),

@@ -90,7 +90,8 @@ def recall(findings: list, manifest: dict, observations) -> dict:
         lines = {(o["document"], int(o["line"])) for o in finding.observations}
         if finding.line is not None and finding.document:
             lines.add((finding.document, int(finding.line)))
-        explained = bool(ids & injected_ids) or bool(lines & injected_lines) or (not ids and finding.document in injected_docs)  # a document-level finding may point at a line (base-year evidence)
+        # a document-level finding may point at a line (base-year evidence)
+        explained = bool(ids & injected_ids) or bool(lines & injected_lines) or (not ids and finding.document in injected_docs)
         if not explained:
             key = f"{finding.rule} ({finding.severity})"
             clean[key] = clean.get(key, 0) + 1

@@ -197,7 +197,8 @@ def validate(schema: pa.DataFrameSchema, data: pd.DataFrame, located: pd.DataFra
                 problems.append(InputProblem(file, message, column=None if case.check.startswith("column_in") else case.column))
                 continue
             row = located.iloc[int(case.index)]
-            problems.append(InputProblem(row[FILE_NAME], f"{_shown(case.failure_case)} {_check_message(case.check)}", line=int(row[FILE_LINE]), column=case.column))
+            problems.append(InputProblem(row[FILE_NAME], f"{_shown(case.failure_case)} {_check_message(case.check)}",
+                                         line=int(row[FILE_LINE]), column=case.column))
         return False
 
 
@@ -260,7 +261,8 @@ def load(root: Path) -> Dataset:
     unit_table = UnitTable(frames["units.csv"])
     for row in observations.itertuples(index=False):
         if row.unit_printed and unit_table.resolve(row.unit_printed) is None:
-            problems.append(InputProblem(row.file, f"unknown unit {row.unit_printed!r}: add it to the aliases in units.csv", line=row.file_line, column="unit_printed"))
+            problems.append(InputProblem(row.file, f"unknown unit {row.unit_printed!r}: add it to the aliases in units.csv",
+                                         line=row.file_line, column="unit_printed"))
     sources = _sources(reader, frames["documents.csv"])
     if problems:
         raise InputError(problems.listed())
@@ -343,7 +345,8 @@ def _observations(reader: Reader) -> pd.DataFrame:
         return Reader(reader.root, reader.settings, Problems(1)).table(folder / "none.csv", tables.OBSERVATIONS, required=False)
     observations = pd.concat(frames, ignore_index=True)
     for row in observations[observations["id"].duplicated(keep=False)].itertuples(index=False):
-        reader.problems.append(InputProblem(row.file, f"duplicate observation id {row.id!r} (ids are unique across all observation files)", line=row.file_line, column="id"))
+        reader.problems.append(InputProblem(row.file, f"duplicate observation id {row.id!r} (ids are unique across all observation files)",
+                                            line=row.file_line, column="id"))
     observations["line"] = observations["line"].astype(int)
     return observations
 

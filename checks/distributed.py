@@ -30,7 +30,8 @@ from checks.engine import Context, Rule, RuleSummary, run
 from checks.findings import Finding
 
 ENGINES = ("pandas", "dask", "spark")
-DOCUMENT_FAMILIES = {"provenance", "coverage", "metadata", "source-text", "periods"}  # periods: each comparison within one document, and text-year-slip reads the source
+# periods: each comparison within one document, and text-year-slip reads the source
+DOCUMENT_FAMILIES = {"provenance", "coverage", "metadata", "source-text", "periods"}
 RELATIONS = ["parent", "share_part", "share_whole", "minuend", "subtrahend"]  # catalogue columns naming another indicator
 TASK_ROWS = 50_000
 

@@ -258,7 +258,8 @@ def space_row(line: str, base: int, unit_pattern: str) -> list[Cell] | None:
     if not kinds or kinds[0] or sum(kinds) < 2:
         return None
     first_value = kinds.index(True)
-    if any(not k and value_cell(c.text, unit_pattern) is None and re.search(r"\d", c.text) for c, k in zip(cells[first_value:], kinds[first_value:], strict=False)):
+    if any(not k and value_cell(c.text, unit_pattern) is None and re.search(r"\d", c.text)
+           for c, k in zip(cells[first_value:], kinds[first_value:], strict=False)):
         return None  # a cell with digits that is no figure: prose, not a row
     return cells
 
@@ -320,7 +321,8 @@ class FigureScanner:
         self.units = units
         self.prose = re.compile(
             rf"(?<![A-Za-z0-9_.{{第])(?P<sign>-(?=\d))?(?P<num>{NUMBER}{RANGE_TAIL})"
-            rf"\s*[多余]?\s*(?:{MAGNITUDE}\s*[多余]?\s*(?:{unit_pattern}|{_alternation(COUNTERS)})?|(?:{unit_pattern})|{_alternation(COUNTERS + BARE_COUNTERS)})"
+            rf"\s*[多余]?\s*(?:{MAGNITUDE}\s*[多余]?\s*(?:{unit_pattern}|{_alternation(COUNTERS)})?"
+            rf"|(?:{unit_pattern})|{_alternation(COUNTERS + BARE_COUNTERS)})"
         )
 
     def scan(self):

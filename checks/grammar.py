@@ -51,7 +51,8 @@ REACH_WORDS = ("力争达到", "争取达到", *ASPIRATIONAL_WORDS, "达到", "�
 # 年均 / 年平均 (average annual): the figure is a rate per year over its period, not the change over
 # the whole period (read as `average_annual`; growth.average-annual compares it with the endpoints).
 AVERAGE_WORDS = ("年平均", "年均")
-NEUTRAL_WORDS = ("确保", "实际", "提高到", "提高至", "提升到", "提升至", "降至", "降到", "下降到", "下降至", "保持在", "稳定在", "保持", "维持在", "为", "完成", "实现", "累计", "共", "均为", "分别为", "是")
+NEUTRAL_WORDS = ("确保", "实际", "提高到", "提高至", "提升到", "提升至", "降至", "降到", "下降到", "下降至", "保持在", "稳定在", "保持", "维持在",
+                 "为", "完成", "实现", "累计", "共", "均为", "分别为", "是")
 UP_WORDS = ("增长", "提高", "提升", "增加", "上升", "上涨", "增产", "多增", "净增", "新增", "扩大", "增")
 DOWN_WORDS = ("下降", "降低", "减少", "减产", "下跌", "缩小", "降", "少增")
 PREFIXES = sorted(
@@ -201,7 +202,8 @@ def _parse(printed: str, role: str, period_note: str, share_unit: bool, tol: Tol
     if figure is None:
         return ParsedValue("unreadable", error=f"could not read {body!r} in {printed!r}: no number where one was expected")
     if figure["low_unit"] and not figure["rest"].startswith(figure["low_unit"]):
-        return ParsedValue("unreadable", error=f"could not read the range {body!r} in {printed!r}: its ends carry different units ({figure['low_unit']!r} and {figure['rest']!r})")
+        return ParsedValue("unreadable", error=f"could not read the range {body!r} in {printed!r}: "
+                                               f"its ends carry different units ({figure['low_unit']!r} and {figure['rest']!r})")
     sign = -1.0 if figure["sign"] else 1.0
     low = sign * float(figure["low"])
     high = float(figure["high"]) if figure["high"] else None

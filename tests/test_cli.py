@@ -22,6 +22,13 @@ def invoke(*args):
     return CliRunner().invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
 
 
+def check_all(root, json_path, *args):
+    """`check all` on `root` without the suites or the HTML report, writing its JSON report to
+    `json_path`: the result and that report."""
+    result = invoke("all", "--dataset", root, "--no-suites", "--no-report", *args, "--json", json_path)
+    return result, json.loads(json_path.read_text())
+
+
 def test_findings_fail_the_run_and_outputs_are_written(tmp_path):
     root = plan(tmp_path)
     out = tmp_path / "out"
@@ -54,16 +61,15 @@ def test_fail_on_warning_and_never(tmp_path):
 
 def test_a_waiver_accepts_a_finding_and_a_stale_one_is_reported(tmp_path):
     root = plan(tmp_path)
-    first = invoke("all", "--dataset", root, "--no-suites", "--no-report", "--json", tmp_path / "a.json")
+    first, data = check_all(root, tmp_path / "a.json")
     assert first.exit_code == 1
-    finding = next(f for f in json.loads((tmp_path / "a.json").read_text())["findings"] if f["severity"] == "error")
+    finding = next(f for f in data["findings"] if f["severity"] == "error")
     write_csv(root / "waivers.csv", [
         {"fingerprint": finding["fingerprint"], "rule": finding["rule"], "reason": "printed so in the plan", "who": "steward", "when": "2026-11-22"},
         {"fingerprint": "0123456789abcdef", "rule": "targets.flat", "reason": "old", "who": "steward", "when": "2026-01-01"},
     ], ["fingerprint", "rule", "reason", "who", "when"])
-    second = invoke("all", "--dataset", root, "--no-suites", "--no-report", "--json", tmp_path / "b.json")
+    second, data = check_all(root, tmp_path / "b.json")
     assert second.exit_code == 0, second.output
-    data = json.loads((tmp_path / "b.json").read_text())
     waived = [f for f in data["findings"] if f["status"] == "waived"]
     assert [f["fingerprint"] for f in waived] == [finding["fingerprint"]] and waived[0]["waiver"]["reason"] == "printed so in the plan"
     assert [w["fingerprint"] for w in data["stale_waivers"]] == ["0123456789abcdef"]
@@ -72,18 +78,16 @@ def test_a_waiver_accepts_a_finding_and_a_stale_one_is_reported(tmp_path):
 
 def test_pull_request_mode_new_and_resolved(tmp_path):
     main = plan(tmp_path, target="97", name="main")
-    assert invoke("all", "--dataset", main, "--no-suites", "--no-report", "--json", tmp_path / "main.json").exit_code == 0
+    assert check_all(main, tmp_path / "main.json")[0].exit_code == 0
     # A pull request that introduces one contradiction: exactly one new finding, and the run fails.
     broken = plan(tmp_path, target="94.1", name="broken")
-    result = invoke("all", "--dataset", broken, "--no-suites", "--no-report", "--previous", tmp_path / "main.json", "--new-only", "--json", tmp_path / "pr.json")
+    result, data = check_all(broken, tmp_path / "pr.json", "--previous", tmp_path / "main.json", "--new-only")
     assert result.exit_code == 1
-    data = json.loads((tmp_path / "pr.json").read_text())
     assert [(f["rule"], f["status"]) for f in data["findings"] if f["status"] == "new"] == [("targets.worse-than-baseline", "new")]
     # A pull request that fixes it again: the finding is resolved and the run passes.
     fixed = plan(tmp_path, target="97", name="fixed")
-    result = invoke("all", "--dataset", fixed, "--no-suites", "--no-report", "--previous", tmp_path / "pr.json", "--new-only", "--json", tmp_path / "fixed.json")
+    result, data = check_all(fixed, tmp_path / "fixed.json", "--previous", tmp_path / "pr.json", "--new-only")
     assert result.exit_code == 0
-    data = json.loads((tmp_path / "fixed.json").read_text())
     assert [r["rule"] for r in data["resolved"]] == ["targets.worse-than-baseline"]
     assert "1 resolved" in result.output
 

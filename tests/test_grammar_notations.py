@@ -111,7 +111,8 @@ def test_unreadable_names_the_part_it_could_not_read(printed, message):
     assert reading.kind == "unreadable" and message in reading.error and printed in reading.error
 
 
-@pytest.mark.parametrize("text, value", [("三", 3), ("十", 10), ("十二", 12), ("二十", 20), ("一百零五", 105), ("两", 2), ("百", 100), ("三五", None), ("", None)])
+@pytest.mark.parametrize("text, value", [("三", 3), ("十", 10), ("十二", 12), ("二十", 20), ("一百零五", 105), ("两", 2), ("百", 100),
+                                         ("三五", None), ("", None)])
 def test_chinese_numerals(text, value):
     assert chinese_numeral(text) == value
 

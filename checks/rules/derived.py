@@ -116,7 +116,8 @@ def change_mismatch(ctx: Context) -> Outcome:
     starts = starts[starts["s_year"] == starts["year_start"]]
     # the end minus an absolute change (points on a share, or the indicator's own unit); B ÷ (1 + a % change) on an amount;
     # a % change of a share (relative or in points?) stays undecided
-    absolute = (starts["unit_dimension"] == "share_difference") | ((starts["unit_dimension"] == starts["catalogue_dimension"]) & (starts["catalogue_dimension"] != "share"))
+    absolute = (starts["unit_dimension"] == "share_difference") | (
+        (starts["unit_dimension"] == starts["catalogue_dimension"]) & (starts["catalogue_dimension"] != "share"))
     relative = ~absolute & (starts["unit_dimension"] == "share") & (starts["catalogue_dimension"] != "share")
     minus_low, minus_high = subtract(starts["e_lower"], starts["e_upper"], starts["lower"], starts["upper"])
     over_low, over_high = divide(starts["e_lower"], starts["e_upper"], 1 + starts["lower"] / 100, 1 + starts["upper"] / 100)
@@ -124,7 +125,8 @@ def change_mismatch(ctx: Context) -> Outcome:
     checked = len(decided)
     bad = decided[~meets(decided["low"], decided["high"], decided["s_lower"], decided["s_upper"])]
     violations = [Violation(
-        f"{r.e_value_printed!r} ({r.year}) with a change of {r.value_printed!r} implies {fmt(r.low, r.high)} for {r.year_start}, but {r.s_value_printed!r} is printed",
+        f"{r.e_value_printed!r} ({r.year}) with a change of {r.value_printed!r} implies {fmt(r.low, r.high)} for {r.year_start}, "
+        f"but {r.s_value_printed!r} is printed",
         (r.id, r.e_id, r.s_id), {"implied_start": [float(r.low), float(r.high)], "printed_start": [r.s_lower, r.s_upper]})
         for r in bad.itertuples(index=False)]
     reasons = {"the figure at one end is not printed": len(changes) - len(starts),

@@ -62,7 +62,8 @@ def status_after_as_of(ctx: Context) -> Outcome:
         for r in bad.itertuples(index=False)], undated, {"document has no as-of date": undated} if undated else {})
 
 
-YEAR_NAMED = re.compile(r"(?:(?<![\d.])|(?<=表\d)|(?<=表\d\d))((?:19|20)\d{2})\s*年(?!度)")  # 表102023年: table 10 of 2023  # 2022年度森林督查 names a programme's year, not the figure's
+# 表102023年: table 10 of 2023; 2022年度森林督查 names a programme's year, not the figure's
+YEAR_NAMED = re.compile(r"(?:(?<![\d.])|(?<=表\d)|(?<=表\d\d))((?:19|20)\d{2})\s*年(?!度)")
 RELATIVE = re.compile(r"今年|本年|当年|去年|上年|前年|上半年|下半年|季度|同期")  # a year said relative to the document
 # A year named as a point of comparison or a starting point is not the year of the figure after it.
 NOT_THE_FIGURES_YEAR = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于|超过|超出|恢复到|恢复至)\s*$")
@@ -128,9 +129,10 @@ def text_year_slip(ctx: Context) -> Outcome:
     """A text figure whose period is none of the years its quote (or its paragraph) names for it.
 
     Reads the quote up to the figure; when it names no year, its sentence in the source before it
-    (within the paragraph). A quote that dates the figure relative to the document (今年上半年) is undecided, and
-    a year that names a programme (2022年度森林督查) is not the figure's year. Fires on a figure entered for 2024 in 2023年全县空气质量优良天数比例达98.6%. Does not
-    fire on a year named as a point of comparison (比2020年下降18%; but 从2012年的356家 is of 2012), on a period
+    (within the paragraph). A quote that dates the figure relative to the document (今年上半年) is
+    undecided, and a year that names a programme (2022年度森林督查) is not the figure's year. Fires
+    on a figure entered for 2024 in 2023年全县空气质量优良天数比例达98.6%. Does not fire on a year
+    named as a point of comparison (比2020年下降18%; but 从2012年的356家 is of 2012), on a period
     that includes a named year (2016-2020 under 2020年), nor where no year is named (undecided).
     The paragraph is read from the source, so the family runs by document on the partitioned engine.
     """

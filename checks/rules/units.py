@@ -26,7 +26,8 @@ def wrong_dimension(ctx: Context) -> Outcome:
     dimension, catalogue = printed["unit_dimension"], printed["catalogue_dimension"]
     allowed = (dimension == catalogue) | (printed["is_change"] & ((dimension == "share") | ((dimension == "share_difference") & (catalogue == "share"))))
     violations = [
-        Violation(f"{r.value_printed!r} is printed in {r.unit_printed or r.cell_unit!r} ({r.unit_dimension}), but {r.indicator_name} is measured in {r.catalogue_unit} ({r.catalogue_dimension})",
+        Violation(f"{r.value_printed!r} is printed in {r.unit_printed or r.cell_unit!r} ({r.unit_dimension}), "
+                  f"but {r.indicator_name} is measured in {r.catalogue_unit} ({r.catalogue_dimension})",
                   (r.id,), {"printed_unit": r.unit_printed or r.cell_unit, "catalogue_unit": r.catalogue_unit})
         for r in printed[~allowed].itertuples(index=False)]
     return Outcome(len(printed), violations)
