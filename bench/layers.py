@@ -122,8 +122,7 @@ def measure(root: Path, with_suites: bool, with_html: bool) -> dict:
     context = engine.Context(dataset)
     _ = context.obs, context.located  # lazily built contexts build here
     findings, summaries = [], []
-    layers.wrap(engine, "_finding", "findings (of rules)")
-    layers.wrap(engine, "_involved_records", "findings (of rules)")
+    layers.wrap(engine, "_findings", "findings (of rules)")
     families: dict[str, list] = {}
     for current in RULES:
         families.setdefault(current.family, []).append(current)

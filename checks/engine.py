@@ -152,9 +152,7 @@ def run(context: Context, rules: list[Rule]) -> tuple[list[Finding], list[RuleSu
         summaries.append(RuleSummary(current.id, current.family, current.severity, current.summary,
                                      outcome.checked, len(outcome.violations), outcome.undecided,
                                      dict(outcome.undecided_reasons), crashed, time.perf_counter() - clock))
-    records = _involved_records(context, {i for _, _, outcome in outcomes for v in outcome.violations for i in v.observations})
-    findings = [_finding(records, current, severity, violation)
-                for current, severity, outcome in outcomes for violation in outcome.violations]
+    findings = _findings(context, outcomes)
     return findings, summaries
 
 
@@ -184,24 +182,33 @@ INVOLVED = ["document", "line", "section", "indicator", "indicator_name", "regio
             "value_printed", "unit_printed", "quote", "file", "file_line"]
 
 
+def _findings(context: Context, outcomes: list[tuple[Rule, Severity, Outcome]]) -> list[Finding]:
+    """Every violation as a finding: one lookup of all the observations they name, then per
+    finding only what differs (its message, evidence and fingerprint)."""
+    records = _involved_records(context, {i for _, _, outcome in outcomes for v in outcome.violations for i in v.observations})
+    return [_finding(records, current, severity, violation)
+            for current, severity, outcome in outcomes for violation in outcome.violations]
+
+
 def _involved_records(context: Context, ids: set[str]) -> dict[str, dict]:
     """What a finding shows of each observation it names, for every named observation at once:
-    one lookup of the parsed frame and one of where the figures stand, never one per finding."""
+    one lookup of the parsed frame and one of where the figures stand, never one per finding.
+    Each record holds the FINDING_OBSERVATION fields in their order, as Python values."""
     if not ids:
         return {}
-    wanted = sorted(ids)
-    rows = context.by_id.loc[wanted, INVOLVED].rename(columns={"period_key": "period"})
-    rows["figure_in_quote"] = context.located_by_id.loc[wanted, "figure_in_quote"].to_numpy()
-    records = rows.to_dict("index")
-    for obs_id, record in records.items():
-        record["id"] = obs_id
-        record["line"] = int(record["line"])
-        record["file_line"] = int(record["file_line"])
-    return records
+    wanted = pd.Index(sorted(ids))
+    rows = context.by_id.loc[wanted, INVOLVED]
+    columns = {("period" if c == "period_key" else c): rows[c].tolist() for c in INVOLVED}
+    columns["line"] = [int(v) for v in columns["line"]]
+    columns["file_line"] = [int(v) for v in columns["file_line"]]
+    columns["figure_in_quote"] = context.located_by_id.loc[wanted, "figure_in_quote"].tolist()
+    columns["id"] = wanted.tolist()
+    ordered = [columns[key] for key in FINDING_OBSERVATION]
+    return {values[0]: dict(zip(FINDING_OBSERVATION, values, strict=True)) for values in zip(*ordered, strict=True)}
 
 
 def _finding(records: dict[str, dict], current: Rule, severity: Severity, violation: Violation) -> Finding:
-    involved = [{key: records[obs_id][key] for key in FINDING_OBSERVATION} for obs_id in violation.observations]
+    involved = [dict(records[obs_id]) for obs_id in violation.observations]  # a copy each: a finding owns its observations
     document = violation.document or (involved[0]["document"] if involved else None)
     line = violation.line or (involved[0]["line"] if involved else None)
     return Finding(current.id, current.family, violation.severity or severity, violation.message, involved, violation.evidence,

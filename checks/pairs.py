@@ -21,7 +21,10 @@ finding, never a huge allocation.
 
 from __future__ import annotations
 
+from collections import namedtuple
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -43,6 +46,14 @@ class OversizedGroup:
     left: int
     right: int
     limit: str = "max_pairs_per_key"  # the [limits] setting that left it out (max_pairs_per_key or max_pairs_per_observation)
+
+
+def rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """The rows of `frame` as named tuples of Python values, like `itertuples(index=False)`, but
+    each column turned into a list once: iterating a string or categorical column element by
+    element through pandas costs a call per value, the largest part of formatting many findings."""
+    row = namedtuple("Row", [str(c) for c in frame.columns], rename=True)  # type: ignore[misc]
+    return map(row._make, zip(*(frame.iloc[:, k].tolist() for k in range(frame.shape[1])), strict=True))
 
 
 def role_side(role: pd.Series) -> pd.Series:
@@ -142,7 +153,7 @@ def baseline_pairs(ctx: Context) -> pd.DataFrame:
     # one latest figure per target: its own document's first, then the first by id
     anywhere = latest.assign(other=latest["b_document"] != latest["document"]).sort_values(["id", "other", "b_id"]).drop_duplicates("id")
     ids = pd.concat([own[["id", "b_id"]], anywhere[["id", "b_id"]]], ignore_index=True).drop_duplicates()
-    return _widened(obs, ids)
+    return widened(obs, ids)
 
 
 @per_run
@@ -150,15 +161,16 @@ def target_pairs(ctx: Context) -> pd.DataFrame:
     """Each target with every earlier target of its series printed by its as-of date."""
     obs = with_as_of(ctx)
     targets = obs.loc[obs["role"] == "target", KEYS]
-    return _widened(obs, known_by(earlier_pairs(ctx, targets, targets, SERIES))[["id", "b_id"]])
+    return widened(obs, known_by(earlier_pairs(ctx, targets, targets, SERIES))[["id", "b_id"]])
 
 
-def _widened(obs: pd.DataFrame, ids: pd.DataFrame) -> pd.DataFrame:
-    """Pairs of ids (`id`, `b_id`) with the COLUMNS of both observations (the earlier one's
-    prefixed b_), in the order of `ids`: a wide frame built once, not once per step of the pairing."""
-    wide = obs[COLUMNS]
+def widened(obs: pd.DataFrame, ids: pd.DataFrame, columns: list[str] = COLUMNS) -> pd.DataFrame:
+    """Pairs of ids (`id`, `b_id`) with the `columns` of both observations (the earlier one's
+    prefixed b_), in the order of `ids`: a wide frame built once, after pairing on the few key
+    columns, never carried through every step of the pairing."""
+    wide = obs[columns]
     pairs = ids.merge(wide, on="id").merge(wide.add_prefix("b_"), on="b_id")
-    return pairs[[*COLUMNS, *(f"b_{c}" for c in COLUMNS)]].reset_index(drop=True)
+    return pairs[[*columns, *(f"b_{c}" for c in columns)]].reset_index(drop=True)
 
 
 def comparable(pairs: pd.DataFrame, need_direction: bool = True) -> tuple[pd.DataFrame, dict[str, int]]:

@@ -9,19 +9,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from checks.engine import Context, rule
+from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import divide, fmt, meets, subtract
-from checks.pairs import keyed_join, ordered_pairs, role_side
+from checks.pairs import keyed_join, ordered_pairs, role_side, rows
 
 PLACE = ["region", "scope", "period_key", "role_class", "cumulative"]
+FIGURE = ["id", "lower", "upper", "value_printed"]  # what a comparison reads and a message prints of each figure
 
 
+@per_run
 def implied_totals(ctx: Context) -> pd.DataFrame:
     """Each share with its part in the same place and period: the whole it implies."""
     obs = ctx.obs[ctx.obs["numeric"]]
     shares = obs[(obs["share_part"] != "") & (obs["share_whole"] != "") & (obs["unit_dimension"] == "share")]
-    joined = keyed_join(ctx, shares, obs, ["share_part", *PLACE], ["indicator", *PLACE], prefix="p_")
+    shares = shares[[*FIGURE, "share_part", "share_whole", *PLACE]]  # paired on the columns the rules read, never every column
+    parts = obs[[*FIGURE, "indicator", *PLACE, "catalogue_unit"]]
+    joined = keyed_join(ctx, shares, parts, ["share_part", *PLACE], ["indicator", *PLACE], prefix="p_")
     low, high = divide(joined["p_lower"], joined["p_upper"], joined["lower"] / 100, joined["upper"] / 100)
     names = ctx.dataset.indicators.set_index("id")["name"]
     return joined.assign(total_low=low, total_high=high, whole_name=joined["share_whole"].map(names).fillna(joined["share_whole"]))
@@ -38,7 +42,7 @@ def implied_totals_disagree(ctx: Context) -> Outcome:
     """
     implied = implied_totals(ctx)
     names = dict(zip(implied["share_whole"], implied["whole_name"], strict=False))
-    obs = ctx.obs[ctx.obs["numeric"]]
+    obs = ctx.obs.loc[ctx.obs["numeric"], [*FIGURE, "indicator", *PLACE]]
     printed = obs.merge(implied[["share_whole", *PLACE]].drop_duplicates(), left_on=["indicator", *PLACE], right_on=["share_whole", *PLACE])
     candidates = pd.concat([
         pd.DataFrame({"whole": implied["share_whole"], **{c: implied[c] for c in PLACE}, "low": implied["total_low"], "high": implied["total_high"],
@@ -56,7 +60,7 @@ def implied_totals_disagree(ctx: Context) -> Outcome:
         Violation(f"{r.label} implies {fmt(r.low, r.high)} but {r.b_label} gives {fmt(r.b_low, r.b_high)} for the same total ({names.get(r.whole, r.whole)})",
                   tuple(sorted(set(r.ids + r.b_ids))),
                   {"totals": [{"from": r.label, "interval": [r.low, r.high]}, {"from": r.b_label, "interval": [r.b_low, r.b_high]}]})
-        for r in bad.itertuples(index=False)])
+        for r in rows(bad)])
 
 
 @rule("derived.implied-total", "info")
@@ -66,11 +70,12 @@ def implied_total(ctx: Context) -> Outcome:
     Reported once per share and part (479万千瓦 at 62.84% → a total of about 762.3万千瓦), so an
     auditor can compare it with figures the dataset does not hold.
     """
-    implied = implied_totals(ctx)
+    implied = implied_totals(ctx)[["id", "p_id", "value_printed", "p_value_printed", "p_catalogue_unit", "share_whole", "whole_name",
+                                   "total_low", "total_high"]]
     return Outcome(len(implied), [
         Violation(f"{r.p_value_printed} at {r.value_printed} implies {r.whole_name} of {fmt(r.total_low, r.total_high)} ({r.p_catalogue_unit})",
                   (r.id, r.p_id), {"implied": {"indicator": r.share_whole, "name": r.whole_name, "interval": [r.total_low, r.total_high]}})
-        for r in implied.itertuples(index=False)])
+        for r in rows(implied)])
 
 
 @rule("derived.difference-mismatch", "error")
@@ -83,10 +88,10 @@ def difference_mismatch(ctx: Context) -> Outcome:
     rates: never an actual margin with the targets set for its year). Fires when the difference of the two intervals does not meet the margin's.
     """
     obs = ctx.obs[ctx.obs["numeric"]]
-    margins = obs[(obs["minuend"] != "") & (obs["subtrahend"] != "")]
-    obs = obs[obs["unit_dimension"] == "share"]  # the two rates; an amount of the same indicator is not one
-    margins, obs = margins.assign(side=role_side(margins["role"])), obs.assign(side=role_side(obs["role"]))
     key = ["region", "scope", "period_key", "side"]  # an actual margin against actual rates, a target one against targets
+    margins = obs.loc[(obs["minuend"] != "") & (obs["subtrahend"] != ""), [*FIGURE, "minuend", "subtrahend", *key[:-1], "role"]]
+    obs = obs.loc[obs["unit_dimension"] == "share", [*FIGURE, "indicator", *key[:-1], "role"]]  # the two rates; an amount of the same indicator is not one
+    margins, obs = margins.assign(side=role_side(margins["role"])), obs.assign(side=role_side(obs["role"]))
     joined = keyed_join(ctx, margins, obs, ["minuend", *key], ["indicator", *key], prefix="m_")
     joined = keyed_join(ctx, joined, obs, ["subtrahend", *key], ["indicator", *key], prefix="s_")
     low, high = subtract(joined["m_lower"], joined["m_upper"], joined["s_lower"], joined["s_upper"])
@@ -94,7 +99,7 @@ def difference_mismatch(ctx: Context) -> Outcome:
     return Outcome(len(joined), [
         Violation(f"{r.value_printed!r} should equal {r.m_value_printed!r} − {r.s_value_printed!r} = {fmt(r.low, r.high)}",
                   (r.id, r.m_id, r.s_id), {"difference": [float(r.low), float(r.high)], "printed": [r.lower, r.upper]})
-        for r in bad.itertuples(index=False)])
+        for r in rows(bad[["id", "m_id", "s_id", "value_printed", "m_value_printed", "s_value_printed", "low", "high", "lower", "upper"]])])
 
 
 @rule("derived.change-mismatch", "error")
@@ -107,9 +112,10 @@ def change_mismatch(ctx: Context) -> Outcome:
     counts the change as undecided.
     """
     obs = ctx.obs[ctx.obs["numeric"]]
-    changes = obs[(obs["role"] == "change") & (obs["year_start"] < obs["year"])]
-    status = obs[obs["role_class"] == "status"]
     series = ["indicator", "region", "scope"]
+    changes = obs.loc[(obs["role"] == "change") & (obs["year_start"] < obs["year"]),
+                      [*FIGURE, *series, "year", "year_start", "unit_dimension", "catalogue_dimension"]]
+    status = obs.loc[obs["role_class"] == "status", [*FIGURE, *series, "year"]]
     ends = keyed_join(ctx, changes, status, series, prefix="e_")
     ends = ends[ends["e_year"] == ends["year"]]
     starts = keyed_join(ctx, ends, status, series, prefix="s_")
@@ -128,7 +134,8 @@ def change_mismatch(ctx: Context) -> Outcome:
         f"{r.e_value_printed!r} ({r.year}) with a change of {r.value_printed!r} implies {fmt(r.low, r.high)} for {r.year_start}, "
         f"but {r.s_value_printed!r} is printed",
         (r.id, r.e_id, r.s_id), {"implied_start": [float(r.low), float(r.high)], "printed_start": [r.s_lower, r.s_upper]})
-        for r in bad.itertuples(index=False)]
+        for r in rows(bad[["id", "e_id", "s_id", "value_printed", "e_value_printed", "s_value_printed", "year", "year_start", "low", "high",
+                           "s_lower", "s_upper"]])]
     reasons = {"the figure at one end is not printed": len(changes) - len(starts),
                "a % change of a share (relative or in points?)": len(starts) - checked}
     reasons = {k: v for k, v in reasons.items() if v}

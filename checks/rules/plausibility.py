@@ -7,7 +7,7 @@ import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
-from checks.pairs import SERIES, baseline_pairs, comparable, latest_earlier
+from checks.pairs import SERIES, baseline_pairs, comparable, latest_earlier, rows, widened
 
 COLUMNS = ["id", "document", "section", "quote", *SERIES, "year", "kind", "value", "value_printed", "quantity", "numeric", "cumulative",
            "direction", "lower", "upper", "converted"]
@@ -17,16 +17,19 @@ def _consecutive_actuals(ctx: Context) -> pd.DataFrame:
     """Each status figure with the previous year's status figure of the same series (any document)."""
     obs = ctx.obs[(ctx.obs["role_class"] == "status") & ctx.obs["numeric"] & ~ctx.obs["cumulative"]]
     obs = obs[obs["period_key"].str.len() == 4].sort_values("year")
-    return latest_earlier(ctx, obs[COLUMNS], obs[COLUMNS], SERIES)
+    keys = obs[["id", *SERIES, "year"]]  # paired on the keys; the pairs get the COLUMNS of both sides once, at the end
+    return widened(obs, latest_earlier(ctx, keys, keys, SERIES)[["id", "b_id"]], COLUMNS)
 
 
 def narrated(pairs: pd.DataFrame) -> pd.Series:
     """The sentence states the change itself: both figures in the text of one document, one quote
-    printing the other figure (从356家增长到近7000家)."""
+    printing the other figure (从356家增长到近7000家). The quotes are read only for pairs of one
+    document's text."""
     same = (pairs["section"] == "text") & (pairs["b_section"] == "text") & (pairs["document"] == pairs["b_document"])
-    later_names_earlier = [str(b) in str(q) for b, q in zip(pairs["b_value_printed"], pairs["quote"], strict=False)]
-    earlier_names_later = [str(v) in str(q) for v, q in zip(pairs["value_printed"], pairs["b_quote"], strict=False)]
-    return same & (pd.Series(later_names_earlier, index=pairs.index, dtype=bool) | pd.Series(earlier_names_later, index=pairs.index, dtype=bool))
+    told = np.zeros(len(pairs), dtype=bool)
+    texts = pairs.loc[same, ["value_printed", "quote", "b_value_printed", "b_quote"]]
+    told[same.to_numpy(dtype=bool)] = np.array([str(b) in str(q) or str(v) in str(bq) for v, q, b, bq in rows(texts)], dtype=bool)
+    return pd.Series(told, index=pairs.index, dtype=bool)
 
 
 @rule("plausibility.large-jump", "warning")
@@ -51,8 +54,8 @@ def large_jump(ctx: Context) -> Outcome:
     years = (both["year"] - both["b_year"]).clip(lower=1).astype(float)
     per_period = both["quantity"].isin(["share", "rate"]).map({True: settings.max_ratio_share, False: settings.max_ratio_other}).astype(float)
     limit = per_period ** np.maximum(1.0, years / settings.ratio_years)
-    told = narrated(both)
-    bad = both[(ratio > limit) & ~told]
+    jumps = both[ratio > limit]
+    bad = jumps[~narrated(jumps)]  # only a jump over the limit is read for a sentence narrating it
     return Outcome(len(both), [
         Violation(f"{p.b_value_printed!r} ({p.b_year}) → {p.value_printed!r} ({p.year}): a factor of {ratio[i]:.2f} in {int(years[i])} year(s), "
                   f"above the {limit[i]:.2f} allowed ({p.what}); please confirm",
