@@ -72,29 +72,63 @@ class Reader:
         self.problems = problems
         self.files: dict[str, str] = {}
 
-    def text(self, path: Path, limit: int, inside: Path, what: str) -> str | None:
+    def text(self, path: Path, limit: int, inside: Path, what: str, problems: Problems | None = None) -> str | None:
         try:
             data = read_bytes(path, limit, inside=inside, what=what)
             text = decode(data, str(path), what=what)
         except Unreadable as error:
-            self.problems.append(error.problem)
+            (self.problems if problems is None else problems).append(error.problem)
             return None
         self.files[str(path.relative_to(self.root))] = hashlib.sha256(data).hexdigest()
         return text
 
     def table(self, path: Path, schema: pa.DataFrameSchema, required: bool = True) -> pd.DataFrame:
         """Read one CSV as text cells and validate it; problems are appended, never raised."""
-        empty = pd.DataFrame({c: pd.Series(dtype="str") for c in [*list(schema.columns), FILE_NAME, FILE_LINE]})
+        frame = self.read(path, schema, required)
+        return self.checked(schema, frame) if frame is not None else _empty(schema)
+
+    def tables(self, paths: list[Path], schema: pa.DataFrameSchema) -> pd.DataFrame:
+        """Several CSVs of one schema, read, validated and concatenated (only the valid ones),
+        exactly as `table` one by one would: same frame, same problems in the same order.
+        Validated together first: a schema's call costs about as much for 200 rows as for 20,000,
+        so 5,000 files validated one by one spend their time in pandera, not in the checks. The
+        column checks are cell by cell (no uniqueness in the schemas this is used for), so the
+        whole passes exactly when every file passes; when any file has a problem, every file's
+        problems are replayed and each is validated alone, in order."""
+        assert not schema.unique and not any(column.unique for column in schema.columns.values())
+        reads = []
+        for path in paths:
+            scratch = Problems(self.problems.limit)  # per file, as the file's own limit counts
+            reads.append((scratch, self.read(path, schema, problems=scratch)))
+        frames = [frame for _, frame in reads if frame is not None and len(frame)]
+        if not any(scratch or scratch.hidden for scratch, _ in reads) and frames:
+            whole = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+            if _passes(schema, whole.drop(columns=[FILE_LINE, FILE_NAME])):
+                return whole
+        valid = []
+        for scratch, frame in reads:
+            self.problems.extend(scratch)
+            for file, count in scratch.hidden.items():
+                self.problems.count_more(file, count)
+            if frame is not None:
+                valid.append(self.checked(schema, frame))
+        valid = [frame for frame in valid if len(frame)]
+        return pd.concat(valid, ignore_index=True) if valid else _empty(schema)
+
+    def read(self, path: Path, schema: pa.DataFrameSchema, required: bool = True, problems: Problems | None = None) -> pd.DataFrame | None:
+        """One CSV as text cells with its file and lines, not yet validated; None (problems
+        appended, to `problems` when given) when it is missing or not a well-formed table."""
+        problems = self.problems if problems is None else problems
         if not os.path.lexists(path):
             if required:
-                self.problems.append(InputProblem(str(path), "file is missing"))
-            return empty
-        text = self.text(path, self.settings.max_table_bytes, self.root, "table")
+                problems.append(InputProblem(str(path), "file is missing"))
+            return None
+        text = self.text(path, self.settings.max_table_bytes, self.root, "table", problems)
         if text is None:
-            return empty
-        parsed = parse_csv(text, str(path), self.problems, self.settings.max_field_chars)
+            return None
+        parsed = parse_csv(text, str(path), problems, self.settings.max_field_chars)
         if parsed is None:
-            return empty
+            return None
         header, lines, body = parsed
         frame = pd.DataFrame(body, columns=header, dtype="str") if body else pd.DataFrame({c: pd.Series(dtype="str") for c in header})
         for column in tables.OPTIONAL_COLUMNS.get(str(schema.name), []):
@@ -102,12 +136,17 @@ class Reader:
                 frame[column] = ""
         frame[FILE_LINE] = lines
         frame[FILE_NAME] = str(path)
+        return frame
+
+    def checked(self, schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+        """`frame` (of one file, from `read`) when it passes its schema, else an empty frame with
+        its problems appended."""
         data = frame.drop(columns=[FILE_LINE, FILE_NAME])
         if len(frame) > CHECK_FIRST and self._fails_early(schema, data, frame):
-            return empty
+            return _empty(schema)
         if validate(schema, data, frame, self.problems):
             return frame
-        return empty
+        return _empty(schema)
 
     def _fails_early(self, schema: pa.DataFrameSchema, data: pd.DataFrame, frame: pd.DataFrame) -> bool:
         """Validate the first CHECK_FIRST rows alone; when they already hold more problems than
@@ -120,6 +159,18 @@ class Reader:
         self.problems.count_more(name, early.hidden[name])
         self.problems.stop(name, int(frame[FILE_LINE].iloc[CHECK_FIRST]))
         return True
+
+
+def _empty(schema: pa.DataFrameSchema) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="str") for c in [*list(schema.columns), FILE_NAME, FILE_LINE]})
+
+
+def _passes(schema: pa.DataFrameSchema, data: pd.DataFrame) -> bool:
+    try:
+        schema.validate(data, lazy=True)
+        return True
+    except pandera.errors.SchemaErrors:
+        return False
 
 
 def parse_csv(text: str, name: str, problems: Problems, max_field: int) -> tuple[list[str], list[int], list[list[str]]] | None:
@@ -259,10 +310,11 @@ def load(root: Path) -> Dataset:
         observations["scope_printed"] = observations["scope"]
         observations["scope"] = canonical
     unit_table = UnitTable(frames["units.csv"])
-    for row in observations.itertuples(index=False):
-        if row.unit_printed and unit_table.resolve(row.unit_printed) is None:
-            problems.append(InputProblem(row.file, f"unknown unit {row.unit_printed!r}: add it to the aliases in units.csv",
-                                         line=row.file_line, column="unit_printed"))
+    printed = pd.unique(observations["unit_printed"].to_numpy())  # resolved once per distinct printed unit
+    unknown = [text for text in printed if text and unit_table.resolve(text) is None]
+    for row in observations[observations["unit_printed"].isin(unknown)].itertuples(index=False):
+        problems.append(InputProblem(row.file, f"unknown unit {row.unit_printed!r}: add it to the aliases in units.csv",
+                                     line=row.file_line, column="unit_printed"))
     sources = _sources(reader, frames["documents.csv"])
     if problems:
         raise InputError(problems.listed())
@@ -339,11 +391,9 @@ def _observations(reader: Reader) -> pd.DataFrame:
         reader.problems.append(InputProblem(str(folder), "no observation files (*.csv)" if folder.is_dir()
                                             else "not a folder: observation files (*.csv) go in a folder observations/"
                                             if os.path.lexists(folder) else "folder is missing"))
-    frames = [reader.table(f, tables.OBSERVATIONS) for f in files]
-    frames = [f for f in frames if len(f)]
-    if not frames:
+    observations = reader.tables(files, tables.OBSERVATIONS)
+    if not len(observations):
         return Reader(reader.root, reader.settings, Problems(1)).table(folder / "none.csv", tables.OBSERVATIONS, required=False)
-    observations = pd.concat(frames, ignore_index=True)
     for row in observations[observations["id"].duplicated(keep=False)].itertuples(index=False):
         reader.problems.append(InputProblem(row.file, f"duplicate observation id {row.id!r} (ids are unique across all observation files)",
                                             line=row.file_line, column="id"))
