@@ -320,9 +320,10 @@ def _read_previous(path: Path):
         raise InputError([InputProblem(str(path), f"{problem}: --previous takes the --json output of this Seed")], PREVIOUS_SUBJECT) from None
 
 
-def _render(what: str, model, lang: str = "en") -> str:
+def _render(what: str, model, lang: str = "en"):
+    """The output's text, or for the JSON a function writing it to a file (streamed)."""
     if what == "--json":
-        return model.to_text()
+        return model.write_json
     if what == "--junit":
         from checks.report_junit import render_junit
         return render_junit(model)

@@ -9,8 +9,10 @@ import os
 import signal
 import tempfile
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 
 class OutputError(Exception):
@@ -37,8 +39,12 @@ def check_writable(what: str, path: Path) -> None:
         raise OutputError(what, path, f"no permission to write in {parent}")
 
 
-def write_all(outputs: list[tuple[str, Path, str | bytes]]) -> None:
-    """Write (what, path, text or bytes) outputs as one set, or none of them."""
+Content = str | bytes | Callable[[TextIO], None]
+
+
+def write_all(outputs: list[tuple[str, Path, Content]]) -> None:
+    """Write (what, path, content) outputs as one set, or none of them. Content is text, bytes, or
+    a function writing text to the file it is given (a large output streamed, never held whole)."""
     paths = [Path(p).resolve() for _, p, _ in outputs]
     if len(set(paths)) != len(paths):
         duplicate = next(p for p in paths if paths.count(p) > 1)
@@ -59,7 +65,10 @@ def write_all(outputs: list[tuple[str, Path, str | bytes]]) -> None:
                         out.write(text)
                 else:
                     with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                        out.write(text)
+                        if isinstance(text, str):
+                            out.write(text)
+                        else:
+                            text(out)
                 os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is meant to be shared
             except OSError as exc:
                 raise OutputError(what, path, exc.strerror or str(exc)) from None
@@ -75,7 +84,7 @@ def write_all(outputs: list[tuple[str, Path, str | bytes]]) -> None:
             Path(temporary).unlink(missing_ok=True)
 
 
-def write_one(what: str, path: Path, text: str | bytes) -> None:
+def write_one(what: str, path: Path, text: Content) -> None:
     write_all([(what, path, text)])
 
 

@@ -62,6 +62,7 @@ class RunResult:
             scope = Scope(complete=False, families=sorted({s.family for s in self.summaries}), rules=len(self.summaries))
         by_severity = Counter((f.severity, f.status == "waived") for f in self.findings)
         counts = {s: {"unwaived": by_severity[(s, False)], "waived": by_severity[(s, True)]} for s in SEVERITIES}
+        paths: dict[str, str] = {}  # display_path of each file once, not once per finding
         data = plain({
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "seed", "version": __version__},
@@ -74,7 +75,7 @@ class RunResult:
                        "stale_waivers": len(self.stale_waivers), "failing": failing},
             "documents": documents,
             "rules": [self._rule(s, waived[s.rule]) for s in self.summaries],
-            "findings": [{**f.json_dict(), "location": self._location(f, source_files), "fails": fail} for f, fail in zip(ordered, fails, strict=False)],
+            "findings": [],
             "resolved": self.resolved,
             "stale_waivers": self.stale_waivers,
             "suites": self.suites,
@@ -82,6 +83,12 @@ class RunResult:
             "series": series(self.context) if charts else [],
             "settings": in_use(self.dataset.settings),
         })
+        # each finding cleaned once (the envelope above is cleaned apart): no deep copy, no second pass
+        data["findings"] = [plain({"rule": f.rule, "family": f.family, "severity": f.severity, "message": f.message,
+                                   "observations": f.observations, "evidence": f.evidence, "document": f.document, "line": f.line,
+                                   "fingerprint": f.fingerprint, "status": f.status, "waiver": f.waiver,
+                                   "location": self._location(f, source_files, paths), "fails": fail})
+                            for f, fail in zip(ordered, fails, strict=True)]
         return Report.model_validate(data)
 
     def json_dict(self, fail_on: str = "error", new_only: bool = False, charts: bool = True) -> dict:
@@ -94,13 +101,16 @@ class RunResult:
                 "undecided": s.undecided, "undecided_reasons": s.undecided_reasons, "crashed": s.crashed,
                 "seconds": round(s.seconds, 3)}
 
-    def _location(self, finding: Finding, source_files: dict[str, str]) -> dict | None:
+    def _location(self, finding: Finding, source_files: dict[str, str], paths: dict[str, str]) -> dict | None:
         """The CSV row of the observation the finding is about (rules list the reference first and
         the figure judged last: baseline then target, earlier then later); else the source line;
         else a suite's JSON file."""
         if finding.observations:
             judged = finding.observations[-1]
-            return {"file": display_path(judged["file"]), "line": int(judged["file_line"])}
+            file = judged["file"]
+            if file not in paths:
+                paths[file] = display_path(file)
+            return {"file": paths[file], "line": int(judged["file_line"])}
         if finding.family == "suites":
             from checks.suites import SUITES_DIR
             name = finding.rule.split(".", 1)[1]

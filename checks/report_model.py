@@ -10,9 +10,10 @@ changed in meaning bumps the major; a reader accepts its own major up to its own
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -249,10 +250,34 @@ class Report(_Model):
         return self.model_dump(mode="json")
 
     def to_text(self) -> str:
-        return json.dumps(self.json_dict(), ensure_ascii=False, indent=1) + "\n"
+        out = io.StringIO()
+        self.write_json(out)
+        return out.getvalue()
+
+    def write_json(self, out: TextIO) -> None:
+        """The report as JSON text (indented by one space, UTF-8 as written), finding by finding:
+        the text of a run with 100,000 findings is never held whole."""
+        envelope = self.model_dump(mode="json", exclude={"findings"})
+        for k, name in enumerate(type(self).model_fields):
+            out.write(("{\n " if k == 0 else ",\n ") + json.dumps(name, ensure_ascii=False) + ": ")
+            if name != "findings":
+                out.write(_json_text(envelope[name], 1))
+            elif not self.findings:
+                out.write("[]")
+            else:
+                for i, finding in enumerate(self.findings):
+                    out.write(("[\n  " if i == 0 else ",\n  ") + _json_text(finding.model_dump(mode="json"), 2))
+                out.write("\n ]")
+        out.write("\n}\n")
 
     def failing(self) -> list[Finding]:
         return [f for f in self.findings if f.fails]
+
+
+def _json_text(value: Any, level: int) -> str:
+    """`value` as json.dumps(indent=1) writes it `level` levels deep (a newline in JSON text is only
+    ever indentation: one inside a string is escaped)."""
+    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * level)
 
 
 def json_schema() -> dict:

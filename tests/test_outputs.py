@@ -78,6 +78,15 @@ def test_json_output_validates_against_the_report_schema(run):
         jsonschema.validate(broken, json_schema())
 
 
+def test_json_streamed_finding_by_finding_is_the_one_dump(run):
+    """The JSON is written finding by finding; its text is exactly json.dumps of the whole model
+    (indent 1, UTF-8 as written), also with text that must be escaped and with no findings."""
+    written = (run["out"] / "r.json").read_text(encoding="utf-8")
+    assert written == run["report"].to_text() == json.dumps(run["report"].json_dict(), ensure_ascii=False, indent=1) + "\n"
+    for report in (hostile(run["report"]), run["report"].model_copy(update={"findings": []})):
+        assert report.to_text() == json.dumps(report.json_dict(), ensure_ascii=False, indent=1) + "\n"
+
+
 def test_the_shipped_dataset_report_validates(tmp_path):
     result = invoke("all", "--no-report", "--json", tmp_path / "full.json")
     assert result.exit_code == 0, result.output
