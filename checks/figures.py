@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -37,6 +38,7 @@ COUNTERS = ("人次", "万人次", "架", "颗", "列", "篇", "门", "本", "�
 # Counters that follow the number itself, never a magnitude (2100多万市民 is no count of cities):
 # 10大类 / 5大优势产业 (N major kinds), 6市 / 14地 (cities, places) — seen missed in a 2024 provincial report.
 BARE_COUNTERS = ("大类", "大", "市", "地")
+WHITE_SPACE = re.compile(r"\s+")
 LIST_ITEM = re.compile(r"\s*[一二三四五六七八九十]+、")  # 七、筹集…: the heading of a list item
 # A number in a list of ordinals (第1、3位: the third place), not only the first after 第.
 ORDINAL_LIST = re.compile(r"第\d+(?:、\d+)*、$")
@@ -87,8 +89,10 @@ def fold_cell(text: str) -> str:
     return OCR_DECIMAL.sub(".", text.strip())
 
 
+@lru_cache(maxsize=1 << 16)
 def value_cell(text: str, unit_pattern: str) -> tuple[str, str] | None:
-    """(digits, unit in the cell) of a cell that prints a figure, else None."""
+    """(digits, unit in the cell) of a cell that prints a figure, else None. Read once per distinct
+    cell text (a pure function of its arguments: tables repeat their cells across documents)."""
     folded = fold_cell(text)
     reading = parse(folded.rstrip(FOOTNOTE_MARKS), period_note="")
     if not reading.is_numeric or reading.notation in ("chinese", "digits"):
@@ -239,6 +243,11 @@ def split_spaces(line: str, base: int, single: bool) -> list[Cell]:
     return [Cell(m.group(), base + m.start(), base + m.end()) for m in re.finditer(pattern, line)]
 
 
+def tab_row(line: str) -> bool:
+    """A tab-separated row: three or more cells that are not blank."""
+    return line.count("\t") >= 2 and sum(1 for c in line.split("\t") if c.strip()) >= 3
+
+
 def is_pipe_row(line: str) -> bool:
     stripped = line.strip()
     return stripped.startswith("|") and stripped.count("|") >= 2
@@ -266,6 +275,8 @@ def space_row(line: str, base: int, unit_pattern: str) -> list[Cell] | None:
 
 def space_cells(line: str, base: int) -> list[Cell] | None:
     """The cells of a line laid out with spaces (≥ 2 spaces apart, or single spaces in a list row)."""
+    if "  " not in line and line.lstrip()[:1] not in ("-", "*", "+"):
+        return None  # neither wide nor a list row (the checks below, cheaply first)
     stripped = line.strip()
     if not stripped or any(p in stripped for p in "，。；"):
         return None
@@ -344,7 +355,7 @@ class FigureScanner:
             if unit_line:
                 context.unit = unit_line["unit"].strip()
                 continue
-            if sum(1 for c in line.split("\t") if c.strip()) >= 3:
+            if tab_row(line):
                 cells = split_tabs(line, base)
                 if is_header_row(cells, self.unit_pattern):
                     context.header = cells
@@ -444,20 +455,25 @@ class FigureScanner:
         starts = np.asarray(self.line_starts)
         tokens = []
         matches = sorted([*self.prose.finditer(joined), *BARE_DECIMAL.finditer(joined)], key=lambda m: m.start())
-        for match in matches:
+        # where each match stands in the text, and on which line: one sorted search for all of them
+        match_starts = offsets[np.fromiter((m.start() for m in matches), dtype=np.int64, count=len(matches))]
+        match_lines = np.searchsorted(starts, match_starts, side="right").tolist()
+        table_line: dict[int, bool] = {}  # per line, read once
+        for match, start, line in zip(matches, match_starts.tolist(), match_lines, strict=True):
             if ORDINAL_LIST.search(joined, max(0, match.start() - 12), match.start()):
                 continue
-            start, end = int(offsets[match.start()]), int(offsets[match.end() - 1]) + 1
-            line = int(np.searchsorted(starts, start, side="right"))
+            end = int(offsets[match.end() - 1]) + 1
             cell_start = -1
-            if line in table_lines or self._table_line(line):
+            if line not in table_line:
+                table_line[line] = line in table_lines or self._table_line(line)
+            if table_line[line]:
                 cell = self._prose_cell(line, start, end)
                 if cell is None:
                     continue
                 cell_start = cell.start
             if "\n" in self.text[start:end] and not self._broken_line(start, end):
                 continue
-            tokens.append(NumberToken(line, Span(start, end), re.sub(r"\s+", "", match["num"]), self.text[start:end],
+            tokens.append(NumberToken(line, Span(start, end), WHITE_SPACE.sub("", match["num"]), self.text[start:end],
                                       quote_start=cell_start))
         return tokens
 
@@ -468,7 +484,7 @@ class FigureScanner:
         text, base = self.lines[line - 1], self.line_starts[line - 1]
         if is_pipe_row(text):
             cells = split_pipes(text, base)
-        elif sum(1 for c in text.split("\t") if c.strip()) >= 3:
+        elif tab_row(text):
             cells = split_tabs(text, base)
         else:
             return None
@@ -479,7 +495,7 @@ class FigureScanner:
 
     def _table_line(self, line: int) -> bool:
         text = self.lines[line - 1]
-        return sum(1 for c in text.split("\t") if c.strip()) >= 3 or is_pipe_row(text)
+        return tab_row(text) or is_pipe_row(text)
 
     def _broken_line(self, start: int, end: int) -> bool:
         """A token broken over lines by extraction: only blank lines between its parts."""

@@ -34,8 +34,10 @@ def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: p
     rows = exclusions.assign(line_end=exclusions.get("line_end", ""))
     single = rows[rows["line_end"] == ""]
     ranges = rows[rows["line_end"] != ""]
-    excluded = {(int(r.line), str(r.printed)) for r in single.itertuples(index=False)}
-    spans_of_lines = [(int(r.line), int(r.line_end)) for r in ranges.itertuples(index=False)]
+    single_keys = [(int(line), str(printed)) for line, printed in zip(single["line"].tolist(), single["printed"].tolist(), strict=True)]
+    range_keys = [(int(line), int(end)) for line, end in zip(ranges["line"].tolist(), ranges["line_end"].tolist(), strict=True)]
+    excluded = set(single_keys)
+    spans_of_lines = range_keys
     used_exclusions: set[tuple] = set()
     missing = []
     for token, is_covered in zip(tokens, covered, strict=False):
@@ -52,9 +54,14 @@ def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: p
             used_exclusions.add(covering)
             continue
         missing.append(token)
-    stale = [r._asdict() for r in single.itertuples(index=False) if (int(r.line), str(r.printed)) not in used_exclusions]
-    stale += [r._asdict() for r in ranges.itertuples(index=False) if (int(r.line), int(r.line_end)) not in used_exclusions]
+    stale = [row for key, row in zip(single_keys, _records(single), strict=True) if key not in used_exclusions]
+    stale += [row for key, row in zip(range_keys, _records(ranges), strict=True) if key not in used_exclusions]
     return missing, stale
+
+
+def _records(rows: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of Python values (what itertuples()._asdict() gave), for the few that are stale."""
+    return [dict(zip(rows.columns, values, strict=True)) for values in zip(*(rows[c].tolist() for c in rows.columns), strict=True)]
 
 
 def _covered(tokens: list[NumberToken], found: pd.DataFrame) -> np.ndarray:
