@@ -250,7 +250,7 @@ def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report
     from checks.pipeline import execute
     from checks.report_model import Scope
     from checks.selection import select_rules
-    from checks.spreadsheet import load_dataset
+    from checks.spreadsheet import is_workbook, load_dataset
     from checks.terminal import Progress, print_text, use_colour
 
     if new_only and previous is None:
@@ -283,7 +283,11 @@ def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report
     text_stream = sys.stderr if output_format == "json" else sys.stdout
     with Progress(enabled=not quiet) as progress:
         progress.step("loading and validating tables")
-        dataset = load_dataset(dataset_dir)
+        if engine == "pandas" or is_workbook(dataset_dir):
+            dataset = load_dataset(dataset_dir)
+        else:  # the observation files and sources are read in the engine's partitions
+            from checks.distributed import load
+            dataset = load(dataset_dir, engine)
         progress.step("running rules" + (" and Great Expectations suites" if with_suites else ""))
         result = execute(dataset, rules, with_suites=with_suites, suite_names=suite_names, data_docs=data_docs,
                          previous=previous_report.json_dict() if previous_report else None, engine=engine)

@@ -14,6 +14,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import pandas as pd
 import pandera.errors
@@ -51,6 +52,7 @@ class Dataset:
     files: dict[str, str] = field(default_factory=dict)  # sha256 of every file read, by path relative to root
     expectations: dict[str, dict] = field(default_factory=dict)  # this dataset's own GE suites (expectations/*.json), by name
     scopes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["id", "name", "printed_forms", "definition"]))  # scopes.csv (empty without one)
+    partitions: Any = None  # the distributed engine's (checks/distributed.Partitions): the observations and sources are there, not here
 
     def fingerprint(self) -> str:
         """Hash of every table and source file the load read (and nothing else: no file outside
@@ -60,6 +62,17 @@ class Dataset:
             digest.update(name.encode())
             digest.update(sha256.encode())
         return digest.hexdigest()
+
+
+class Partitions(Protocol):
+    """How load() reads the observation files and the sources elsewhere (checks/distributed.py): each
+    method adds its problems where load() lists them in-process, so both list the same lines."""
+
+    def read(self, reader: Reader, files: list[Path], documents: pd.DataFrame, references: pa.DataFrameSchema,
+             scope_table: pd.DataFrame | None, unit_table: UnitTable) -> pd.DataFrame: ...
+    def reference_problems(self, problems: Problems) -> None: ...
+    def resolve_problems(self, problems: Problems) -> None: ...
+    def source_problems(self, problems: Problems) -> None: ...
 
 
 class Reader:
@@ -273,8 +286,10 @@ def _check_message(check: str) -> str:
     return check
 
 
-def load(root: Path) -> Dataset:
-    """Load and validate the dataset at `root`, or raise InputError listing every problem."""
+def load(root: Path, partitions: Partitions | None = None) -> Dataset:
+    """Load and validate the dataset at `root`, or raise InputError listing every problem.
+    `partitions` (the distributed engine, checks/distributed.py) reads the observation files and the
+    sources in its partitions instead: the Dataset then holds none of their text."""
     root = Path(root)
     if not root.is_dir():
         raise InputError([InputProblem(str(root), "dataset folder does not exist")])
@@ -284,16 +299,23 @@ def load(root: Path) -> Dataset:
     reader = Reader(root, settings, problems)
     frames = {name: reader.table(root / name, schema, required=name not in tables.OPTIONAL_TABLES)
               for name, schema in tables.TABLES.items()}
-    observations = _observations(reader)
+    ids = {"documents": set(frames["documents.csv"]["id"]), "regions": set(frames["regions.csv"]["id"]),
+           "units": set(frames["units.csv"]["id"]), "indicators": set(frames["indicators.csv"]["id"])}
+    unit_table = UnitTable(frames["units.csv"])
+    scope_table = frames["scopes.csv"] if (root / "scopes.csv").exists() else None
+    # the distributed engine reads, validates and resolves the observations in its partitions; it lists their problems where load() does
+    observations = _observations(reader) if partitions is None else partitions.read(
+        reader, observation_files(reader), frames["documents.csv"], tables.references(ids)["observations"], scope_table, unit_table)
     if problems:
         raise InputError(problems.listed())
 
-    ids = {"documents": set(frames["documents.csv"]["id"]), "regions": set(frames["regions.csv"]["id"]),
-           "units": set(frames["units.csv"]["id"]), "indicators": set(frames["indicators.csv"]["id"])}
     located = {"documents": frames["documents.csv"], "regions": frames["regions.csv"],
                "indicators": frames["indicators.csv"], "observations": observations,
                "exclusions": frames["exclusions.csv"]}
     for table, schema in tables.references(ids).items():
+        if partitions is not None and table == "observations":
+            partitions.reference_problems(problems)
+            continue
         frame = located[table]
         validate(schema, frame[list(schema.columns)], frame, problems)
     if problems:
@@ -304,23 +326,37 @@ def load(root: Path) -> Dataset:
     problems.extend(tree_problems(frames["indicators.csv"], "indicator"))
     expectations = _expectations(reader)
     problems.extend(waiver_problems(frames["waivers.csv"], set(expectations)))
-    if (root / "scopes.csv").exists():  # printed scopes resolve to the table's canonical names
-        canonical, scope_problems = scopes.resolve(observations, frames["scopes.csv"])
-        problems.extend(scope_problems)
-        observations["scope_printed"] = observations["scope"]
-        observations["scope"] = canonical
-    unit_table = UnitTable(frames["units.csv"])
-    printed = pd.unique(observations["unit_printed"].to_numpy())  # resolved once per distinct printed unit
-    unknown = [text for text in printed if text and unit_table.resolve(text) is None]
-    for row in observations[observations["unit_printed"].isin(unknown)].itertuples(index=False):
-        problems.append(InputProblem(row.file, f"unknown unit {row.unit_printed!r}: add it to the aliases in units.csv",
-                                     line=row.file_line, column="unit_printed"))
-    sources = _sources(reader, frames["documents.csv"])
+    if partitions is None:
+        for found in resolve_observations(observations, scope_table, unit_table):
+            problems.extend(found)
+        sources = _sources(reader, frames["documents.csv"])
+    else:
+        partitions.resolve_problems(problems)
+        sources = _sources(reader, frames["documents.csv"].iloc[:0])  # only whether sources/ stays inside the dataset
+        partitions.source_problems(problems)
     if problems:
         raise InputError(problems.listed())
     return Dataset(root, frames["documents.csv"], frames["regions.csv"], frames["units.csv"],
                    frames["indicators.csv"], observations, frames["exclusions.csv"],
                    frames["waivers.csv"], settings, sources, unit_table, reader.files, expectations, frames["scopes.csv"])
+
+
+def resolve_observations(observations: pd.DataFrame, scope_table: pd.DataFrame | None,
+                         unit_table: UnitTable) -> tuple[list[InputProblem], list[InputProblem]]:
+    """Printed scopes resolved to scopes.csv's canonical names (in place: `scope_printed` keeps the
+    printed one), and the problems in row order: unknown scopes, then unknown units. Each row is
+    judged alone, so some files at a time give what the whole table gives."""
+    scope_problems: list[InputProblem] = []
+    if scope_table is not None:  # printed scopes resolve to the table's canonical names
+        canonical, scope_problems = scopes.resolve(observations, scope_table)
+        observations["scope_printed"] = observations["scope"]
+        observations["scope"] = canonical
+    printed = pd.unique(observations["unit_printed"].to_numpy())  # resolved once per distinct printed unit
+    unknown = [text for text in printed if text and unit_table.resolve(text) is None]
+    unit_problems = [InputProblem(row.file, f"unknown unit {row.unit_printed!r}: add it to the aliases in units.csv",
+                                  line=row.file_line, column="unit_printed")
+                     for row in observations[observations["unit_printed"].isin(unknown)].itertuples(index=False)]
+    return scope_problems, unit_problems
 
 
 def tree_problems(frame: pd.DataFrame, what: str) -> list[InputProblem]:
@@ -380,7 +416,8 @@ def _settings(root: Path, problems: Problems) -> Settings:
         return Settings()
 
 
-def _observations(reader: Reader) -> pd.DataFrame:
+def observation_files(reader: Reader) -> list[Path]:
+    """The observation files, in the order they are read (drafts left out, with a note)."""
     folder = reader.root / "observations"
     everything = sorted(p for p in folder.glob("*.csv")) if folder.is_dir() else []
     files = [f for f in everything if not f.name.endswith(DRAFT_SUFFIX)]
@@ -391,13 +428,36 @@ def _observations(reader: Reader) -> pd.DataFrame:
         reader.problems.append(InputProblem(str(folder), "no observation files (*.csv)" if folder.is_dir()
                                             else "not a folder: observation files (*.csv) go in a folder observations/"
                                             if os.path.lexists(folder) else "folder is missing"))
-    observations = reader.tables(files, tables.OBSERVATIONS)
+    return files
+
+
+def observation_tables(reader: Reader, paths: list[Path]) -> pd.DataFrame:
+    """Observation files read and validated (tables.OBSERVATIONS), the valid ones concatenated.
+    The load's step per file (`paths` may be some of the files: a partition of the distributed engine)."""
+    frame = reader.tables(paths, tables.OBSERVATIONS)
+    if len(frame):
+        frame["line"] = frame["line"].astype(int)
+    return frame
+
+
+def no_observations(reader: Reader) -> pd.DataFrame:
+    """The observations table with its columns and no row."""
+    return Reader(reader.root, reader.settings, Problems(1)).table(reader.root / "observations" / "none.csv", tables.OBSERVATIONS,
+                                                                   required=False)
+
+
+def duplicate_ids(observations: pd.DataFrame) -> list[InputProblem]:
+    """A problem for every row whose id another row also has (in any observation file)."""
+    return [InputProblem(row.file, f"duplicate observation id {row.id!r} (ids are unique across all observation files)",
+                         line=row.file_line, column="id")
+            for row in observations[observations["id"].duplicated(keep=False)].itertuples(index=False)]
+
+
+def _observations(reader: Reader) -> pd.DataFrame:
+    observations = observation_tables(reader, observation_files(reader))
     if not len(observations):
-        return Reader(reader.root, reader.settings, Problems(1)).table(folder / "none.csv", tables.OBSERVATIONS, required=False)
-    for row in observations[observations["id"].duplicated(keep=False)].itertuples(index=False):
-        reader.problems.append(InputProblem(row.file, f"duplicate observation id {row.id!r} (ids are unique across all observation files)",
-                                            line=row.file_line, column="id"))
-    observations["line"] = observations["line"].astype(int)
+        return no_observations(reader)
+    reader.problems.extend(duplicate_ids(observations))
     return observations
 
 

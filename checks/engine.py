@@ -127,6 +127,15 @@ class Context:
         self.per_run: dict[Callable, tuple[object, list[OversizedGroup]]] = {}  # results several rules share, keyed by the function (see per_run)
         self.oversized: list[OversizedGroup] = []  # key groups too large to pair (checks/pairs.py)
 
+    def observation_counts(self) -> pd.Series:
+        """Observations per document (the report's counts)."""
+        return self.obs["document"].value_counts()
+
+    def series(self) -> list[dict]:
+        """The report's chart series (checks/pipeline.series)."""
+        from checks.pipeline import series
+        return series(self)
+
     @cached_property
     def by_id(self) -> pd.DataFrame:
         return self.obs.set_index("id")

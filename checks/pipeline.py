@@ -22,7 +22,6 @@ from checks.findings import SEVERITIES, Finding, fails_run, plain, severity_rank
 from checks.report_model import SCHEMA_VERSION, Report, Scope
 from checks.settings import in_use
 from checks.waivers import apply_waivers, compare_with_previous
-from schemas import parsed
 
 
 @dataclass
@@ -45,12 +44,11 @@ class RunResult:
     def report(self, fail_on: str = "error", new_only: bool = False, scope: Scope | None = None, charts: bool = True) -> Report:
         """The typed report every output renders. `charts=False` leaves out the report's chart data
         (`series`), for a run that draws no chart (no HTML report and no JSON)."""
-        obs = self.context.obs
         ordered = sorted(self.findings, key=lambda f: (-severity_rank(f.severity), f.rule, f.document or "", f.line or 0))
         fails = [fails_run(f.severity, f.status, fail_on, new_only) for f in ordered]
         failing = sum(fails)
         per_document = Counter((f.document, f.severity, f.status == "waived") for f in self.findings)
-        observations = obs["document"].value_counts()
+        observations = self.context.observation_counts()
         documents = [{"id": doc.id, "title": doc.title, "region": doc.region, "kind": doc.kind, "as_of": doc.as_of,
                       "source_file": doc.source_file, "observations": int(observations.get(doc.id, 0)),
                       "findings": {s: per_document[(doc.id, s, False)] for s in SEVERITIES},
@@ -70,7 +68,7 @@ class RunResult:
                     "fail_on": fail_on, "new_only": new_only, "compared_with_previous": self.compared_with_previous,
                     "failing": failing, "scope": scope.model_dump()},
             "dataset": {"path": str(self.dataset.root), "fingerprint": self.dataset.fingerprint(),
-                        "observations": len(obs), "indicators": len(self.dataset.indicators), "documents": len(documents)},
+                        "observations": int(observations.sum()), "indicators": len(self.dataset.indicators), "documents": len(documents)},
             "counts": {**counts, "new": sum(1 for f in self.findings if f.status == "new"), "resolved": len(self.resolved),
                        "stale_waivers": len(self.stale_waivers), "failing": failing},
             "documents": documents,
@@ -80,7 +78,7 @@ class RunResult:
             "stale_waivers": self.stale_waivers,
             "suites": self.suites,
             "schemas": [{"table": name, "rows": rows, "status": "passed"} for name, rows in self._schema_rows()],
-            "series": series(self.context) if charts else [],
+            "series": self.context.series() if charts else [],
             "settings": in_use(self.dataset.settings),
         })
         # each finding cleaned once (the envelope above is cleaned apart): no deep copy, no second pass
@@ -123,7 +121,7 @@ class RunResult:
     def _schema_rows(self):
         d = self.dataset
         return [("documents.csv", len(d.documents)), ("regions.csv", len(d.regions)), ("units.csv", len(d.units)),
-                ("indicators.csv", len(d.indicators)), ("observations/*.csv", len(d.observations)),
+                ("indicators.csv", len(d.indicators)), ("observations/*.csv", int(self.context.observation_counts().sum())),
                 ("exclusions.csv", len(d.exclusions)), ("waivers.csv", len(d.waivers))]
 
 
@@ -175,9 +173,8 @@ def execute(dataset: Dataset, rules: list[Rule], *, with_suites: bool = True, pr
         findings, summaries = run(context, rules)
     else:
         from checks.distributed import execute_rules
-        context, findings, summaries = execute_rules(dataset, rules, engine)
-        if parsed.debug_enabled():  # the frames the partitions parsed, put together (in-process: Context checks them)
-            parsed.validate(context.obs, context.located)
+        partitioned, findings, summaries = execute_rules(dataset, rules, engine)  # the partitions validate what they parse (Context)
+        context = partitioned.whole() if with_suites else partitioned  # the suites run in-process, on whole frames
     suites: list[dict] = []
     if with_suites:  # the suites are rules too, run in-process on the parsed frame (GE is imported only when one runs)
         from checks import suites as ge_suites
