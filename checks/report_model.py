@@ -17,6 +17,7 @@ from typing import Any, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from checks import json_text
 from checks.findings import FailOn, Severity, Status  # one definition, shared with the engine
 
 SCHEMA_VERSION = "1.0"
@@ -261,23 +262,17 @@ class Report(_Model):
         for k, name in enumerate(type(self).model_fields):
             out.write(("{\n " if k == 0 else ",\n ") + json.dumps(name, ensure_ascii=False) + ": ")
             if name != "findings":
-                out.write(_json_text(envelope[name], 1))
+                out.write(json_text.dumps(envelope[name], 1))
             elif not self.findings:
                 out.write("[]")
             else:
                 for i, finding in enumerate(self.findings):
-                    out.write(("[\n  " if i == 0 else ",\n  ") + _json_text(finding.model_dump(mode="json"), 2))
+                    out.write(("[\n  " if i == 0 else ",\n  ") + json_text.dumps(finding.model_dump(mode="json"), 2))
                 out.write("\n ]")
         out.write("\n}\n")
 
     def failing(self) -> list[Finding]:
         return [f for f in self.findings if f.fails]
-
-
-def _json_text(value: Any, level: int) -> str:
-    """`value` as json.dumps(indent=1) writes it `level` levels deep (a newline in JSON text is only
-    ever indentation: one inside a string is escaped)."""
-    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * level)
 
 
 def json_schema() -> dict:

@@ -7,9 +7,9 @@ Validated in a test against the OASIS SARIF 2.1.0 JSON schema (tests/schemas/).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from checks import json_text
 from checks.report_model import Finding, Report
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -49,7 +49,7 @@ def render_sarif(report: Report, descriptions: dict[str, str] | None = None) -> 
             "properties": {"dataset": report.dataset.path, "datasetFingerprint": report.dataset.fingerprint},
         }],
     }
-    return json.dumps(log, ensure_ascii=False, indent=1) + "\n"
+    return json_text.dumps(log) + "\n"
 
 
 def _result(finding: Finding, index: dict[str, int], compared: bool) -> dict:
