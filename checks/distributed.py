@@ -37,6 +37,7 @@ import shutil
 import sys
 import tempfile
 import weakref
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -46,9 +47,10 @@ import pandera.pandas as pa
 
 from checks import dataset as loading
 from checks.dataset import Dataset, Reader
-from checks.engine import Context, Rule, RuleSummary, run
+from checks.engine import Context, Rule, run
 from checks.errors import InputProblem, Problems
 from checks.findings import Finding
+from checks.report_model import RuleResult
 from checks.unit_table import UnitTable
 
 ENGINES = ("pandas", "dask", "spark")
@@ -399,7 +401,7 @@ class PartitionedContext(Context):
         return parsed_context(replace(self.dataset, observations=self.partitions.every_observation()), obs, located)
 
 
-def execute_rules(dataset: Dataset, rules: list[Rule], engine: str, workers: int | None = None) -> tuple[PartitionedContext, list[Finding], list[RuleSummary]]:
+def execute_rules(dataset: Dataset, rules: list[Rule], engine: str, workers: int | None = None) -> tuple[PartitionedContext, list[Finding], list[RuleResult]]:
     """The parse step and `rules` on `engine`: (the driver's context, findings, summaries)."""
     workers = workers or os.cpu_count() or 1
     partitions = dataset.partitions if isinstance(dataset.partitions, Partitions) else spill(dataset, engine, workers)
@@ -424,7 +426,7 @@ def execute_rules(dataset: Dataset, rules: list[Rule], engine: str, workers: int
         sources = None if partitions.sources is None else {d: partitions.sources[d] for d in documents if d in partitions.sources}
         tasks.append((lean, partitions.holding(documents), partitions.columns, documents, sources, document_rules, bucket_of, out))
     findings: list[Finding] = []
-    summaries: list[RuleSummary] = []
+    summaries: list[RuleResult] = []
     for got, summary in _map(engine, _document_task, tasks, workers):
         findings += got
         summaries += summary
@@ -441,22 +443,21 @@ def execute_rules(dataset: Dataset, rules: list[Rule], engine: str, workers: int
     return context, findings, _merge_summaries(summaries, rules)
 
 
-def _merge_summaries(summaries: list[RuleSummary], rules: list[Rule]) -> list[RuleSummary]:
-    """One summary per rule: checked, failed and undecided added up over the partitions."""
-    merged: dict[str, RuleSummary] = {}
+def _merge_summaries(summaries: list[RuleResult], rules: list[Rule]) -> list[RuleResult]:
+    """One result per rule: checked, failed and undecided added up over the partitions."""
+    parts: dict[str, list[RuleResult]] = {}
     for s in summaries:
-        m = merged.get(s.rule)
-        if m is None:
-            merged[s.rule] = RuleSummary(s.rule, s.family, s.severity, s.summary, s.checked, s.failed, s.undecided,
-                                         dict(s.undecided_reasons), s.crashed)
-            continue
-        m.checked += s.checked
-        m.failed += s.failed
-        m.undecided += s.undecided
-        m.crashed = m.crashed or s.crashed
-        for reason, count in s.undecided_reasons.items():
-            m.undecided_reasons[reason] = m.undecided_reasons.get(reason, 0) + count
-    return [merged[r.id] for r in rules if r.id in merged]
+        parts.setdefault(s.rule, []).append(s)
+    merged = []
+    for group in (parts[r.id] for r in rules if r.id in parts):
+        reasons: Counter[str] = Counter()
+        for s in group:
+            reasons.update(s.undecided_reasons)
+        first = group[0]
+        merged.append(RuleResult.count(first.rule, first.family, first.severity, first.summary, sum(s.checked for s in group),
+                                       sum(s.failed for s in group), sum(s.undecided for s in group), dict(reasons),
+                                       any(s.crashed for s in group)))
+    return merged
 
 
 def _map(engine: str, function, tasks: list, workers: int) -> list:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from checks.dataset import Dataset
 from checks.findings import Finding, Outcome, Severity, Violation, fingerprint
+from checks.report_model import RuleResult
 from schemas import parsed
 
 if TYPE_CHECKING:
@@ -72,24 +73,6 @@ def rule(rule_id: str, severity: Severity, *, marks_chart: bool = False):
         REGISTRY[rule_id] = Rule(rule_id, severity, function, marks_chart=marks_chart)
         return function
     return register
-
-
-@dataclass
-class RuleSummary:
-    rule: str
-    family: str
-    severity: Severity
-    summary: str
-    checked: int
-    failed: int
-    undecided: int
-    undecided_reasons: dict
-    crashed: bool = False
-    seconds: float = 0.0
-
-    @property
-    def passed(self) -> int:
-        return max(self.checked - self.failed, 0)
 
 
 T = TypeVar("T")
@@ -145,7 +128,8 @@ class Context:
         return self.located.set_index("id")
 
 
-def run(context: Context, rules: list[Rule]) -> tuple[list[Finding], list[RuleSummary]]:
+def run(context: Context, rules: list[Rule]) -> tuple[list[Finding], list[RuleResult]]:
+    """Every rule on the context: the findings, and one result per rule (its counts; nothing waived yet)."""
     outcomes, summaries = [], []
     for current in rules:
         clock = time.perf_counter()
@@ -158,9 +142,9 @@ def run(context: Context, rules: list[Rule]) -> tuple[list[Finding], list[RuleSu
             crashed = True
         severity = "error" if crashed else current.severity
         outcomes.append((current, severity, outcome))
-        summaries.append(RuleSummary(current.id, current.family, current.severity, current.summary,
-                                     outcome.checked, len(outcome.violations), outcome.undecided,
-                                     dict(outcome.undecided_reasons), crashed, time.perf_counter() - clock))
+        summaries.append(RuleResult.count(current.id, current.family, current.severity, current.summary,
+                                          outcome.checked, len(outcome.violations), outcome.undecided,
+                                          dict(outcome.undecided_reasons), crashed, time.perf_counter() - clock))
     findings = _findings(context, outcomes)
     return findings, summaries
 

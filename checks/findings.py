@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import asdict, dataclass, field
-from typing import Literal, get_args
+from dataclasses import dataclass, field
+from typing import Generic, Literal, TypeVar, get_args
 
 Severity = Literal["error", "warning", "info"]  # the one list of severities, worst first
 FailOn = Literal["error", "warning", "info", "never"]
@@ -54,22 +54,36 @@ class Outcome:
     undecided_reasons: dict[str, int] = field(default_factory=dict)
 
 
+ObservationT = TypeVar("ObservationT")
+WaiverT = TypeVar("WaiverT")
+
+
 @dataclass
-class Finding:
+class FindingFields(Generic[ObservationT, WaiverT]):
+    """The one declaration of what a finding says, in the order every output shows it. The run
+    holds `Finding` (below: observations and waiver as dicts, a plain dataclass, cheap to make by
+    the ten thousand); the published report's `report_model.Finding` is built on the same fields,
+    with the observations and the waiver typed, where the finding is shown and whether it fails."""
+
     rule: str
     family: str
     severity: Severity
     message: str
-    observations: list[dict]  # id, document, line, quote, value_printed, figure span in quote
+    observations: list[ObservationT]  # id, document, line, quote, value_printed, figure span in quote
     evidence: dict
     document: str | None
     line: int | None
     fingerprint: str
     status: Status = "open"  # open / new / waived (with a previous run: new / open; resolved ones listed apart)
-    waiver: dict | None = None
+    waiver: WaiverT | None = None
+
+
+@dataclass
+class Finding(FindingFields[dict, dict]):
+    """A finding as the run holds it: the engine makes it, waivers and --previous set its status."""
 
     def json_dict(self) -> dict:
-        return plain(asdict(self))
+        return plain(vars(self))
 
 
 def fingerprint(rule: str, observation_ids: tuple[str, ...], document: str | None, line: int | None, key: str) -> str:

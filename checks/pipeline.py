@@ -17,9 +17,9 @@ import numpy as np
 
 from checks import __version__
 from checks.dataset import Dataset
-from checks.engine import Context, Rule, RuleSummary, run
+from checks.engine import Context, Rule, run
 from checks.findings import SEVERITIES, Finding, fails_run, plain, severity_rank
-from checks.report_model import SCHEMA_VERSION, Report, Scope
+from checks.report_model import SCHEMA_VERSION, Report, RuleResult, Scope
 from checks.settings import in_use
 from checks.waivers import apply_waivers, compare_with_previous
 
@@ -29,7 +29,7 @@ class RunResult:
     dataset: Dataset
     context: Context
     findings: list[Finding]
-    summaries: list[RuleSummary]
+    summaries: list[RuleResult]
     suites: list[dict] = field(default_factory=list)
     stale_waivers: list[dict] = field(default_factory=list)
     resolved: list[dict] = field(default_factory=list)
@@ -72,7 +72,8 @@ class RunResult:
             "counts": {**counts, "new": sum(1 for f in self.findings if f.status == "new"), "resolved": len(self.resolved),
                        "stale_waivers": len(self.stale_waivers), "failing": failing},
             "documents": documents,
-            "rules": [self._rule(s, waived[s.rule]) for s in self.summaries],
+            "rules": [s.model_copy(update={"waived": waived[s.rule], "unwaived": max(s.failed - waived[s.rule], 0),
+                                           "seconds": round(s.seconds, 3)}).model_dump() for s in self.summaries],
             "findings": [],
             "resolved": self.resolved,
             "stale_waivers": self.stale_waivers,
@@ -82,22 +83,12 @@ class RunResult:
             "settings": in_use(self.dataset.settings),
         })
         # each finding cleaned once (the envelope above is cleaned apart): no deep copy, no second pass
-        data["findings"] = [plain({"rule": f.rule, "family": f.family, "severity": f.severity, "message": f.message,
-                                   "observations": f.observations, "evidence": f.evidence, "document": f.document, "line": f.line,
-                                   "fingerprint": f.fingerprint, "status": f.status, "waiver": f.waiver,
-                                   "location": self._location(f, source_files, paths), "fails": fail})
+        data["findings"] = [plain({**vars(f), "location": self._location(f, source_files, paths), "fails": fail})
                             for f, fail in zip(ordered, fails, strict=True)]
         return Report.model_validate(data)
 
     def json_dict(self, fail_on: str = "error", new_only: bool = False, charts: bool = True) -> dict:
         return self.report(fail_on, new_only, charts=charts).json_dict()
-
-    @staticmethod
-    def _rule(s: RuleSummary, waived: int) -> dict:
-        return {"rule": s.rule, "family": s.family, "severity": s.severity, "summary": s.summary, "checked": s.checked,
-                "passed": s.passed, "failed": s.failed, "waived": waived, "unwaived": max(s.failed - waived, 0),
-                "undecided": s.undecided, "undecided_reasons": s.undecided_reasons, "crashed": s.crashed,
-                "seconds": round(s.seconds, 3)}
 
     def _location(self, finding: Finding, source_files: dict[str, str], paths: dict[str, str]) -> dict | None:
         """The CSV row of the observation the finding is about (rules list the reference first and

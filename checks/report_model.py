@@ -15,10 +15,11 @@ import json
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic.dataclasses import dataclass
 
 from checks import json_text
-from checks.findings import FailOn, Severity, Status  # one definition, shared with the engine
+from checks.findings import FailOn, FindingFields, Severity, Status  # one definition, shared with the engine
 
 SCHEMA_VERSION = "1.0"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "report.schema.json"
@@ -108,6 +109,15 @@ class RuleResult(_Model):
     crashed: bool
     seconds: float = 0.0
 
+    @classmethod
+    def count(cls, rule: str, family: str, severity: Severity, summary: str, checked: int, failed: int, undecided: int,
+              undecided_reasons: dict[str, int], crashed: bool = False, seconds: float = 0.0, waived: int = 0) -> RuleResult:
+        """A rule's result from what it counted (the engine's record of a rule, and the report's row
+        once `waived` is known): passed and unwaived follow."""
+        return cls(rule=rule, family=family, severity=severity, summary=summary, checked=checked, passed=max(checked - failed, 0),
+                   failed=failed, waived=waived, unwaived=max(failed - waived, 0), undecided=undecided,
+                   undecided_reasons=undecided_reasons, crashed=crashed, seconds=seconds)
+
 
 class ObservationRef(_Model):
     model_config = ConfigDict(extra="allow")
@@ -148,26 +158,25 @@ class Location(_Model):
     line: int | None = None
 
 
-class Finding(_Model):
-    rule: str
-    family: str
-    severity: Severity
-    message: str
-    observations: list[ObservationRef]
-    evidence: dict[str, Any]
-    document: str | None
-    line: int | None
-    fingerprint: str
-    status: Status
+# A finding as the report publishes it: the run's fields (findings.FindingFields, declared there
+# once) with its observations and waiver typed, where it is shown and whether it fails the run. A
+# pydantic dataclass, since a model cannot extend a dataclass; no docstring, it would enter the schema.
+@dataclass(config=ConfigDict(extra="forbid"))
+class Finding(FindingFields[ObservationRef, Waiver]):
+    observations: list[ObservationRef]  # the parameters again: pydantic reads the fields, not the generic's arguments
+    status: Status = Field()  # required in the report (the run's record starts "open")
     waiver: Waiver | None = None
     location: Location | None = None
-    fails: bool = Field(description="whether this finding fails the run")
+    fails: bool = Field(description="whether this finding fails the run", kw_only=True)
 
     def where(self) -> str:
         """`path:line` (or `path`) of the finding's location, as editors and CI systems link it."""
         if not self.location:
             return self.document or ""
         return self.location.file + (f":{self.location.line}" if self.location.line else "")
+
+
+FINDING = TypeAdapter(Finding)  # dumps one finding as the report holds it (Report.write_json)
 
 
 class Resolved(_Model):
@@ -267,7 +276,7 @@ class Report(_Model):
                 out.write("[]")
             else:
                 for i, finding in enumerate(self.findings):
-                    out.write(("[\n  " if i == 0 else ",\n  ") + json_text.dumps(finding.model_dump(mode="json"), 2))
+                    out.write(("[\n  " if i == 0 else ",\n  ") + json_text.dumps(FINDING.dump_python(finding, mode="json"), 2))
                 out.write("\n ]")
         out.write("\n}\n")
 

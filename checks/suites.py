@@ -22,10 +22,11 @@ from typing import Any, cast
 
 import pandas as pd
 
-from checks.engine import Context, Rule, RuleSummary, run
+from checks.engine import Context, Rule, run
 from checks.findings import SEVERITIES, Finding, Outcome, Severity, Violation, plain
 from checks.input_files import Unreadable, read_bytes
 from checks.number_text import number
+from checks.report_model import RuleResult
 from checks.settings import Settings
 from schemas import SHIPPED_SUITES as SUITES_DIR
 
@@ -134,7 +135,7 @@ def listed_suites(dataset_dir: Path | None = None) -> list[Rule]:
 
 
 def run_all(ctx: Context, directory: Path | None = None, names: set[str] | None = None,
-            data_docs: Path | None = None) -> tuple[list[Finding], list[RuleSummary], list[dict]]:
+            data_docs: Path | None = None) -> tuple[list[Finding], list[RuleResult], list[dict]]:
     """Run every suite (or only those `names`): Seed's and the dataset's own, or those of
     `directory` alone; each suite through a validation definition and a checkpoint, as GE users
     do. With `data_docs`, the checkpoint also builds GE's own Data Docs there (they load scripts

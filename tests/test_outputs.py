@@ -6,6 +6,7 @@ terminal's `path:line: rule  message` lines. One set of counts shows everywhere.
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -57,8 +58,7 @@ def hostile(report: Report) -> Report:
     """The same report with a finding whose message and quote carry every character a format must escape."""
     finding = report.failing()[0]
     obs = finding.observations[0].model_copy(update={"quote": HOSTILE, "file": "datasets/o, b:s%.csv"})
-    bad = finding.model_copy(update={"message": HOSTILE, "observations": [obs],
-                                     "location": finding.location.model_copy(update={"file": "datasets/o, b:s%.csv"})})
+    bad = replace(finding, message=HOSTILE, observations=[obs], location=finding.location.model_copy(update={"file": "datasets/o, b:s%.csv"}))
     return report.model_copy(update={"findings": [bad, *report.findings[1:]]})
 
 
@@ -178,7 +178,7 @@ def test_junit_survives_control_characters_and_markup(run):
 
     from checks.report_junit import render_junit
     report = hostile(run["report"])
-    bad = report.findings[0].model_copy(update={"message": "a\x07b <x> & \"y\""})
+    bad = replace(report.findings[0], message="a\x07b <x> & \"y\"")
     xml = render_junit(report.model_copy(update={"findings": [bad, *report.findings[1:]]}))
     root = etree.fromstring(xml.encode("utf-8"))
     assert "a\ufffdb <x> & \"y\"" in root.find("testcase/failure").text
@@ -205,8 +205,8 @@ def test_sarif_validates_against_the_official_schema(run):
 def test_sarif_marks_waived_findings_suppressed_and_hostile_paths_stay_valid(run):
     from checks.report_sarif import render_sarif
     report = hostile(run["report"])
-    waived = report.findings[0].model_copy(update={"status": "waived", "fails": False,
-                                                    "waiver": Waiver(fingerprint="x", rule="r", reason="as printed", who="s", when="2026-11-01")})
+    waived = replace(report.findings[0], status="waived", fails=False,
+                     waiver=Waiver(fingerprint="x", rule="r", reason="as printed", who="s", when="2026-11-01"))
     log = json.loads(render_sarif(report.model_copy(update={"findings": [waived, *report.findings[1:]]})))
     jsonschema.Draft4Validator(json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))).validate(log)
     first = log["runs"][0]["results"][0]
