@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from checks.engine import Context, per_run
@@ -87,9 +88,35 @@ def earlier_pairs(ctx: Context, later: pd.DataFrame, earlier: pd.DataFrame, seri
 
 def latest_earlier(ctx: Context, later: pd.DataFrame, earlier: pd.DataFrame, series: list[str]) -> pd.DataFrame:
     """Each row of `later` with the latest row(s) of `earlier` in the same series and an earlier
-    year; the earlier row's columns carry the prefix b_."""
-    pairs = earlier_pairs(ctx, later, earlier, series)
-    return pairs[pairs["b_year"] == pairs.groupby("id")["b_year"].transform("max")]
+    year; the earlier row's columns carry the prefix b_. The latest earlier year of each row is
+    found by one sort of both frames' (series, year), then only the rows of that year are joined:
+    never every earlier row of the series (16 a series in the benchmark: 7 pairs a row, for 1 kept).
+    Key groups over the limits are left out and recorded as by keyed_join."""
+    later, earlier = _bounded(ctx, later, earlier, series, series)
+    latest = _latest_earlier_year(later[[*series, "year"]], earlier[[*series, "year"]], series)
+    keyed = later.assign(_latest=latest)[latest != NO_YEAR]
+    prefixed = earlier.add_prefix("b_")
+    pairs = keyed.merge(prefixed, left_on=[*series, "_latest"], right_on=[*(f"b_{c}" for c in series), "b_year"])
+    return pairs.drop(columns="_latest")
+
+
+NO_YEAR = -(1 << 62)
+
+
+def _latest_earlier_year(later: pd.DataFrame, earlier: pd.DataFrame, series: list[str]) -> np.ndarray:
+    """Per row of `later`: the latest year of `earlier` in its series before its own, NO_YEAR if none."""
+    codes = pd.concat([later[series], earlier[series]], ignore_index=True).groupby(series, sort=False, dropna=False).ngroup().to_numpy()
+    years = np.concatenate([later["year"].to_numpy(dtype=np.int64), earlier["year"].to_numpy(dtype=np.int64)])
+    is_earlier = np.concatenate([np.zeros(len(later), dtype=bool), np.ones(len(earlier), dtype=bool)])
+    # by series, then year; a later row before the earlier rows of its own year, so only strictly earlier years precede it
+    order = np.lexsort((is_earlier, years, codes))
+    codes, years, is_earlier = codes[order], years[order], is_earlier[order]
+    last = np.maximum.accumulate(np.where(is_earlier, np.arange(len(order)), -1))  # the last earlier row so far
+    found = (last >= 0) & (codes[np.maximum(last, 0)] == codes)
+    latest = np.where(found, years[np.maximum(last, 0)], NO_YEAR)
+    result = np.empty(len(order), dtype=np.int64)
+    result[order] = latest
+    return result[: len(later)]
 
 
 def pairing_budget(ctx: Context) -> int:

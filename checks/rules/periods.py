@@ -98,13 +98,14 @@ def cell_against_header(ctx: Context) -> Outcome:
     """
     cells = ctx.obs[(ctx.obs["section"] == "table") & (ctx.obs["column_header"] != "")]
     keys = cells[["column_header", "table"]].drop_duplicates()
-    readings = {(h, t): header_reading(h, t) for h, t in zip(keys["column_header"], keys["table"], strict=False)}
-    reading = pd.Series([readings[(h, t)] for h, t in zip(cells["column_header"], cells["table"], strict=False)], index=cells.index, dtype=object)
+    readings = {(h, t): header_reading(h, t) for h, t in zip(keys["column_header"].tolist(), keys["table"].tolist(), strict=False)}
+    reading = pd.Series([readings[(h, t)] for h, t in zip(cells["column_header"].tolist(), cells["table"].tolist(), strict=False)],
+                        index=cells.index, dtype=object)
     years = reading.map(lambda r: r[0])
     footnote = reading.map(lambda r: r[1])
     dated = years.map(bool).astype(bool)
     decided = cells.loc[dated]
-    wrong_year = [str(p)[:4] not in y for p, y in zip(decided["period"], years[dated], strict=False)]
+    wrong_year = [str(p)[:4] not in y for p, y in zip(decided["period"].tolist(), years[dated].tolist(), strict=False)]
     wrong_note = decided["period_note"].map(_compact) != footnote[dated]
     bad = decided[pd.Series(wrong_year, index=decided.index, dtype=bool) | wrong_note]
     undecided = len(cells) - len(decided)
@@ -120,6 +121,8 @@ def cell_against_header(ctx: Context) -> Outcome:
 
 def years_named(before: str) -> set[str]:
     """Years a text names as its own, not as a point of comparison (比2020年, 超过2019年水平)."""
+    if "年" not in before:  # every year named is followed by 年
+        return set()
     return {m.group(1) for m in YEAR_NAMED.finditer(before)
             if not NOT_THE_FIGURES_YEAR.search(before[: m.start()]) and not LEVEL_OF_A_YEAR.match(before, m.end())}
 
@@ -139,10 +142,10 @@ def text_year_slip(ctx: Context) -> Outcome:
     obs = ctx.obs[ctx.obs["section"] == "text"]
     # the years each distinct quote names before its figure (the last occurrence of the value)
     quotes = obs[["quote", "value_printed"]].drop_duplicates()
-    before = {(q, v): str(q)[: max(str(q).rfind(str(v)), 0)] for q, v in zip(quotes["quote"], quotes["value_printed"], strict=False)}
+    before = {(q, v): str(q)[: max(str(q).rfind(str(v)), 0)] for q, v in zip(quotes["quote"].tolist(), quotes["value_printed"].tolist(), strict=False)}
     in_quote = {key: frozenset(years_named(text)) for key, text in before.items()}
     relative = {key: bool(RELATIVE.search(text)) for key, text in before.items()}
-    keys = list(zip(obs["quote"], obs["value_printed"], strict=False))
+    keys = list(zip(obs["quote"].tolist(), obs["value_printed"].tolist(), strict=False))
     named = pd.Series([in_quote[k] for k in keys], index=obs.index, dtype=object)
     relative_only = pd.Series([relative[k] and not in_quote[k] for k in keys], index=obs.index, dtype=bool)
     # else the years its paragraph names before it, once per distinct place in a source
@@ -151,11 +154,13 @@ def text_year_slip(ctx: Context) -> Outcome:
         starts = ctx.located_by_id.loc[bare["id"], "figure_start"].astype(int).to_numpy()
         places = pd.DataFrame({"document": bare["document"].to_numpy(), "start": starts}, index=bare.index)
         distinct = places.drop_duplicates()
-        paragraph = {(d, s): frozenset(years_named(_paragraph_before(ctx, d, s))) for d, s in zip(distinct["document"], distinct["start"], strict=True)}
-        named[bare.index] = [paragraph[(d, s)] for d, s in zip(places["document"], places["start"], strict=True)]
+        paragraph = {(d, s): frozenset(years_named(_paragraph_before(ctx, d, s)))
+                     for d, s in zip(distinct["document"].tolist(), distinct["start"].tolist(), strict=True)}
+        named[bare.index] = [paragraph[(d, s)] for d, s in zip(places["document"].tolist(), places["start"].tolist(), strict=True)]
     has_year = (named.map(len) > 0) & ~relative_only
     decided = obs[has_year]
-    within = [any(start <= int(y) <= end for y in years) for start, end, years in zip(decided["year_start"], decided["year"], named[has_year], strict=False)]
+    within = [any(start <= int(y) <= end for y in years)
+              for start, end, years in zip(decided["year_start"].tolist(), decided["year"].tolist(), named[has_year].tolist(), strict=False)]
     bad = decided[~pd.Series(within, index=decided.index, dtype=bool)]
     reasons = {"the sentence dates the figure relative to the document (今年, 上半年)": int(relative_only.sum()),
                "no year named in the quote or its paragraph": int((~has_year & ~relative_only).sum())}
