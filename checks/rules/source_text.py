@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
+from checks.sources import SourceText
 
 CJK = r"[\u3400-\u9fff]"
 # Markdown strong emphasis: **短语** standing apart from the words around it (\w includes Chinese
@@ -17,16 +18,31 @@ EMPHASIS = re.compile(r"(?<![\w*])\*\*(?=[^\s*])[^*\n，。；;！？!?]{1,60}?(
 # This is for plain-text sources that carry markdown bold, as 001 does.)
 
 
-def _per_line(ctx: Context, judge: Callable[[str, int, str], Violation | None]) -> Outcome:
-    """Every line of every source judged once: (document, line number, text) -> a violation or None."""
+def _per_line(ctx: Context, judge: Callable[[str, int, str], Violation | None], could_fire: re.Pattern | None = None) -> Outcome:
+    """Every line of every source judged once: (document, line number, text) -> a violation or None.
+    `could_fire`: what a line must hold for the judge to find anything (a single line's match);
+    then only the lines it is found on are judged, found by one search of each source's text."""
     checked, violations = 0, []
     for doc_id, source in ctx.dataset.sources.items():
-        for number, text in enumerate(source.lines, start=1):
-            checked += 1
-            found = judge(doc_id, number, text)
+        lines = source.lines
+        checked += len(lines)
+        for number in _lines_to_judge(source, len(lines), could_fire):
+            found = judge(doc_id, number, lines[number - 1])
             if found is not None:
                 violations.append(found)
     return Outcome(checked, violations)
+
+
+def _lines_to_judge(source: SourceText, count: int, could_fire: re.Pattern | None) -> list[int]:
+    """Line numbers (1-based) of `source` on which `could_fire` is found; every line without one."""
+    if could_fire is None:
+        return list(range(1, count + 1))
+    return sorted({source.line_of(m.start()) for m in could_fire.finditer(source.text)})
+
+
+def _any_of(words: list[str]) -> re.Pattern | None:
+    """A pattern for a line holding one of `words`; None when one is empty (found on every line)."""
+    return re.compile("|".join(re.escape(w) for w in words)) if words and all(words) else None
 
 
 @rule("source-text.damaged-characters", "warning")
@@ -46,7 +62,8 @@ def damaged_characters(ctx: Context) -> Outcome:
         hits = sorted({m.group() for m in pattern.finditer(text)})
         return Violation(f"line {number} of {doc_id} has characters that look like OCR damage: {' '.join(hits)}",
                          document=doc_id, line=number, key="damage", evidence={"excerpts": hits}) if hits else None
-    return _per_line(ctx, judge)
+    # every match holds a damage character or a single bracketed character
+    return _per_line(ctx, judge, re.compile(rf"[{marks}]|\[[^\]\d\s]\]") if marks else None)
 
 
 @rule("source-text.injected-text", "warning")
@@ -65,7 +82,7 @@ def injected_text(ctx: Context) -> Outcome:
         start = min(text.find(m) for m in hits)
         return Violation(f"line {number} of {doc_id} contains injected text: …{text[max(0, start - 15): start + 25]}…",
                          document=doc_id, line=number, key="injected", evidence={"markers": hits})
-    return _per_line(ctx, judge)
+    return _per_line(ctx, judge, _any_of(list(ctx.settings.injected_markers)))
 
 
 @rule("source-text.redaction", "info")
@@ -84,4 +101,4 @@ def redaction(ctx: Context) -> Outcome:
         count = EMPHASIS.sub("", text).count(marker)
         return Violation(f"line {number} of {doc_id} has {count} redacted name(s) ({marker})",
                          document=doc_id, line=number, key="redaction", evidence={"count": count}) if count else None
-    return _per_line(ctx, judge)
+    return _per_line(ctx, judge, _any_of([marker]))
