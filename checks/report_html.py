@@ -104,8 +104,11 @@ def render_html(report: dict, *, lang: str = "en", max_findings_per_rule: int | 
     shown_items, hidden = limited(findings, limit)
     views = [finding_view(f, i, names, text) for i, f in shown_items]
     worse = worse_point_ids(findings)
-    charts = [c for c in (chart(s, worse, lang) for s in report.get("series") or []) if c]
-    charts.sort(key=lambda c: not c["wrong"])  # stable: flagged charts first, then the run's order
+    # flagged charts first, then the run's order (a stable sort); geometry only for the charts drawn
+    plottable = [(s, points) for s in report.get("series") or [] if (points := plotted(s))]
+    flagged = [any(p.get("role") == "target" and p.get("id") in worse for p in points) for _, points in plottable]
+    order = sorted(range(len(plottable)), key=lambda k: not flagged[k])[:chart_limit]
+    charts = [chart(plottable[k][0], worse, lang, plottable[k][1]) for k in order]
     run = report.get("run") or {}
     scope = run.get("scope") or {}
     return _env.get_template("report.html.j2").render(
@@ -128,10 +131,10 @@ def render_html(report: dict, *, lang: str = "en", max_findings_per_rule: int | 
         suites=report.get("suites") or [],
         schemas=report.get("schemas") or [],
         settings=settings,
-        charts=charts[:chart_limit],
-        charts_more=max(0, len(charts) - chart_limit),
+        charts=charts,
+        charts_more=max(0, len(plottable) - chart_limit),
         chart_limit=chart_limit,
-        any_wrong=any(c["wrong"] for c in charts),
+        any_wrong=any(flagged),
         severities=SEVERITIES,
         statuses=STATUSES,
         families=sorted({f.get("family") or "" for f in findings} - {""}),
@@ -310,10 +313,8 @@ def y_scale(values: list[float], unit: str) -> tuple[float, float, float]:
     return math.floor(bottom / step + 1e-9) * step, math.ceil(top / step - 1e-9) * step, step
 
 
-def chart(s: dict, worse: set[str], lang: str = "en") -> dict | None:
-    """Geometry of one baseline/target chart with a y axis, tick labels, each printed value's
-    interval (floors and ceilings as open bounds) and the band from the baseline to the latest
-    target. The template draws it as inline SVG."""
+def plotted(s: dict) -> list[dict]:
+    """The points of a series that can be drawn: a year, and a value or a bound."""
     points = []
     for p in s.get("points") or []:
         lower, upper, value = _num(p.get("lower")), _num(p.get("upper")), _num(p.get("value"))
@@ -324,6 +325,14 @@ def chart(s: dict, worse: set[str], lang: str = "en") -> dict | None:
             continue
         if y is not None:
             points.append({**p, "year": year, "y": y, "lo": lower, "hi": upper})
+    return points
+
+
+def chart(s: dict, worse: set[str], lang: str = "en", points: list[dict] | None = None) -> dict | None:
+    """Geometry of one baseline/target chart with a y axis, tick labels, each printed value's
+    interval (floors and ceilings as open bounds) and the band from the baseline to the latest
+    target (`points`: plotted(s), when already known). The template draws it as inline SVG."""
+    points = plotted(s) if points is None else points
     if not points:
         return None
     unit = str(s.get("unit") or "")
