@@ -101,10 +101,10 @@ def plain(value):
         return value
     if kind is float:
         return value if math.isfinite(value) else None
-    if kind is dict:
-        return {k if type(k) is str else str(k): plain(v) for k, v in value.items()}
+    if kind is dict:  # text and integers kept without a call: most values of a finding are
+        return {k if type(k) is str else str(k): v if type(v) in _PLAIN_SCALARS else plain(v) for k, v in value.items()}
     if kind is list or kind is tuple:
-        return [plain(v) for v in value]
+        return [v if type(v) in _PLAIN_SCALARS else plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):

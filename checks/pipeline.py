@@ -6,6 +6,7 @@ renders: terminal, JSON, JUnit XML, SARIF, Markdown, GitHub annotations and the 
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 from collections import Counter
@@ -19,9 +20,10 @@ from checks import __version__
 from checks.dataset import Dataset
 from checks.engine import Context, Rule, run
 from checks.findings import SEVERITIES, Finding, fails_run, plain, severity_rank
-from checks.report_model import SCHEMA_VERSION, Report, RuleResult, Scope
+from checks.report_model import FINDING, SCHEMA_VERSION, Report, RuleResult, Scope, Waiver
 from checks.settings import in_use
 from checks.waivers import apply_waivers, compare_with_previous
+from schemas import parsed
 
 
 @dataclass
@@ -82,10 +84,15 @@ class RunResult:
             "series": self.context.series() if charts else [],
             "settings": in_use(self.dataset.settings),
         })
-        # each finding cleaned once (the envelope above is cleaned apart): no deep copy, no second pass
-        data["findings"] = [plain({**vars(f), "location": self._location(f, source_files, paths), "fails": fail})
-                            for f, fail in zip(ordered, fails, strict=True)]
-        return Report.model_validate(data)
+        # Each finding cleaned once (the envelope above apart), in the report's JSON form: the engine
+        # builds its observations in the model's field order, so only a waiver (read from a CSV) is
+        # put in the model's order. The findings are not validated here (see Report.of_run).
+        findings = [plain({**vars(f), "waiver": Waiver.model_validate(plain(f.waiver)).model_dump(mode="json") if f.waiver else None,
+                           "location": self._location(f, source_files, paths), "fails": fail})
+                    for f, fail in zip(ordered, fails, strict=True)]
+        if parsed.debug_enabled():
+            _check_json_form(findings)
+        return Report.of_run(data, findings)
 
     def json_dict(self, fail_on: str = "error", new_only: bool = False, charts: bool = True) -> dict:
         return self.report(fail_on, new_only, charts=charts).json_dict()
@@ -114,6 +121,15 @@ class RunResult:
         return [("documents.csv", len(d.documents)), ("regions.csv", len(d.regions)), ("units.csv", len(d.units)),
                 ("indicators.csv", len(d.indicators)), ("observations/*.csv", int(self.context.observation_counts().sum())),
                 ("exclusions.csv", len(d.exclusions)), ("waivers.csv", len(d.waivers))]
+
+
+def _check_json_form(findings: list[dict]) -> None:
+    """`check --debug`: every finding of the run is what the report model makes of it, field for
+    field and in its order (the findings Report.of_run keeps untyped)."""
+    for finding in findings:
+        if json.dumps(finding) != json.dumps(FINDING.dump_python(FINDING.validate_python(finding), mode="json")):
+            raise AssertionError(f"finding {finding['fingerprint']} of {finding['rule']} is not in the report model's JSON form: "
+                                 f"{json.dumps(finding, ensure_ascii=False)[:300]}")
 
 
 def display_path(path) -> str:

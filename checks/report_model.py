@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, TextIO, cast, overload
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic.dataclasses import dataclass
@@ -256,8 +258,25 @@ class Report(_Model):
     series: list[Series]
     settings: list[SettingUsed] = Field(default_factory=list, description="the thresholds the run used")
 
+    @classmethod
+    def of_run(cls, envelope: dict, findings: list[dict]) -> Report:
+        """A run's report: the envelope validated; the findings are the engine's, already in their
+        JSON form (plain values, the model's fields in its order), kept so and typed only when an
+        output reads them as models (FindingsOnUse). `check --debug` compares them with the model."""
+        report = cls.model_validate({**envelope, "findings": []})
+        report.__dict__["findings"] = FindingsOnUse(findings)
+        return report
+
+    def finding_dicts(self) -> Iterable[dict]:
+        """Each finding in its JSON form (what model_dump(mode="json") gives)."""
+        findings = self.findings
+        return findings.data if isinstance(findings, FindingsOnUse) else (FINDING.dump_python(f, mode="json") for f in findings)
+
     def json_dict(self) -> dict:
-        return self.model_dump(mode="json")
+        if not isinstance(self.findings, FindingsOnUse):
+            return self.model_dump(mode="json")
+        envelope = self.model_dump(mode="json", exclude={"findings"})
+        return {name: list(self.findings.data) if name == "findings" else envelope[name] for name in type(self).model_fields}
 
     def to_text(self) -> str:
         out = io.StringIO()
@@ -275,13 +294,58 @@ class Report(_Model):
             elif not self.findings:
                 out.write("[]")
             else:
-                for i, finding in enumerate(self.findings):
-                    out.write(("[\n  " if i == 0 else ",\n  ") + json_text.dumps(FINDING.dump_python(finding, mode="json"), 2))
+                for i, finding in enumerate(self.finding_dicts()):
+                    out.write(("[\n  " if i == 0 else ",\n  ") + json_text.dumps(finding, 2))
                 out.write("\n ]")
         out.write("\n}\n")
 
     def failing(self) -> list[Finding]:
-        return [f for f in self.findings if f.fails]
+        findings = self.findings
+        if isinstance(findings, FindingsOnUse):  # only the failing ones typed
+            return [findings[k] for k, f in enumerate(findings.data) if f["fails"]]
+        return [f for f in findings if f.fails]
+
+
+class FindingsOnUse(Sequence[Finding]):
+    """A run's findings in their JSON form, each typed (validated as a Finding) when an output first
+    reads it as a model: the JSON and the HTML report read the JSON form, the terminal types only
+    the failing findings, so a run with 100,000 findings does not build 100,000 models to print ten.
+    Read-only; slicing gives a list."""
+
+    def __init__(self, data: list[dict]):
+        self.data = data
+        self._typed: list[Finding | None] = [None] * len(data)
+        self._all = not data
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Finding]: ...
+
+    def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(len(self.data)))]
+        typed = self._typed[index]
+        if typed is None:
+            typed = self._typed[index] = FINDING.validate_python(self.data[index])
+        return typed
+
+    def __iter__(self) -> Iterator[Finding]:
+        if not self._all:  # all at once: one validation of the list is faster than one per finding
+            missing = [k for k, typed in enumerate(self._typed) if typed is None]
+            for k, typed in zip(missing, _findings_adapter().validate_python([self.data[k] for k in missing]), strict=True):
+                self._typed[k] = typed
+            self._all = True
+        return iter(cast(list[Finding], self._typed))
+
+
+@cache
+def _findings_adapter() -> TypeAdapter[list[Finding]]:
+    return TypeAdapter(list[Finding])
 
 
 def json_schema() -> dict:

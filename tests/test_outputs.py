@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 import cli
 from builders import build_dataset, indicator, observation
-from checks.report_model import SCHEMA_PATH, Report, Waiver, json_schema, json_schema_text
+from checks.report_model import FINDING, SCHEMA_PATH, Report, Waiver, json_schema, json_schema_text
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 HOSTILE = "bad | cell\r\nnew line, 100% : [link](http://x.invalid) <b>b</b> @someone `code` *em*"
@@ -85,6 +85,28 @@ def test_json_streamed_finding_by_finding_is_the_one_dump(run):
     assert written == run["report"].to_text() == json.dumps(run["report"].json_dict(), ensure_ascii=False, indent=1) + "\n"
     for report in (hostile(run["report"]), run["report"].model_copy(update={"findings": []})):
         assert report.to_text() == json.dumps(report.json_dict(), ensure_ascii=False, indent=1) + "\n"
+
+
+def test_a_runs_findings_are_kept_in_the_models_json_form(monkeypatch):
+    """A run's report keeps the engine's findings untyped (Report.of_run) and types them on use: they
+    are exactly what the model makes of them, field for field and in its order (the shipped dataset:
+    findings of many families, waived ones), and `check --debug` checks it on every run."""
+    from checks.dataset import load
+    from checks.pipeline import _check_json_form, execute
+    from checks.rules import RULES
+    from schemas.parsed import DEBUG_VARIABLE
+
+    monkeypatch.setenv(DEBUG_VARIABLE, "1")  # RunResult.report checks the JSON form of every finding
+    report = execute(load(Path(__file__).resolve().parent.parent / "datasets"), RULES, with_suites=True).report("info")
+    typed = Report.model_validate(report.json_dict())
+    assert {f.status for f in typed.findings} >= {"waived", "open"} and len({f.family for f in typed.findings}) > 3
+    assert report.to_text() == typed.to_text()
+    assert [FINDING.dump_python(f) for f in report.findings] == [FINDING.dump_python(f) for f in typed.findings]
+    assert [FINDING.dump_python(f) for f in report.failing()] == [FINDING.dump_python(f) for f in typed.failing()] != []
+    assert [f.rule for f in report.findings[1:3]] == [f.rule for f in typed.findings[1:3]] and len(report.findings) == len(typed.findings)
+    first = report.json_dict()["findings"][0]
+    with pytest.raises(AssertionError, match="report model's JSON form"):  # fields out of the model's order
+        _check_json_form([dict(reversed(list(first.items())))])
 
 
 def test_the_shipped_dataset_report_validates(tmp_path):
