@@ -33,22 +33,8 @@ class CheckGroup(click.Group):
     line and exit 3: never a traceback, unless `check --debug` asks for it."""
 
     def invoke(self, ctx: click.Context):
-        from checks.errors import InputError
-        from checks.outputs import OutputError
         try:
             return super().invoke(ctx)
-        except InputError as error:
-            if ctx.params.get("debug"):
-                raise
-            click.secho(f"input error: {len(error.problems)} problem(s) in {error.subject}; nothing was checked and no report was written", fg="red", err=True)
-            for problem in error.problems:
-                click.echo(f"  {problem}", err=True)
-            ctx.exit(EXIT_INPUT)
-        except OutputError as error:
-            if ctx.params.get("debug"):
-                raise
-            click.secho(f"output error: {error}; no output was written", fg="red", err=True)
-            ctx.exit(EXIT_INPUT)
         except KeyboardInterrupt:
             click.echo("interrupted: no output was written; previous outputs are untouched", err=True)
             ctx.exit(EXIT_INTERRUPTED)
@@ -58,17 +44,14 @@ class CheckGroup(click.Group):
             # the reader of standard output went away (`check all | head`): click ends quietly
             # (its outputs were written before anything was printed)
             raise
-        except OSError as error:
-            if ctx.params.get("debug"):
-                raise
-            click.secho(f"cannot write {error.filename or 'an output'}: {error.strerror or error}", fg="red", err=True)
-            ctx.exit(EXIT_INPUT)
         except Exception as error:
             if ctx.params.get("debug"):
                 raise
-            click.secho(f"internal error (a bug in Seed, not in the dataset): {type(error).__name__}: {error}; "
-                        "run `check --debug ...` for the traceback", fg="red", err=True)
-            ctx.exit(EXIT_INTERNAL)
+            message, details, code = _explained(error)
+            click.secho(message, fg="red", err=True)
+            for detail in details:
+                click.echo(f"  {detail}", err=True)
+            ctx.exit(code)
 
     def main(self, *args, **kwargs):
         # click turns Ctrl-C outside invoke() into "Aborted!" and exit 1; keep it 130.
@@ -76,6 +59,21 @@ class CheckGroup(click.Group):
             return super().main(*args, **kwargs)
         except KeyboardInterrupt:
             sys.exit(EXIT_INTERRUPTED)
+
+
+def _explained(error: Exception) -> tuple[str, list, int]:
+    """What an error stopping a command says (one line, and the problems of an input error), and its exit code."""
+    from checks.errors import InputError
+    from checks.outputs import OutputError
+    if isinstance(error, InputError):
+        return (f"input error: {len(error.problems)} problem(s) in {error.subject}; nothing was checked and no report was written",
+                list(error.problems), EXIT_INPUT)
+    if isinstance(error, OutputError):
+        return f"output error: {error}; no output was written", [], EXIT_INPUT
+    if isinstance(error, OSError):
+        return f"cannot write {error.filename or 'an output'}: {error.strerror or error}", [], EXIT_INPUT
+    return (f"internal error (a bug in Seed, not in the dataset): {type(error).__name__}: {error}; "
+            "run `check --debug ...` for the traceback", [], EXIT_INTERNAL)
 
 
 @click.group(cls=CheckGroup, help=__doc__, context_settings={"help_option_names": ["-h", "--help"]})
