@@ -5,15 +5,20 @@
 Per layer: wall and CPU seconds (user + system, all threads) and the process's peak resident
 memory after it (ru_maxrss, so memory is measured without slowing anything down). Then the
 recall of the contradictions injected by bench.generate and the findings on the clean part.
-Prints nothing but errors; bench.run reads OUT.json.
+The outputs are timed as `check all` writes them: the report (RunResult.report), the JSON written
+to a file, the terminal, the typed outputs (JUnit, SARIF, Markdown, GitHub annotations: the first
+types every finding), the HTML report. Prints nothing but errors; bench.run reads OUT.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import resource
+import shutil
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -107,8 +112,14 @@ def measure(root: Path, with_suites: bool, with_html: bool) -> dict:
     with layers.time("import"):
         from checks import engine, locator, observations, pipeline
         from checks.dataset import load
-        from checks.findings import plain
+        from checks.outputs import write_one
+        from checks.report_github import render_github
+        from checks.report_html import render_html
+        from checks.report_junit import render_junit
+        from checks.report_markdown import render_markdown
+        from checks.report_sarif import render_sarif
         from checks.rules import RULES
+        from checks.terminal import print_text
         from checks.waivers import apply_waivers
         from schemas import tables
     with layers.time("load"):
@@ -144,20 +155,33 @@ def measure(root: Path, with_suites: bool, with_html: bool) -> dict:
         apply_waivers(findings, dataset.waivers)
     with layers.time("chart data (series)"):
         chart_data = pipeline.series(context)
+    context.series = lambda: chart_data  # type: ignore[method-assign]  # the report reads the chart data timed above
     result = pipeline.RunResult(dataset, context, findings, summaries, suites)
-    with layers.time("to_json"):
-        data = result.json_dict(charts=False)
-    data["series"] = plain(chart_data)
-    with layers.time("JSON text"):
-        text = json.dumps(data, ensure_ascii=False, indent=1)
-    if with_html:
-        with layers.time("HTML"):
-            from checks.report_html import render_html
-            html = render_html(data)
+    # The outputs as `check all` writes them (cli._run): the report, then each file, each a layer.
+    with layers.time("report"):
+        model = result.report()
+    folder = Path(tempfile.mkdtemp(prefix="seed-bench-"))
+    try:
+        with layers.time("JSON (write)"):
+            write_one("--json", folder / "r.json", model.write_json)
+        with layers.time("terminal"):
+            print_text(model, stream=io.StringIO())
+        with layers.time("typed outputs (JUnit, SARIF, Markdown, GitHub)"):  # the first types every finding
+            write_one("--junit", folder / "r.xml", render_junit(model))
+            write_one("--sarif", folder / "r.sarif", render_sarif(model, {r.id: r.description for r in RULES}))
+            write_one("--markdown", folder / "r.md", render_markdown(model))
+            render_github(model)
+        if with_html:
+            with layers.time("HTML (write)"):
+                write_one("--report", folder / "r.html", render_html(model.json_dict()))
+        json_mb = (folder / "r.json").stat().st_size / 1e6
+        html_mb = (folder / "r.html").stat().st_size / 1e6 if with_html else None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     manifest_path = root / "injected.json"
     quality = recall(findings, json.loads(manifest_path.read_text(encoding="utf-8")), dataset.observations) if manifest_path.exists() else None
     return {"observations": n, "documents": len(dataset.documents), "layers": layers.layers, "peak_mb": _peak_mb(),
-            "findings": len(findings), "json_mb": len(text.encode()) / 1e6, "html_mb": len(html.encode()) / 1e6 if with_html else None,
+            "findings": len(findings), "json_mb": json_mb, "html_mb": html_mb,
             "quality": quality}
 
 

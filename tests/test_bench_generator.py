@@ -44,6 +44,6 @@ def test_layers_measure_every_layer_of_a_small_province(tmp_path):
     generate(tmp_path / "d", observations=2000, inject_every=400)
     result = measure(tmp_path / "d", True, True)
     names = set(result["layers"])
-    assert {"load", "to_json", "JSON text", "HTML", "suites"} <= names, names
+    assert {"load", "report", "JSON (write)", "terminal", "typed outputs (JUnit, SARIF, Markdown, GitHub)", "HTML (write)", "suites"} <= names, names
     assert result["observations"] >= 2000 and result["json_mb"] > 0 and result["html_mb"] > 0
     assert result["quality"]["missed"] == []
