@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from checks.sources import SourceText
@@ -13,25 +14,34 @@ def locate(observations: pd.DataFrame, sources: dict[str, SourceText], window: i
     An empty `value_printed` is a table cell the source leaves blank: its "figure" is that blank
     cell, found in the quote's row under its `column_header` (read as the scanner reads tables,
     with `units`)."""
-    ids, quote_found, figure_found, starts, ends, lines, in_quote = [], [], [], [], [], [], []
+    count = len(observations)
+    quote_found = np.zeros(count, dtype=bool)
+    starts, ends, lines = (np.full(count, -1, dtype=np.int64) for _ in range(3))
     headers = observations["column_header"] if "column_header" in observations else pd.Series("", index=observations.index)
+    values = observations["value_printed"].astype(str)
+    blank = (values.str.strip() == "").to_numpy()
+    documents = observations["document"].to_numpy()
+    line = observations["line"].to_numpy(dtype=np.int64)
     pattern = None
-    for obs, header in zip(observations[["id", "document", "quote", "value_printed", "line"]].itertuples(index=False), headers, strict=True):
-        source = sources.get(obs.document)
-        quote_span = figure_span = None
-        if source is not None and not str(obs.value_printed).strip():
+    for document, group in pd.Series(np.arange(count)).groupby(documents, sort=False):
+        source = sources.get(document)
+        if source is None:
+            continue
+        rows = group.to_numpy()
+        cells, figures = rows[blank[rows]], rows[~blank[rows]]
+        if len(figures):  # every figure of the document at once
+            quote_start, _, figure_start, figure_end = source.locate_figures(observations["quote"].to_numpy()[figures], values.to_numpy()[figures],
+                                                                             line[figures], window)
+            quote_found[figures], starts[figures], ends[figures] = quote_start >= 0, figure_start, figure_end
+        for row in cells:  # a blank cell, found in its row under its column header
             pattern = _scan_pattern(units) if pattern is None else pattern
-            quote_span, figure_span = source.blank_cell(obs.quote, str(header), int(obs.line), window, pattern)
-        elif source is not None:
-            quote_span, figure_span = source.locate_figure(obs.quote, obs.value_printed, int(obs.line), window)
-        ids.append(obs.id)
-        quote_found.append(quote_span is not None)
-        figure_found.append(figure_span is not None)
-        starts.append(figure_span.start if figure_span else -1)
-        ends.append(figure_span.end if figure_span else -1)
-        lines.append(source.line_of(figure_span.start) if figure_span and source is not None else -1)
-        in_quote.append(_offset_in_quote(obs.quote, obs.value_printed))
-    return pd.DataFrame({"id": ids, "quote_found": quote_found, "figure_found": figure_found, "figure_start": starts,
+            quote_span, figure_span = source.blank_cell(observations["quote"].iat[row], str(headers.iat[row]), int(line[row]), window, pattern)
+            quote_found[row] = quote_span is not None
+            starts[row], ends[row] = (figure_span.start, figure_span.end) if figure_span else (-1, -1)
+        found = rows[starts[rows] >= 0]
+        lines[found] = source.lines_of(starts[found])
+    in_quote = [_offset_in_quote(quote, value) for quote, value in zip(observations["quote"], observations["value_printed"], strict=True)]
+    return pd.DataFrame({"id": observations["id"].to_numpy(), "quote_found": quote_found, "figure_found": starts >= 0, "figure_start": starts,
                          "figure_end": ends, "figure_line": lines, "figure_in_quote": in_quote},
                         columns=["id", "quote_found", "figure_found", "figure_start", "figure_end", "figure_line", "figure_in_quote"])
 

@@ -65,12 +65,24 @@ class SourceText:
         # the scanner still sees the table layout. Both have the length of `raw`.
         self.text = self._blank_markup(raw, MARKUP) if self.markdown else raw
         self._structure = self._blank_markup(raw, MARKUP[:STRUCTURE]) if self.markdown else raw
-        # Arrays of 4 bytes a character, not Python objects: a 20 MB source stays within a few
-        # times its size in memory.
+        # Arrays of where lines start and where white space stands (a few in a hundred characters),
+        # not Python objects nor an offset per character: a source stays within about twice its
+        # size in memory.
         codes = np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32)
         self._line_starts = np.concatenate(([0], np.flatnonzero(codes == ord("\n")) + 1))
         self.compact = "".join(self.text.split())  # white space (str.isspace) removed
-        self._raw_offset = np.flatnonzero(~np.isin(codes, _WHITE_SPACE)).astype(np.int64 if len(raw) >= 2**31 else np.int32)  # compact index → raw index
+        white = np.flatnonzero(np.isin(codes, _WHITE_SPACE))
+        del codes
+        self._white = white  # raw offsets of the white space
+        self._kept_before_white = white - np.arange(len(white))  # characters kept (in compact) before each
+
+    def _raw(self, compact: np.ndarray) -> np.ndarray:
+        """Raw offsets of compact indexes: the index plus the white space before its character."""
+        return compact + np.searchsorted(self._kept_before_white, compact, side="right")
+
+    def _compact(self, raw: np.ndarray) -> np.ndarray:
+        """Compact index of the first character kept at or after each raw offset."""
+        return raw - np.searchsorted(self._white, raw)
 
     @property
     def lines(self) -> list[str]:
@@ -101,43 +113,69 @@ class SourceText:
         """1-based line number of a raw offset."""
         return int(np.searchsorted(self._line_starts, offset, side="right"))
 
-    def _raw_span(self, compact_start: int, compact_len: int) -> Span:
-        start = int(self._raw_offset[compact_start])
-        end = int(self._raw_offset[compact_start + compact_len - 1]) + 1
-        return Span(start, end)
-
-    def _compact_offset(self, line: int) -> int:
-        """Index in the compact text where a 1-based line starts (or the end)."""
-        raw = self._line_starts[line - 1] if 1 <= line <= len(self._line_starts) else len(self.raw)
-        return int(np.searchsorted(self._raw_offset, raw))
+    def _compact_offsets(self, lines: np.ndarray) -> np.ndarray:
+        """Index in the compact text where each 1-based line starts (or the end)."""
+        inside = (lines >= 1) & (lines <= len(self._line_starts))
+        raw = np.where(inside, self._line_starts[np.clip(lines - 1, 0, len(self._line_starts) - 1)], len(self.raw))
+        return self._compact(raw)
 
     def locate_figure(self, quote: str, value: str, line: int, window: int) -> tuple[Span | None, Span | None]:
         """Where a quote stands near `line`, and where its figure (the last occurrence of `value`
-        inside it) stands. Either is None when it cannot be found. Only the stretch of text that
-        can hold a match within `window` lines is searched."""
-        compact_quote = "".join(str(quote).split())
+        inside it) stands. Either is None when it cannot be found (`locate_figures` for one)."""
+        quote_start, quote_end, figure_start, figure_end = self.locate_figures([quote], [value], np.array([line]), window)
+        quote_span = Span(int(quote_start[0]), int(quote_end[0])) if quote_start[0] >= 0 else None
+        figure_span = Span(int(figure_start[0]), int(figure_end[0])) if figure_start[0] >= 0 else None
+        return quote_span, figure_span
+
+    def locate_figures(self, quotes, values, lines: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For each (quote, value, line): the raw start and end of the quote nearest `line` (within
+        `window` lines, the first of equally near ones) and of its figure (the last occurrence of
+        the value inside it), -1 when not found. Only the stretch of text that can hold a match
+        within `window` lines is searched; the offsets and lines of every match are computed
+        together, not one by one."""
+        lines = np.asarray(lines, dtype=np.int64)
+        compact_quotes = ["".join(str(quote).split()) for quote in quotes]
         if self.markdown:  # a quote may copy the markup (table pipes, bold marks) or leave it out
-            compact_quote = compact_quote.replace("|", "").replace("**", "")
-        compact_value = "".join(str(value).split())
-        if not compact_quote:
-            return None, None
-        size = len(compact_quote)
-        low = max(0, self._compact_offset(max(1, line - window)) - size)
-        high = min(len(self.compact), self._compact_offset(line + window + 1) + size)
-        position = compact_quote.rfind(compact_value) if compact_value else -1
-        best: tuple[int, Span, Span | None] | None = None
-        start = self.compact.find(compact_quote, low, high)
-        while start >= 0:
-            quote_span = self._raw_span(start, size)
-            figure_span = self._raw_span(start + position, len(compact_value)) if position >= 0 else None
-            anchor = figure_span.start if figure_span else quote_span.start
-            distance = abs(self.line_of(anchor) - line)
-            if distance <= window and (best is None or distance < best[0]):
-                best = (distance, quote_span, figure_span)
-            start = self.compact.find(compact_quote, start + size, high)
-        if best is None:
-            return None, None
-        return best[1], best[2]
+            compact_quotes = [quote.replace("|", "").replace("**", "") for quote in compact_quotes]
+        compact_values = ["".join(str(value).split()) for value in values]
+        sizes = np.array([len(quote) for quote in compact_quotes], dtype=np.int64)
+        lows = np.maximum(0, self._compact_offsets(np.maximum(1, lines - window)) - sizes)
+        highs = np.minimum(len(self.compact), self._compact_offsets(lines + window + 1) + sizes)
+        rows, starts = [], []  # every match of a quote in its stretch
+        find = self.compact.find
+        for index, (quote, low, high) in enumerate(zip(compact_quotes, lows.tolist(), highs.tolist(), strict=True)):
+            if not quote:
+                continue
+            at = find(quote, low, high)
+            while at >= 0:
+                rows.append(index)
+                starts.append(at)
+                at = find(quote, at + len(quote), high)
+        count = len(lines)
+        found = [np.full(count, -1, dtype=np.int64) for _ in range(4)]
+        if not rows:
+            return found[0], found[1], found[2], found[3]
+        row = np.array(rows, dtype=np.int64)
+        start = np.array(starts, dtype=np.int64)
+        positions = np.array([quote.rfind(value) if value else -1 for quote, value in zip(compact_quotes, compact_values, strict=True)],
+                             dtype=np.int64)[row]
+        value_sizes = np.array([len(value) for value in compact_values], dtype=np.int64)[row]
+        quote_start, quote_end = self._raw(start), self._raw(start + sizes[row] - 1) + 1
+        has_figure = positions >= 0
+        figure_start = np.where(has_figure, self._raw(start + np.maximum(positions, 0)), -1)
+        figure_end = np.where(has_figure, self._raw(start + np.maximum(positions, 0) + np.maximum(value_sizes, 1) - 1) + 1, -1)
+        anchor = np.where(has_figure, figure_start, quote_start)
+        distance = np.abs(np.searchsorted(self._line_starts, anchor, side="right") - lines[row])
+        near = np.flatnonzero(distance <= window)
+        best = near[np.lexsort((near, distance[near], row[near]))]  # per row: nearest, then first
+        best = best[np.r_[True, row[best][1:] != row[best][:-1]]] if len(best) else best
+        for column, values_found in zip(found, (quote_start, quote_end, figure_start, figure_end), strict=True):
+            column[row[best]] = values_found[best]
+        return found[0], found[1], found[2], found[3]
+
+    def lines_of(self, offsets: np.ndarray) -> np.ndarray:
+        """1-based line numbers of raw offsets."""
+        return np.searchsorted(self._line_starts, offsets, side="right")
 
     @cached_property
     def _digits_folded(self) -> str:
