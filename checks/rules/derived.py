@@ -6,6 +6,8 @@ a change over a period links the figures at its two ends.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -41,14 +43,15 @@ def implied_totals_disagree(ctx: Context) -> Outcome:
     when no single figure looks wrong.
     """
     implied = implied_totals(ctx)
-    names = dict(zip(implied["share_whole"], implied["whole_name"], strict=False))
+    names = dict(zip(implied["share_whole"].tolist(), implied["whole_name"].tolist(), strict=False))
     obs = ctx.obs.loc[ctx.obs["numeric"], [*FIGURE, "indicator", *PLACE]]
     printed = obs.merge(implied[["share_whole", *PLACE]].drop_duplicates(), left_on=["indicator", *PLACE], right_on=["share_whole", *PLACE])
     candidates = pd.concat([
         pd.DataFrame({"whole": implied["share_whole"], **{c: implied[c] for c in PLACE}, "low": implied["total_low"], "high": implied["total_high"],
-                      "ids": list(zip(implied["id"], implied["p_id"], strict=False)), "label": implied["p_value_printed"] + " ÷ " + implied["value_printed"]}),
+                      "ids": list(zip(implied["id"].tolist(), implied["p_id"].tolist(), strict=False)),
+                      "label": implied["p_value_printed"] + " ÷ " + implied["value_printed"]}),
         pd.DataFrame({"whole": printed["indicator"], **{c: printed[c] for c in PLACE}, "low": printed["lower"], "high": printed["upper"],
-                      "ids": [(i,) for i in printed["id"]], "label": printed["value_printed"]}),
+                      "ids": [(i,) for i in printed["id"].tolist()], "label": printed["value_printed"]}),
     ], ignore_index=True)
     candidates["id"] = np.arange(len(candidates))
     # every two candidates for the same total in the same place: one self-merge, not a loop over all pairs
@@ -72,8 +75,9 @@ def implied_total(ctx: Context) -> Outcome:
     """
     implied = implied_totals(ctx)[["id", "p_id", "value_printed", "p_value_printed", "p_catalogue_unit", "share_whole", "whole_name",
                                    "total_low", "total_high"]]
+    interval = lru_cache(maxsize=None)(fmt)  # one finding per share and part, but a third as many distinct totals
     return Outcome(len(implied), [
-        Violation(f"{r.p_value_printed} at {r.value_printed} implies {r.whole_name} of {fmt(r.total_low, r.total_high)} ({r.p_catalogue_unit})",
+        Violation(f"{r.p_value_printed} at {r.value_printed} implies {r.whole_name} of {interval(r.total_low, r.total_high)} ({r.p_catalogue_unit})",
                   (r.id, r.p_id), {"implied": {"indicator": r.share_whole, "name": r.whole_name, "interval": [r.total_low, r.total_high]}})
         for r in rows(implied)])
 
