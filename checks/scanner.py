@@ -30,14 +30,27 @@ def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: p
     """(tokens no observation or exclusion accounts for, exclusions that match no token).
     `tokens` are the document's scanned numbers when the caller has them already."""
     tokens = source.scan_numbers(pattern) if tokens is None else tokens
-    covered = _covered(tokens, located[located["figure_found"]])
+    found = located[located["figure_found"]]
+    return unaccounted(tokens, found["figure_start"].to_numpy(dtype=np.int64), found["figure_end"].to_numpy(dtype=np.int64),
+                       exclusion_records(exclusions))
+
+
+def exclusion_records(exclusions: pd.DataFrame) -> list[dict]:
+    """The rows of exclusions.csv as dicts of Python values, `line_end` "" where the file has none."""
     rows = exclusions.assign(line_end=exclusions.get("line_end", ""))
-    single = rows[rows["line_end"] == ""]
-    ranges = rows[rows["line_end"] != ""]
-    single_keys = [(int(line), str(printed)) for line, printed in zip(single["line"].tolist(), single["printed"].tolist(), strict=True)]
-    range_keys = [(int(line), int(end)) for line, end in zip(ranges["line"].tolist(), ranges["line_end"].tolist(), strict=True)]
+    return [dict(zip(rows.columns, values, strict=True)) for values in zip(*(rows[c].tolist() for c in rows.columns), strict=True)]
+
+
+def unaccounted(tokens: list[NumberToken], starts: np.ndarray, ends: np.ndarray, exclusions: list[dict]) -> tuple[list[NumberToken], list[dict]]:
+    """`gaps` on what it reads: a document's tokens, the spans of its located figures (start and
+    end offsets) and its exclusions (exclusion_records), so a caller holding every document's
+    arrays digests the frames once, not once per document."""
+    covered = _covered(tokens, starts, ends)
+    single = [r for r in exclusions if r["line_end"] == ""]
+    ranges = [r for r in exclusions if r["line_end"] != ""]
+    single_keys = [(int(r["line"]), str(r["printed"])) for r in single]
+    range_keys = [(int(r["line"]), int(r["line_end"])) for r in ranges]
     excluded = set(single_keys)
-    spans_of_lines = range_keys
     used_exclusions: set[tuple] = set()
     missing = []
     for token, is_covered in zip(tokens, covered, strict=False):
@@ -49,30 +62,25 @@ def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: p
         if named:
             used_exclusions.add(named)
             continue
-        covering = next((r for r in spans_of_lines if r[0] <= token.line <= r[1]), None)
+        covering = next((r for r in range_keys if r[0] <= token.line <= r[1]), None)
         if covering:  # a line range left out of the entered scope, with its reason
             used_exclusions.add(covering)
             continue
         missing.append(token)
-    stale = [row for key, row in zip(single_keys, _records(single), strict=True) if key not in used_exclusions]
-    stale += [row for key, row in zip(range_keys, _records(ranges), strict=True) if key not in used_exclusions]
+    stale = [row for key, row in zip(single_keys, single, strict=True) if key not in used_exclusions]
+    stale += [row for key, row in zip(range_keys, ranges, strict=True) if key not in used_exclusions]
     return missing, stale
 
 
-def _records(rows: pd.DataFrame) -> list[dict]:
-    """Rows as dicts of Python values (what itertuples()._asdict() gave), for the few that are stale."""
-    return [dict(zip(rows.columns, values, strict=True)) for values in zip(*(rows[c].tolist() for c in rows.columns), strict=True)]
-
-
-def _covered(tokens: list[NumberToken], found: pd.DataFrame) -> np.ndarray:
-    """Per token: does the figure of some located observation overlap it? One sort of the figures'
-    spans and a sorted search per token, never a comparison of every token with every figure."""
-    if not tokens or found.empty:
+def _covered(tokens: list[NumberToken], starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Per token: does the figure of some located observation (spans `starts`, `ends`) overlap it?
+    One sort of the figures' spans and a sorted search per token, never a comparison of every
+    token with every figure."""
+    if not tokens or not len(starts):
         return np.zeros(len(tokens), dtype=bool)
-    starts = found["figure_start"].to_numpy(dtype=np.int64)
     order = np.argsort(starts, kind="stable")
     starts = starts[order]
-    reach = np.maximum.accumulate(found["figure_end"].to_numpy(dtype=np.int64)[order])  # furthest end among spans so far
+    reach = np.maximum.accumulate(ends[order])  # furthest end among spans so far
     token_starts = np.fromiter((t.span.start for t in tokens), dtype=np.int64, count=len(tokens))
     token_ends = np.fromiter((t.span.end for t in tokens), dtype=np.int64, count=len(tokens))
     before = np.searchsorted(starts, token_ends, side="left")  # spans starting before the token ends

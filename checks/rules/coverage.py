@@ -1,5 +1,7 @@
 """coverage: every number printed in a source is an observation or an explained exclusion."""
 
+import numpy as np
+
 from checks import scanner
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
@@ -7,18 +9,24 @@ from checks.findings import Outcome, Violation
 
 @per_run
 def _gaps(ctx: Context) -> list:
-    """(document, tokens scanned, (missing, stale)) per source, computed once per run."""
+    """(document, tokens scanned, (missing, stale)) per source, computed once per run. The located
+    figures and the exclusions are digested once for all documents (arrays of spans, lists of
+    rows, grouped by document), never filtered once per document."""
     pattern = scanner.scan_pattern(ctx.dataset.units)
     results = []
     # joined by id (never by row position); one group-by, never a mask per document
     located = ctx.located.merge(ctx.obs[["id", "document"]], on="id", how="left", validate="one_to_one")
-    by_document = dict(iter(located.groupby("document", sort=False)))
-    exclusions = dict(iter(ctx.dataset.exclusions.groupby("document", sort=False)))
-    none_located, no_exclusions = located.iloc[:0], ctx.dataset.exclusions.iloc[:0]
+    found = located[located["figure_found"]]
+    starts, ends = found["figure_start"].to_numpy(dtype=np.int64), found["figure_end"].to_numpy(dtype=np.int64)
+    positions = found.groupby("document", sort=False).indices
+    exclusions: dict[str, list[dict]] = {}
+    for row in scanner.exclusion_records(ctx.dataset.exclusions):
+        exclusions.setdefault(row["document"], []).append(row)
+    none = np.zeros(0, dtype=np.int64)
     for doc_id, source in ctx.dataset.sources.items():
         tokens = source.scan_numbers(pattern)
-        results.append((doc_id, len(tokens), scanner.gaps(doc_id, source, by_document.get(doc_id, none_located),
-                                                          exclusions.get(doc_id, no_exclusions), pattern, tokens)))
+        where = positions.get(doc_id, none)
+        results.append((doc_id, len(tokens), scanner.unaccounted(tokens, starts[where], ends[where], exclusions.get(doc_id, []))))
     return results
 
 
