@@ -99,6 +99,14 @@ def build_dataset(root: Path, indicators: list[dict], observations: list[dict], 
     return root
 
 
+def baseline_and_target(root: Path, baseline: str, target: str, indicator_id: str = "coverage_rate") -> Path:
+    """A dataset of one indicator: its 2020 baseline (o1) and its 2025 target (o2)."""
+    return build_dataset(root, [indicator(indicator_id)], [
+        observation("o1", indicator_id, baseline, role="baseline", period="2020"),
+        observation("o2", indicator_id, target, role="target", period="2025"),
+    ])
+
+
 def run_rules(root: Path, families: list[str] | None = None):
     """Load the dataset and run the rules (of some families): (findings, summaries by rule id)."""
     from checks.dataset import load

@@ -93,14 +93,14 @@ def test_pull_request_mode_new_and_resolved(tmp_path):
 
 
 def test_new_only_needs_previous(tmp_path):
-    result = CliRunner().invoke(cli.main, ["all", "--dataset", str(plan(tmp_path)), "--new-only"])
+    result = invoke("all", "--dataset", plan(tmp_path), "--new-only")
     assert result.exit_code == 2 and "--previous" in result.output
 
 
 def test_previous_that_is_not_a_report_is_an_input_error(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2]")
-    result = CliRunner().invoke(cli.main, ["all", "--dataset", str(plan(tmp_path)), "--previous", str(bad), "--no-report"])
+    result = invoke("all", "--dataset", plan(tmp_path), "--previous", bad, "--no-report")
     assert result.exit_code == 2 and "bad.json" in result.output
 
 

@@ -6,17 +6,14 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from builders import build_dataset, indicator, observation
+from builders import baseline_and_target, build_dataset, indicator, observation
 from checks.dataset import load
 from checks.errors import InputError
 
 
 @pytest.fixture
 def root(tmp_path):
-    return build_dataset(tmp_path / "d", [indicator("coverage_rate")], [
-        observation("o1", "coverage_rate", "90", role="baseline", period="2020"),
-        observation("o2", "coverage_rate", "95", role="target", period="2025"),
-    ])
+    return baseline_and_target(tmp_path / "d", "90", "95")
 
 
 def rewrite(path, edit):

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from bench.generate import generate
-from builders import SHIPPED, build_dataset, indicator, observation
+from builders import SHIPPED, baseline_and_target, indicator
 from checks import distributed
 from checks.dataset import load
 from checks.engine import Context, run
@@ -92,10 +92,7 @@ def test_check_all_on_dask_reports_what_in_process_reports():
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Path:
-    return build_dataset(tmp_path_factory.mktemp("base") / "d", [indicator("coverage_rate")], [
-        observation("o1", "coverage_rate", "90", role="baseline", period="2020"),
-        observation("o2", "coverage_rate", "95", role="target", period="2025"),
-    ])
+    return baseline_and_target(tmp_path_factory.mktemp("base") / "d", "90", "95")
 
 
 def _problems(loader, root):

@@ -128,6 +128,12 @@ def test_the_loader_says_it_ignores_drafts(dataset, capsys):
     assert err.count("\n") == 1 and "doc-b.draft.csv" in err and "not checked" in err
 
 
+def shipped_draft_rows(source: SourceText) -> list[dict]:
+    """The draft rows of `source` (document "r") against the shipped units and indicators."""
+    return draft_rows(source, "r", pd.read_csv(SHIPPED / "units.csv", dtype=str, keep_default_na=False),
+                      pd.read_csv(SHIPPED / "indicators.csv", dtype=str, keep_default_na=False))
+
+
 def test_a_value_keeps_every_qualifier_before_it_and_a_list_shares_its_last_unit():
     """A 2024 provincial work report (lawtext/gov 政府工作报告-省自治区/湖北省/2024.md): 分别高于全国2个、
     1.3个、6.1个百分点 (three percentage points), 高新技术企业新增5000家以上; the 十四五 outline:
@@ -135,8 +141,7 @@ def test_a_value_keeps_every_qualifier_before_it_and_a_list_shares_its_last_unit
     text = ("固定资产投资增长5%、一般公共预算收入增长12.5%，分别高于全国2个、1.3个、6.1个百分点。\n"
             "高新技术企业新增5000家以上。全社会研发经费投入年均增长7%以上。产业达到17个、企业达到678家。\n")
     source = SourceText("r.md", text)
-    rows = draft_rows(source, "r", pd.read_csv(SHIPPED / "units.csv", dtype=str, keep_default_na=False),
-                      pd.read_csv(SHIPPED / "indicators.csv", dtype=str, keep_default_na=False))
+    rows = shipped_draft_rows(source)
     assert [(r["value_printed"], r["unit_printed"]) for r in rows] == [
         ("增长5%", "%"), ("增长12.5%", "%"), ("2个", "个百分点"), ("1.3个", "个百分点"), ("6.1个百分点", "个百分点"),
         ("新增5000家以上", "家"), ("年均增长7%以上", "%"), ("17个", "个"), ("678家", "家")]
@@ -149,9 +154,7 @@ def test_a_prose_cell_is_quoted_inside_its_cell():
     """汕头市 2023 report's table of work done: the quote of 1517套 starts in its own cell."""
     text = ("| 重点事项 | 牵头单位 | 实际进度 |\n| --- | --- | --- |\n"
             "| 七、筹集保障性租赁住房1500套 | 市住房城乡建设局，各区政府 | 筹建保障性租赁住房1517套，超额完成目标任务。 |\n")
-    source = SourceText("r.md", text)
-    rows = draft_rows(source, "r", pd.read_csv(SHIPPED / "units.csv", dtype=str, keep_default_na=False),
-                      pd.read_csv(SHIPPED / "indicators.csv", dtype=str, keep_default_na=False))
+    rows = shipped_draft_rows(SourceText("r.md", text))
     assert [(r["value_printed"], r["quote"]) for r in rows] == [("1500套", "筹集保障性租赁住房1500套"),
                                                                 ("1517套", "筹建保障性租赁住房1517套")]
 

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from builders import build_dataset, indicator, observation, run_rules
+from builders import baseline_and_target, build_dataset, indicator, observation, run_rules
 from checks import engine
 from checks.dataset import load
 from checks.engine import REGISTRY, Context, Rule
@@ -14,10 +14,7 @@ from checks.rules import RULES
 
 
 def tiny(tmp_path):
-    return build_dataset(tmp_path / "d", [indicator("coverage_rate")], [
-        observation("o1", "coverage_rate", "100", role="baseline", period="2020"),
-        observation("o2", "coverage_rate", "96.1", role="target", period="2025"),
-    ])
+    return baseline_and_target(tmp_path / "d", "100", "96.1")
 
 
 def _boom(ctx):

@@ -94,7 +94,7 @@ def test_select_and_ignore_by_rule_id_and_family(tmp_path):
 def test_unwritable_output_is_exit_2_in_one_line(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    result = CliRunner().invoke(cli.main, ["all", "--dataset", str(plan(tmp_path)), "--no-suites", "--no-report", "--junit", str(blocker / "j.xml")])
+    result = invoke("all", "--dataset", plan(tmp_path), "--no-suites", "--no-report", "--junit", blocker / "j.xml")
     assert result.exit_code == 2 and "Traceback" not in result.output
     [line] = [text for text in result.output.splitlines() if text.strip()]
     assert "cannot write --junit" in line and "j.xml" in line

@@ -22,6 +22,14 @@ def write_suite(directory: Path, name: str, frame: str, expectations: list[dict]
     (directory / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
 
 
+def run_written(context, directory: Path, *written: tuple[str, str, list]):
+    """Write each suite (name, frame, expectations) into `directory`, then run every suite there on
+    `context`: (findings, summaries, results)."""
+    for name, frame, expectations in written:
+        write_suite(directory, name, frame, expectations)
+    return suites.run_all(context, directory)
+
+
 @pytest.fixture(scope="module")
 def shipped_context():
     return Context(load(SHIPPED))
@@ -35,16 +43,23 @@ def test_shipped_suites_pass(shipped_context):
     assert results and all(r["success"] for r in results)
 
 
-def test_a_percent_level_above_100_is_a_finding(tmp_path):
-    root = build_dataset(tmp_path / "d", [indicator("coverage_rate")], [
-        observation("o1", "coverage_rate", "101.5", role="actual", period="2023"),
-        observation("o2", "coverage_rate", "增长150%", role="change", period="2023"),  # a change may exceed 100
-    ])
+def percent_range(tmp_path, root):
+    """The findings of the shipped percent-range suite alone on the dataset at `root`, which is
+    one error finding."""
     only = tmp_path / "suites"
     only.mkdir()
     (only / "percent-range.json").write_text((suites.SUITES_DIR / "percent-range.json").read_text(encoding="utf-8"), encoding="utf-8")
     findings, _, _ = suites.run_all(Context(load(root)), only)
     assert [(f.rule, f.severity) for f in findings] == [("suites.percent-range", "error")]
+    return findings
+
+
+def test_a_percent_level_above_100_is_a_finding(tmp_path):
+    root = build_dataset(tmp_path / "d", [indicator("coverage_rate")], [
+        observation("o1", "coverage_rate", "101.5", role="actual", period="2023"),
+        observation("o2", "coverage_rate", "增长150%", role="change", period="2023"),  # a change may exceed 100
+    ])
+    findings = percent_range(tmp_path, root)
     assert "1 unexpected of 2" not in findings[0].message and "1 unexpected of 1" in findings[0].message
 
 
@@ -54,19 +69,14 @@ def test_a_percent_index_on_base_100_may_exceed_100(tmp_path):
         observation("o1", "completion_rate", "130.4%", role="actual", period="2023"),
         observation("o2", "coverage_rate", "101.5%", role="actual", period="2023"),
     ])
-    only = tmp_path / "suites"
-    only.mkdir()
-    (only / "percent-range.json").write_text((suites.SUITES_DIR / "percent-range.json").read_text(encoding="utf-8"), encoding="utf-8")
-    findings, _, _ = suites.run_all(Context(load(root)), only)
-    assert [(f.rule, f.severity) for f in findings] == [("suites.percent-range", "error")]
+    findings = percent_range(tmp_path, root)
     assert "1 unexpected of 1" in findings[0].message and "130.4" not in findings[0].message  # the share, not the index
 
 
 def test_a_misconfigured_expectation_is_a_configuration_error_not_a_data_failure(tmp_path, shipped_context):
-    directory = tmp_path / "suites"
-    write_suite(directory, "broken", "observations", [("expect_column_values_to_not_be_null", {"column": "no_such_column"}),
-                                                      ("expect_column_values_to_not_be_null", {"column": "id"})])
-    findings, summaries, results = suites.run_all(shipped_context, directory)
+    findings, summaries, results = run_written(shipped_context, tmp_path / "suites", (
+        "broken", "observations", [("expect_column_values_to_not_be_null", {"column": "no_such_column"}),
+                                   ("expect_column_values_to_not_be_null", {"column": "id"})]))
     assert [f.message.split(":")[0] for f in findings] == ["configuration error in suite broken"]
     assert [r["success"] for r in results] == [False, True]
     assert summaries[0].checked == 2 and summaries[0].failed == 1
@@ -114,10 +124,9 @@ def test_suites_run_through_a_checkpoint_and_build_data_docs_on_request(tmp_path
 
 
 def test_a_suite_naming_an_unknown_frame_is_a_finding_not_a_crash(tmp_path, shipped_context):
-    directory = tmp_path / "suites"
-    write_suite(directory, "nowhere", "no_such_frame", [("expect_column_values_to_not_be_null", {"column": "id"})])
-    write_suite(directory, "percent", "percent_figures", [("expect_column_values_to_be_between", {"column": "value", "min_value": 0, "max_value": 100})])
-    findings, summaries, results = suites.run_all(shipped_context, directory)
+    findings, summaries, results = run_written(
+        shipped_context, tmp_path / "suites", ("nowhere", "no_such_frame", [("expect_column_values_to_not_be_null", {"column": "id"})]),
+        ("percent", "percent_figures", [("expect_column_values_to_be_between", {"column": "value", "min_value": 0, "max_value": 100})]))
     assert [(f.rule, f.severity, f.message) for f in findings] == [
         ("suites.nowhere", "error", "configuration error in suite nowhere: frame 'no_such_frame' is not one of "
                                     "observations, percent_figures, document_coverage, table_cells")]
@@ -127,10 +136,9 @@ def test_a_suite_naming_an_unknown_frame_is_a_finding_not_a_crash(tmp_path, ship
 
 def test_an_expectation_ge_cannot_build_is_a_finding_not_a_silent_pass(tmp_path, shipped_context):
     """GE logs an unknown expectation type and leaves it out of the suite: said as a finding."""
-    directory = tmp_path / "suites"
-    write_suite(directory, "garbled", "observations", [("expect_no_such_expectation", {"column": "id"}),
-                                                       ("expect_column_values_to_not_be_null", {"column": "id"})])
-    findings, summaries, results = suites.run_all(shipped_context, directory)
+    findings, summaries, results = run_written(shipped_context, tmp_path / "suites", (
+        "garbled", "observations", [("expect_no_such_expectation", {"column": "id"}),
+                                    ("expect_column_values_to_not_be_null", {"column": "id"})]))
     assert [(f.rule, f.severity, f.message) for f in findings] == [
         ("suites.garbled", "error", "configuration error in suite garbled: expect_no_such_expectation: not an expectation GE can build")]
     assert [(s.checked, s.failed, s.crashed) for s in summaries] == [(2, 1, False)]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from cases import CASES, Case
 
-from builders import build_dataset, indicator, observation
+from builders import baseline_and_target
 
 MEMORY_LIMIT = 2 * 1024 ** 3  # address space of the driver and of every case it forks
 DRIVER = Path(__file__).with_name("driver.py")
@@ -53,10 +53,7 @@ def driver():
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Path:
-    return build_dataset(tmp_path_factory.mktemp("base") / "d", [indicator("coverage_rate")], [
-        observation("o1", "coverage_rate", "90", role="baseline", period="2020"),
-        observation("o2", "coverage_rate", "95", role="target", period="2025"),
-    ])
+    return baseline_and_target(tmp_path_factory.mktemp("base") / "d", "90", "95")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
