@@ -419,6 +419,8 @@ def execute_rules(dataset: Dataset, rules: list[Rule], engine: str, workers: int
 
     # stage 2, by documents: parse, locate, document rules, the shuffle
     sizes = partitions.documents.reindex(dataset.documents["id"], fill_value=0)
+    first_part = pd.Series([min(partitions.where.get(d, [len(partitions.parts)])) for d in sizes.index], index=sizes.index)
+    sizes = sizes.iloc[np.argsort(first_part.to_numpy(), kind="stable")]  # batched as the load's parts hold them: each part read by few tasks
     tasks = []
     for t, documents in enumerate(_batches(sizes, TASK_ROWS)):
         out = shuffled / f"d{t}"
