@@ -29,7 +29,8 @@ def render_sarif(report: Report, descriptions: dict[str, str] | None = None) -> 
         if descriptions.get(rule.rule):
             entry["fullDescription"] = {"text": descriptions[rule.rule]}
         rules.append(entry)
-    results = [_result(f, index, report.run.compared_with_previous) for f in report.findings]
+    artifacts: dict[str, dict] = {}  # each file's artifactLocation made once (a path parsed and quoted part by part)
+    results = [_result(f, index, report.run.compared_with_previous, artifacts) for f in report.findings]
     scope = report.run.scope
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -52,20 +53,25 @@ def render_sarif(report: Report, descriptions: dict[str, str] | None = None) -> 
     return json_text.dumps(log) + "\n"
 
 
-def _result(finding: Finding, index: dict[str, int], compared: bool) -> dict:
+def _result(finding: Finding, index: dict[str, int], compared: bool, artifacts: dict[str, dict]) -> dict:
+    def artifact(path: str) -> dict:
+        if path not in artifacts:
+            artifacts[path] = _artifact(path)
+        return dict(artifacts[path])
+
     result: dict[str, object] = {"ruleId": finding.rule, "level": LEVELS[finding.severity], "message": {"text": finding.message},
               "partialFingerprints": {"seedFingerprint/v1": finding.fingerprint},
               "properties": {"status": finding.status, "fails": finding.fails, "observations": [o.id for o in finding.observations]}}
     if finding.rule in index:
         result["ruleIndex"] = index[finding.rule]
     if finding.location:
-        physical: dict[str, object] = {"artifactLocation": _artifact(finding.location.file)}
+        physical: dict[str, object] = {"artifactLocation": artifact(finding.location.file)}
         if finding.location.line:
             physical["region"] = {"startLine": finding.location.line}
         result["locations"] = [{"physicalLocation": physical}]
     related = []
     for number, obs in enumerate(finding.observations[:-1], start=1):
-        related.append({"id": number, "physicalLocation": {"artifactLocation": _artifact(obs.file), "region": {"startLine": obs.file_line}},
+        related.append({"id": number, "physicalLocation": {"artifactLocation": artifact(obs.file), "region": {"startLine": obs.file_line}},
                         "message": {"text": f"{obs.id}: {obs.value_printed}{obs.unit_printed} ({obs.quote})"}})
     if related:
         result["relatedLocations"] = related
