@@ -92,7 +92,7 @@ def build(dataset: Dataset) -> pd.DataFrame:
     end = key.str[5:9].where(ranged, key.str[:4]).astype(int)
 
     number = reading["number"].astype(float)
-    frame = obs.copy()
+    frame = obs.copy(deep=False)  # copy-on-write: the loaded columns are shared, not copied; new columns are its own
     columns = {
         "kind": reading["kind"], "trend": reading["trend"], "cumulative": reading["cumulative"].astype(bool),
         "aspirational": reading["aspirational"].astype(bool), "average_annual": reading["average_annual"].astype(bool),
