@@ -68,7 +68,7 @@ RELATIVE = re.compile(r"今年|本年|当年|去年|上年|前年|上半年|下�
 # A year named as a point of comparison or a starting point is not the year of the figure after it.
 NOT_THE_FIGURES_YEAR = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于|超过|超出|恢复到|恢复至)\s*$")
 LEVEL_OF_A_YEAR = re.compile(r"\s*水平")  # 超过2019年水平: a year's level as a point of comparison
-SENTENCE_END = re.compile(r"[。！？；!?;]")
+SENTENCE_ENDS = "。！？；!?;"
 FOOTNOTE = re.compile(r"[（(]([^（）()]*\*[^（）()]*)[）)]")
 
 
@@ -154,8 +154,9 @@ def text_year_slip(ctx: Context) -> Outcome:
         starts = ctx.located_by_id.loc[bare["id"], "figure_start"].astype(int).to_numpy()
         places = pd.DataFrame({"document": bare["document"].to_numpy(), "start": starts}, index=bare.index)
         distinct = places.drop_duplicates()
-        paragraph = {(d, s): frozenset(years_named(_paragraph_before(ctx, d, s)))
-                     for d, s in zip(distinct["document"].tolist(), distinct["start"].tolist(), strict=True)}
+        sentences = {(d, s): _paragraph_before(ctx, d, s) for d, s in zip(distinct["document"].tolist(), distinct["start"].tolist(), strict=True)}
+        years_of = {text: frozenset(years_named(text)) for text in set(sentences.values())}  # once per distinct sentence
+        paragraph = {place: years_of[text] for place, text in sentences.items()}
         named[bare.index] = [paragraph[(d, s)] for d, s in zip(places["document"].tolist(), places["start"].tolist(), strict=True)]
     has_year = (named.map(len) > 0) & ~relative_only
     decided = obs[has_year]
@@ -178,5 +179,5 @@ def _paragraph_before(ctx: Context, document: str, start: int) -> str:
     source = ctx.dataset.sources.get(document)
     if source is None or start < 0:
         return ""
-    line = source.raw[source.raw.rfind("\n", 0, start) + 1:start]
-    return SENTENCE_END.split(line)[-1]
+    line_start = source.raw.rfind("\n", 0, start) + 1
+    return source.raw[max(line_start, *(source.raw.rfind(mark, line_start, start) + 1 for mark in SENTENCE_ENDS)):start]

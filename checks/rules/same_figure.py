@@ -13,7 +13,7 @@ import pandas as pd
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, meets
-from checks.pairs import numeric_pairs, ordered_pairs, with_as_of
+from checks.pairs import numeric_pairs, ordered_pairs, widened, with_as_of
 
 # Same indicator, region, scope, period (footnote year applied), kind of role, cumulative or not,
 # unit dimension (a change in % is not a change in 个百分点), and binding or aspirational (力争).
@@ -30,7 +30,8 @@ def pairs(ctx: Context) -> pd.DataFrame:
     two documents are of different years and both print the period after it ended."""
     obs = with_as_of(ctx)
     obs = obs.assign(basis=obs.get("basis", ""), as_of_year=pd.to_numeric(obs["as_of"].str[:4], errors="coerce"))[[*KEY, *COLUMNS, "basis"]]
-    joined = _same_basis(ordered_pairs(ctx, obs, KEY))
+    ids = ordered_pairs(ctx, obs[["id", *KEY]], KEY)[["id", "b_id"]]  # paired on the key; both sides' columns joined once, to the pairs kept
+    joined = _same_basis(widened(obs, ids, [*KEY, *COLUMNS, "basis"]))
     past = (joined["year"] < joined["as_of_year"]) & (joined["b_year"] < joined["b_as_of_year"])
     return joined.assign(restatement=joined["role_class"].isin(RESTATABLE) & past & (joined["as_of_year"] != joined["b_as_of_year"]))
 
