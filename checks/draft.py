@@ -94,12 +94,17 @@ def draft_document(source: Path, document: str, dataset: Path, *, title: str = "
     if complete and not len(existing):
         _append_row(dataset / "documents.csv", row)
         written = True
-    draft_file.parent.mkdir(parents=True, exist_ok=True)
-    with draft_file.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=OBSERVATION_COLUMNS)
+    write_csv(draft_file, rows, OBSERVATION_COLUMNS)
+    return Draft(target, row, written or bool(len(existing)), draft_file, rows, sum(1 for r in rows if r["indicator"]))
+
+
+def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
+    """Rows as a UTF-8 CSV with its header line (the folder made when missing)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
-    return Draft(target, row, written or bool(len(existing)), draft_file, rows, sum(1 for r in rows if r["indicator"]))
 
 
 def draft_rows(source: SourceText, document: str, units: pd.DataFrame, indicators: pd.DataFrame, region: str = "") -> list[dict]:

@@ -8,10 +8,11 @@ the rest). Tests then break one thing at a time.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import shutil
 from pathlib import Path
+
+from checks.draft import write_csv  # a dataset table written as `check draft` writes one
 
 SHIPPED = Path(__file__).resolve().parent.parent / "datasets"
 
@@ -46,14 +47,6 @@ def observation(id: str, indicator: str, value: str, *, quote: str | None = None
                value_printed=value, unit_printed=unit, section=section, quote=quote or f"指标{indicator}为{value}")
     row.update(extra)
     return row
-
-
-def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def build_dataset(root: Path, indicators: list[dict], observations: list[dict], *, sources: dict[str, str] | None = None,

@@ -92,16 +92,21 @@ def test_pull_request_mode_new_and_resolved(tmp_path):
     assert "1 resolved" in result.output
 
 
+def refused(*args) -> str:
+    """What `check ARGS` prints when it refuses them (exit 2)."""
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    return result.output
+
+
 def test_new_only_needs_previous(tmp_path):
-    result = invoke("all", "--dataset", plan(tmp_path), "--new-only")
-    assert result.exit_code == 2 and "--previous" in result.output
+    assert "--previous" in refused("all", "--dataset", plan(tmp_path), "--new-only")
 
 
 def test_previous_that_is_not_a_report_is_an_input_error(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2]")
-    result = invoke("all", "--dataset", plan(tmp_path), "--previous", bad, "--no-report")
-    assert result.exit_code == 2 and "bad.json" in result.output
+    assert "bad.json" in refused("all", "--dataset", plan(tmp_path), "--previous", bad, "--no-report")
 
 
 def test_family_runs_only_that_family_and_rejects_unknown(tmp_path):

@@ -88,11 +88,16 @@ def dataset(tmp_path):
     return root
 
 
+def check_draft(dataset, source, text: str, document: str, *options: str):
+    """`check draft` of `source`, written with `text` first, as `document` into `dataset`."""
+    source.write_text(text, encoding="utf-8")
+    return CliRunner().invoke(main, ["draft", str(source), "--document", document, "--dataset", str(dataset), *options])
+
+
 def test_check_draft_copies_the_source_and_writes_rows(tmp_path, dataset):
     source = tmp_path / "new-report.md"
-    source.write_bytes("---\ntitle: 某县2024年政府工作报告\n---\n\n全县森林覆盖率达到**76.5%**。\n".encode())
-    result = CliRunner().invoke(main, ["draft", str(source), "--document", "county-2024", "--dataset", str(dataset),
-                                       "--issuer", "某县人民政府", "--region", "dayu", "--kind", "progress_report", "--as-of", "2024"])
+    result = check_draft(dataset, source, "---\ntitle: 某县2024年政府工作报告\n---\n\n全县森林覆盖率达到**76.5%**。\n", "county-2024",
+                         "--issuer", "某县人民政府", "--region", "dayu", "--kind", "progress_report", "--as-of", "2024")
     assert result.exit_code == 0, result.output
     assert (dataset / "sources" / "new-report.md").read_bytes() == source.read_bytes()
     documents = read_csv(dataset / "documents.csv")
@@ -105,17 +110,13 @@ def test_check_draft_copies_the_source_and_writes_rows(tmp_path, dataset):
 
 
 def test_check_draft_never_overwrites_a_different_source(tmp_path, dataset):
-    source = tmp_path / "doc-a.txt"
-    source.write_text("另一份文件 3%\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["draft", str(source), "--document", "doc-b", "--dataset", str(dataset)])
+    result = check_draft(dataset, tmp_path / "doc-a.txt", "另一份文件 3%\n", "doc-b")
     assert result.exit_code == 2 and "never overwritten" in result.output
     assert not (dataset / "observations" / "doc-b.draft.csv").exists()
 
 
 def test_check_draft_prints_the_document_row_when_the_steward_must_complete_it(tmp_path, dataset):
-    source = tmp_path / "x.txt"
-    source.write_text("增长5%\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["draft", str(source), "--document", "doc-x", "--dataset", str(dataset)])
+    result = check_draft(dataset, tmp_path / "x.txt", "增长5%\n", "doc-x")
     assert result.exit_code == 0
     assert "doc-x,x.txt," in result.output and "fill in" in result.output
     assert "doc-x" not in (dataset / "documents.csv").read_text(encoding="utf-8")
