@@ -270,10 +270,31 @@ def _regular(data: bytes, max_field: int) -> tuple[list[str], int] | None:
 def _read_rows(header: list[str], bodies: list[bytes]) -> pd.DataFrame:
     """The rows of regular CSVs (without their header line) as text cells, by pandas' C reader
     (which makes one string object of a value repeated in a column, where the csv module made one
-    per cell)."""
-    data = b"".join(body if body.endswith(b"\n") else body + b"\n" for body in bodies)
-    return pd.read_csv(io.BytesIO(data), header=None, names=header, dtype=str, na_filter=False, keep_default_na=False, encoding="utf-8",
-                       engine="c", low_memory=False, index_col=False, quoting=csv.QUOTE_MINIMAL, doublequote=True)
+    per cell). The bodies are streamed to it, not joined, and it converts them chunk by chunk
+    (low_memory), so reading costs little beyond the files' bytes and the frame."""
+    return pd.read_csv(_Stream(bodies), header=None, names=header, dtype=str, na_filter=False, keep_default_na=False, encoding="utf-8",
+                       engine="c", index_col=False, quoting=csv.QUOTE_MINIMAL, doublequote=True)
+
+
+class _Stream(io.RawIOBase):
+    """Several byte strings read as one file, each ended by a line break."""
+
+    def __init__(self, parts: list[bytes]):
+        self.parts = [part if part.endswith(b"\n") else part + b"\n" for part in parts]
+        self.part = self.offset = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while self.part < len(self.parts) and self.offset >= len(self.parts[self.part]):
+            self.part, self.offset = self.part + 1, 0
+        if self.part == len(self.parts):
+            return 0
+        chunk = memoryview(self.parts[self.part])[self.offset:self.offset + len(buffer)]
+        buffer[:len(chunk)] = chunk
+        self.offset += len(chunk)
+        return len(chunk)
 
 
 def _empty(schema: pa.DataFrameSchema) -> pd.DataFrame:
