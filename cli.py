@@ -323,21 +323,22 @@ def _read_previous(path: Path):
 
 
 def _render(what: str, model, lang: str = "en"):
-    """The output's text, or for the JSON a function writing it to a file (streamed)."""
+    """A function writing the output to the file it is given: each output is made while its file is
+    written, so only one is held at a time (the JSON, the SARIF and the HTML stream)."""
     if what == "--json":
         return model.write_json
     if what == "--junit":
         from checks.report_junit import render_junit
-        return render_junit(model)
+        return lambda out: out.write(render_junit(model))
     if what == "--sarif":
-        from checks.report_sarif import render_sarif
+        from checks.report_sarif import write_sarif
         from checks.rules import RULES
-        return render_sarif(model, {r.id: r.description for r in RULES})
+        return lambda out: write_sarif(model, out, {r.id: r.description for r in RULES})
     if what == "--markdown":
         from checks.report_markdown import render_markdown
-        return render_markdown(model)
-    from checks.report_html import render_html
-    return render_html(model.json_dict(), lang=lang)
+        return lambda out: out.write(render_markdown(model))
+    from checks.report_html import write_html
+    return lambda out: write_html(model.json_dict(), out, lang=lang)
 
 
 @main.command("export")

@@ -114,13 +114,10 @@ def measure(root: Path, with_suites: bool, with_html: bool) -> dict:
         from checks.dataset import load
         from checks.outputs import write_one
         from checks.report_github import render_github
-        from checks.report_html import render_html
-        from checks.report_junit import render_junit
-        from checks.report_markdown import render_markdown
-        from checks.report_sarif import render_sarif
         from checks.rules import RULES
         from checks.terminal import print_text
         from checks.waivers import apply_waivers
+        from cli import _render as output  # each output made as check all makes it
         from schemas import tables
     with layers.time("load"):
         dataset = load(root)
@@ -163,17 +160,16 @@ def measure(root: Path, with_suites: bool, with_html: bool) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="seed-bench-"))
     try:
         with layers.time("JSON (write)"):
-            write_one("--json", folder / "r.json", model.write_json)
+            write_one("--json", folder / "r.json", output("--json", model))
         with layers.time("terminal"):
             print_text(model, stream=io.StringIO())
         with layers.time("typed outputs (JUnit, SARIF, Markdown, GitHub)"):  # the first types every finding
-            write_one("--junit", folder / "r.xml", render_junit(model))
-            write_one("--sarif", folder / "r.sarif", render_sarif(model, {r.id: r.description for r in RULES}))
-            write_one("--markdown", folder / "r.md", render_markdown(model))
+            for what, name in (("--junit", "r.xml"), ("--sarif", "r.sarif"), ("--markdown", "r.md")):
+                write_one(what, folder / name, output(what, model))
             render_github(model)
         if with_html:
             with layers.time("HTML (write)"):
-                write_one("--report", folder / "r.html", render_html(model.json_dict()))
+                write_one("--report", folder / "r.html", output("--report", model))
         json_mb = (folder / "r.json").stat().st_size / 1e6
         html_mb = (folder / "r.html").stat().st_size / 1e6 if with_html else None
     finally:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import math
 from collections import Counter
 from pathlib import Path
+from typing import TextIO
 
 import jinja2
 from markupsafe import Markup, escape
@@ -95,6 +97,14 @@ _env.filters["interval"] = interval
 def render_html(report: dict, *, lang: str = "en", max_findings_per_rule: int | None = None, max_charts: int | None = None) -> str:
     """The page for `report` (RunResult.json_dict) in `lang` (interface text only). The limits come
     from the arguments, else the settings recorded in the report, else the settings' defaults."""
+    out = io.StringIO()
+    write_html(report, out, lang=lang, max_findings_per_rule=max_findings_per_rule, max_charts=max_charts)
+    return out.getvalue()
+
+
+def write_html(report: dict, out: TextIO, *, lang: str = "en", max_findings_per_rule: int | None = None,
+               max_charts: int | None = None) -> None:
+    """render_html's page, written piece by piece as the template yields it (never held whole)."""
     text = strings(lang)
     settings = report.get("settings") or []
     limit = max_findings_per_rule or _setting(settings, "max_findings_per_rule")
@@ -111,7 +121,7 @@ def render_html(report: dict, *, lang: str = "en", max_findings_per_rule: int | 
     charts = [chart(plottable[k][0], worse, lang, plottable[k][1]) for k in order]
     run = report.get("run") or {}
     scope = run.get("scope") or {}
-    return _env.get_template("report.html.j2").render(
+    out.writelines(_env.get_template("report.html.j2").generate(
         t=text, lang=lang, html_lang=HTML_LANG[lang], source_lang=SOURCE_LANG, message_lang=MESSAGE_LANG,
         tool=report.get("tool") or {},
         run=run,
@@ -144,7 +154,7 @@ def render_html(report: dict, *, lang: str = "en", max_findings_per_rule: int | 
         csp_hash=csp_hash,
         script_config={"showing": text["showing"], "columns": list(EXPORT_COLUMNS),
                        "file": "seed-findings-" + str((report.get("dataset") or {}).get("fingerprint") or "run")[:12]},
-    )
+    ))
 
 
 def _setting(settings: list[dict], key: str) -> int:

@@ -7,7 +7,10 @@ Validated in a test against the OASIS SARIF 2.1.0 JSON schema (tests/schemas/).
 
 from __future__ import annotations
 
+import io
+import uuid
 from pathlib import Path
+from typing import TextIO
 
 from checks import json_text
 from checks.report_model import Finding, Report
@@ -18,6 +21,13 @@ INFORMATION_URI = "https://github.com/seed-checks/seed#readme"
 
 def render_sarif(report: Report, descriptions: dict[str, str] | None = None) -> str:
     """`descriptions` maps a rule id to its full description (the rule's docstring)."""
+    out = io.StringIO()
+    write_sarif(report, out, descriptions)
+    return out.getvalue()
+
+
+def write_sarif(report: Report, out: TextIO, descriptions: dict[str, str] | None = None) -> None:
+    """The SARIF log written result by result: the text of 100,000 results is never held whole."""
     descriptions = descriptions or {}
     rules: list[dict] = []
     index: dict[str, int] = {}
@@ -29,9 +39,8 @@ def render_sarif(report: Report, descriptions: dict[str, str] | None = None) -> 
         if descriptions.get(rule.rule):
             entry["fullDescription"] = {"text": descriptions[rule.rule]}
         rules.append(entry)
-    artifacts: dict[str, dict] = {}  # each file's artifactLocation made once (a path parsed and quoted part by part)
-    results = [_result(f, index, report.run.compared_with_previous, artifacts) for f in report.findings]
     scope = report.run.scope
+    results = f"\x00results {uuid.uuid4().hex}"  # stands for the results in the log's text, each written in its place
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -46,11 +55,20 @@ def render_sarif(report: Report, descriptions: dict[str, str] | None = None) -> 
                                             "select": scope.select, "ignore": scope.ignore,
                                             "failing": report.counts.failing, "reportSchemaVersion": report.schema_version}}],
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": [results],
             "properties": {"dataset": report.dataset.path, "datasetFingerprint": report.dataset.fingerprint},
         }],
     }
-    return json_text.dumps(log) + "\n"
+    before, after = json_text.dumps(log).split(json_text.dumps(results), 1)
+    indent = before[before.rindex("\n") + 1:]  # the results' own: before ends with '"results": [' and a line break
+    artifacts: dict[str, dict] = {}  # each file's artifactLocation made once (a path parsed and quoted part by part)
+    if not report.findings:
+        out.write(before[:-1 - len(indent)] + after[len(indent):] + "\n")  # "results": []
+        return
+    out.write(before)
+    for k, finding in enumerate(report.findings):
+        out.write(("" if k == 0 else ",\n" + indent) + json_text.dumps(_result(finding, index, report.run.compared_with_previous, artifacts), len(indent)))
+    out.write(after + "\n")
 
 
 def _result(finding: Finding, index: dict[str, int], compared: bool, artifacts: dict[str, dict]) -> dict:

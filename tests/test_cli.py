@@ -134,8 +134,13 @@ def test_no_half_written_report_when_rendering_fails(tmp_path, monkeypatch):
     import checks.report_html
     report = tmp_path / "r.html"
     report.write_text("previous report")
-    monkeypatch.setattr(checks.report_html, "render_html", lambda data, **options: (_ for _ in ()).throw(RuntimeError("boom")))
+    def half_then_boom(data, out, **options):  # the page is written as it is made: fail half way through
+        out.write("<!doctype html><html>half")
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(checks.report_html, "write_html", half_then_boom)
     result = invoke("all", "--dataset", plan(tmp_path), "--no-suites", "--report", report)
     assert result.exit_code == 3 and "internal error" in result.output and "RuntimeError: boom" in result.output
     assert "Traceback" not in result.output
     assert report.read_text() == "previous report"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporary file left

@@ -114,7 +114,7 @@ def test_a_failing_output_leaves_every_previous_output_and_no_temporary_file(tmp
     args = ["all", "--dataset", plan(tmp_path), "--no-suites", "--no-report", "--json", out / "r.json", "--junit", out / "r.xml", "--sarif", out / "r.sarif"]
     # a renderer that fails (a bug): exit 3, nothing written
     with monkeypatch.context() as patch:
-        patch.setattr(checks.report_sarif, "render_sarif", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+        patch.setattr(checks.report_sarif, "write_sarif", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))  # as check all calls it
         assert invoke(*args).exit_code == 3
     assert {p.name: p.read_text() for p in out.iterdir()} == previous
     # the disk refusing the third file after two were written: exit 2, the two temporary files removed
