@@ -77,7 +77,7 @@ def blind_scan(ctx: Context) -> Outcome:
     `blind_scan_min_figures` (5 by default: too few to judge a layout). Why: a
     coverage check that silently reads nothing is worse than none.
     """
-    numeric = ctx.obs[ctx.obs["numeric"]].groupby("document").size().to_dict() if len(ctx.obs) else {}
+    numeric = ctx.obs.loc[ctx.obs["numeric"], ["document"]].groupby("document").size().to_dict() if len(ctx.obs) else {}
     violations, checked = [], 0
     for doc_id, scanned, _ in _gaps(ctx):
         entered = int(numeric.get(doc_id, 0))

@@ -23,7 +23,7 @@ FIGURE = ["id", "lower", "upper", "value_printed"]  # what a comparison reads an
 @per_run
 def implied_totals(ctx: Context) -> pd.DataFrame:
     """Each share with its part in the same place and period: the whole it implies."""
-    obs = ctx.obs[ctx.obs["numeric"]]
+    obs = ctx.obs.loc[ctx.obs["numeric"], [*FIGURE, "indicator", *PLACE, "share_part", "share_whole", "unit_dimension", "catalogue_unit"]]
     shares = obs[(obs["share_part"] != "") & (obs["share_whole"] != "") & (obs["unit_dimension"] == "share")]
     shares = shares[[*FIGURE, "share_part", "share_whole", *PLACE]]  # paired on the columns the rules read, never every column
     parts = obs[[*FIGURE, "indicator", *PLACE, "catalogue_unit"]]
@@ -91,7 +91,7 @@ def difference_mismatch(ctx: Context) -> Outcome:
     and period, on the same side (an actual margin with actual rates, a target margin with target
     rates: never an actual margin with the targets set for its year). Fires when the difference of the two intervals does not meet the margin's.
     """
-    obs = ctx.obs[ctx.obs["numeric"]]
+    obs = ctx.obs.loc[ctx.obs["numeric"], [*FIGURE, "indicator", "minuend", "subtrahend", "region", "scope", "period_key", "role", "unit_dimension"]]
     key = ["region", "scope", "period_key", "side"]  # an actual margin against actual rates, a target one against targets
     margins = obs.loc[(obs["minuend"] != "") & (obs["subtrahend"] != ""), [*FIGURE, "minuend", "subtrahend", *key[:-1], "role"]]
     obs = obs.loc[obs["unit_dimension"] == "share", [*FIGURE, "indicator", *key[:-1], "role"]]  # the two rates; an amount of the same indicator is not one
@@ -115,8 +115,8 @@ def change_mismatch(ctx: Context) -> Outcome:
     indicator's own unit), or B ÷ (1 + change) must (a % change on an amount). Fires only when all three figures are printed; otherwise the rule
     counts the change as undecided.
     """
-    obs = ctx.obs[ctx.obs["numeric"]]
     series = ["indicator", "region", "scope"]
+    obs = ctx.obs.loc[ctx.obs["numeric"], [*FIGURE, *series, "year", "year_start", "role", "role_class", "unit_dimension", "catalogue_dimension"]]
     changes = obs.loc[(obs["role"] == "change") & (obs["year_start"] < obs["year"]),
                       [*FIGURE, *series, "year", "year_start", "unit_dimension", "catalogue_dimension"]]
     status = obs.loc[obs["role_class"] == "status", [*FIGURE, *series, "year"]]

@@ -50,7 +50,7 @@ def status_after_as_of(ctx: Context) -> Outcome:
     2022: a document cannot state what a later year was. Does not fire on a figure of the as-of
     year itself (a report of 2024 on 2024), nor on targets, which look ahead on purpose.
     """
-    obs = with_as_of(ctx)
+    obs = with_as_of(ctx)[["id", "document", "role", "value_printed", "period_key", "year_start", "as_of"]]  # never every column of the status rows
     status = obs[role_side(obs["role"]) == "status"]
     year = _as_of_year(status["as_of"])
     dated = status[year.notna()]
@@ -139,7 +139,7 @@ def text_year_slip(ctx: Context) -> Outcome:
     that includes a named year (2016-2020 under 2020年), nor where no year is named (undecided).
     The paragraph is read from the source, so the family runs by document on the partitioned engine.
     """
-    obs = ctx.obs[ctx.obs["section"] == "text"]
+    obs = ctx.obs.loc[ctx.obs["section"] == "text", ["id", "document", "quote", "value_printed", "year_start", "year", "line", "period_key"]]
     # the years each distinct quote names before its figure (the last occurrence of the value)
     quotes = obs[["quote", "value_printed"]].drop_duplicates()
     before = {(q, v): str(q)[: max(str(q).rfind(str(v)), 0)] for q, v in zip(quotes["quote"].tolist(), quotes["value_printed"].tolist(), strict=False)}

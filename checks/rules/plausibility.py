@@ -15,7 +15,7 @@ COLUMNS = ["id", "document", "section", "quote", *SERIES, "year", "kind", "value
 
 def _consecutive_actuals(ctx: Context) -> pd.DataFrame:
     """Each status figure with the previous year's status figure of the same series (any document)."""
-    obs = ctx.obs[(ctx.obs["role_class"] == "status") & ctx.obs["numeric"] & ~ctx.obs["cumulative"]]
+    obs = ctx.obs.loc[(ctx.obs["role_class"] == "status") & ctx.obs["numeric"] & ~ctx.obs["cumulative"], [*COLUMNS, "period_key"]]
     obs = obs[obs["period_key"].str.len() == 4]
     keys = obs[["id", *SERIES, "year"]].sort_values("year")  # paired on the keys; the pairs get the COLUMNS of both sides once, at the end
     return widened(obs, latest_earlier(ctx, keys, keys, SERIES)[["id", "b_id"]], COLUMNS)

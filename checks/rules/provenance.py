@@ -29,7 +29,7 @@ def quote_not_found(ctx: Context) -> Outcome:
     is. Fires when the quote was retyped, cleaned or points at the wrong line (more than
     `line_window` lines away).
     """
-    merged = ctx.obs.merge(ctx.located, on="id")
+    merged = _with_where(ctx)
     bad = merged[~merged["quote_found"]]
     return Outcome(len(merged), [
         Violation(f"quote not found in {r.document} within {ctx.settings.line_window} lines of line {r.line}", (r.id,))
@@ -46,10 +46,15 @@ def value_not_in_quote(ctx: Context) -> Outcome:
     under the column printed as the row's `column_header` (a blank is never proven by an empty
     value found anywhere).
     """
-    merged = ctx.obs.merge(ctx.located, on="id")
+    merged = _with_where(ctx)
     found = merged[merged["quote_found"]]
     bad = found[~found["figure_found"]]
     return Outcome(len(found), [Violation(_not_in_quote(r), (r.id,)) for r in bad.itertuples(index=False)])
+
+
+def _with_where(ctx: Context):
+    """The columns the provenance messages read, with whether quote and figure were found."""
+    return ctx.obs[["id", "document", "line", "value_printed", "column_header"]].merge(ctx.located[["id", "quote_found", "figure_found"]], on="id")
 
 
 def _not_in_quote(row) -> str:
