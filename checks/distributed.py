@@ -319,8 +319,9 @@ def spill(dataset: Dataset, engine: str, workers: int | None = None) -> Partitio
 
 def _document_task(task: tuple):
     """Parse, locate and run the document rules on some documents; the parsed rows written out by bucket."""
-    dataset, parts, columns, documents, sources, rule_ids, buckets, out = task
+    shared, parts, columns, documents, sources, rule_ids, buckets, out = task
     from checks.rules import RULES
+    dataset = _read(shared)
     chosen = set(documents)
     own = dataset.documents[dataset.documents["id"].isin(chosen)]
     if sources is None:  # read here (the load read them only to hash them)
@@ -348,8 +349,9 @@ def _bucket(folder: Path, bucket: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _group_task(task: tuple):
     """Run the indicator-group rules on the parsed observations of a bucket of groups."""
-    dataset, folder, bucket, rule_ids = task
+    shared, folder, bucket, rule_ids = task
     from checks.rules import RULES
+    dataset = _read(shared)
     obs, located = _bucket(folder, bucket)
     if obs.empty:
         return [], []
@@ -358,8 +360,9 @@ def _group_task(task: tuple):
 
 
 def _series_task(task: tuple) -> list[dict]:
-    dataset, folder, bucket = task
+    shared, folder, bucket = task
     from checks.pipeline import series
+    dataset = _read(shared)
     obs, located = _bucket(folder, bucket)
     return series(parsed_context(dataset, obs.reset_index(drop=True), located.reset_index(drop=True))) if len(obs) else []
 
@@ -376,9 +379,9 @@ class PartitionedContext(Context):
     """The driver's context after a partitioned run: counts per document from the load, chart series
     from the buckets, and the whole parsed frames only when asked for (`whole`, for the suites)."""
 
-    def __init__(self, dataset: Dataset, partitions: Partitions, shuffled: Path, buckets: int):
+    def __init__(self, dataset: Dataset, partitions: Partitions, shared: Path, shuffled: Path, buckets: int):
         self.dataset, self.settings = dataset, dataset.settings
-        self.partitions, self.shuffled, self.buckets = partitions, shuffled, buckets
+        self.partitions, self.shared, self.shuffled, self.buckets = partitions, shared, shuffled, buckets
         self.per_run, self.oversized = {}, []
 
     def observation_counts(self) -> pd.Series:
@@ -386,8 +389,7 @@ class PartitionedContext(Context):
 
     def series(self) -> list[dict]:
         from checks.pipeline import SERIES_KEY
-        lean = replace(self.dataset, sources={})
-        found = [s for got in _map(self.partitions.engine, _series_task, [(lean, self.shuffled, b) for b in range(self.buckets)],
+        found = [s for got in _map(self.partitions.engine, _series_task, [(self.shared, self.shuffled, b) for b in range(self.buckets)],
                                    self.partitions.workers) for s in got]
         names = {"document": "document", "indicator": "indicator", "region": "region", "scope": "scope"}
         return sorted(found, key=lambda s: tuple(s[names[k]] for k in SERIES_KEY))
@@ -408,7 +410,8 @@ def execute_rules(dataset: Dataset, rules: list[Rule], engine: str, workers: int
     partitions.engine, partitions.workers = engine, workers
     document_rules = [r.id for r in rules if r.family in DOCUMENT_FAMILIES]
     group_rules = [r.id for r in rules if r.family not in DOCUMENT_FAMILIES]
-    lean = replace(dataset, observations=dataset.observations.iloc[:0], sources={}, partitions=None)
+    shared = partitions.folder / "dataset.pkl"  # the small tables, pickled once: a task reads them, not its arguments
+    _dump(replace(dataset, observations=dataset.observations.iloc[:0], sources={}, partitions=None), shared)
 
     # the buckets of indicator groups, from the load's counts per indicator
     group = indicator_groups(dataset.indicators)
@@ -426,7 +429,7 @@ def execute_rules(dataset: Dataset, rules: list[Rule], engine: str, workers: int
         out = shuffled / f"d{t}"
         out.mkdir(parents=True)
         sources = None if partitions.sources is None else {d: partitions.sources[d] for d in documents if d in partitions.sources}
-        tasks.append((lean, partitions.holding(documents), partitions.columns, documents, sources, document_rules, bucket_of, out))
+        tasks.append((shared, partitions.holding(documents), partitions.columns, documents, sources, document_rules, bucket_of, out))
     findings: list[Finding] = []
     summaries: list[RuleResult] = []
     for got, summary in _map(engine, _document_task, tasks, workers):
@@ -435,13 +438,13 @@ def execute_rules(dataset: Dataset, rules: list[Rule], engine: str, workers: int
 
     # stage 3, by buckets of indicator groups: every other rule
     if group_rules:
-        for got, summary in _map(engine, _group_task, [(lean, shuffled, b, group_rules) for b in range(len(set(buckets.values())))], workers):
+        for got, summary in _map(engine, _group_task, [(shared, shuffled, b, group_rules) for b in range(len(set(buckets.values())))], workers):
             findings += got
             summaries += summary
 
     order = {r.id: i for i, r in enumerate(rules)}
     findings.sort(key=lambda f: (order.get(f.rule, len(order)), f.fingerprint))
-    context = PartitionedContext(dataset, partitions, shuffled, len(set(buckets.values())))
+    context = PartitionedContext(dataset, partitions, shared, shuffled, len(set(buckets.values())))
     return context, findings, _merge_summaries(summaries, rules)
 
 
