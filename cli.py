@@ -215,7 +215,8 @@ def list_rules(verbose, dataset_dir):
     from checks.rules import RULES
     from checks.suites import listed_suites
     for current in [*RULES, *listed_suites(dataset_dir)]:
-        click.echo(f"{current.id:44} {current.severity:8} {current.summary}")
+        opt_in = f" [opt-in: --select {current.id}]" if current.opt_in else ""
+        click.echo(f"{current.id:44} {current.severity:8} {current.summary}{opt_in}")
         if verbose:
             body = current.description.split("\n", 1)[1:] or [""]
             click.echo(f"    defined in {current.location}")

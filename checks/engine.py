@@ -35,6 +35,7 @@ class Rule:
     doc: str = ""  # a rule written as data (a GE suite) says what it checks here; a function, in its docstring
     written_in: Path | None = None  # a rule written as data: its file
     marks_chart: bool = False  # its findings mark a figure worse than what came before it in the report's series charts
+    opt_in: bool = False  # runs only when `--select` names it or its family (checks/selection.py)
 
     @property
     def family(self) -> str:
@@ -62,15 +63,17 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, severity: Severity, *, marks_chart: bool = False):
+def rule(rule_id: str, severity: Severity, *, marks_chart: bool = False, opt_in: bool = False):
     """Register a rule; `marks_chart`: the observations its findings name are drawn as worse in the
-    HTML report's series charts (the renderer reads this, never a list of rule ids)."""
+    HTML report's series charts (the renderer reads this, never a list of rule ids); `opt_in`: left
+    out of a run unless `--select` names it or its family, like ruff's rules outside its default set
+    (for evidence that is not a problem and grows with the dataset)."""
     def register(function: Callable[[Context], Outcome]) -> Callable[[Context], Outcome]:
         if rule_id in REGISTRY:
             raise RuntimeError(f"duplicate rule id {rule_id}")
         if not inspect.getdoc(function):
             raise RuntimeError(f"rule {rule_id} has no docstring: its first line is what the report says")
-        REGISTRY[rule_id] = Rule(rule_id, severity, function, marks_chart=marks_chart)
+        REGISTRY[rule_id] = Rule(rule_id, severity, function, marks_chart=marks_chart, opt_in=opt_in)
         return function
     return register
 

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from click.testing import CliRunner
 
 import cli
-from builders import build_dataset, indicator, observation, write_csv
+from builders import SHIPPED, build_dataset, indicator, observation, write_csv
 
 
 def plan(tmp_path, target="94.1", name="d"):
@@ -46,10 +46,33 @@ def test_junit_has_one_case_per_rule_and_failures_as_failures(tmp_path):
     invoke("all", "--dataset", root, "--no-suites", "--no-report", "--junit", tmp_path / "r.xml")
     suite = ET.parse(tmp_path / "r.xml").getroot()
     cases = suite.findall("testcase")
-    assert sorted(c.get("name") for c in cases) == sorted(r.id for r in RULES)
+    default = [r.id for r in RULES if not r.opt_in]
+    assert sorted(c.get("name") for c in cases) == sorted(default)
     failed = [c.get("name") for c in cases if c.find("failure") is not None]
     assert failed == ["targets.worse-than-baseline"]
-    assert suite.get("failures") == "1" and suite.get("tests") == str(len(RULES))
+    assert suite.get("failures") == "1" and suite.get("tests") == str(len(default))
+
+
+def test_opt_in_rule_runs_only_when_selected(tmp_path):
+    """derived.implied-total is opt-in: a default run leaves it out, `--select` by id or family runs it,
+    and `--ignore` still wins."""
+    from checks.rules import RULES
+    assert [r.id for r in RULES if r.opt_in] == ["derived.implied-total"]
+
+    def ran(*options):
+        out = tmp_path / f"r{len(list(tmp_path.glob('r*.json')))}.json"
+        invoke("all", "--dataset", SHIPPED, "--no-suites", "--no-report", "--fail-on", "never", "--json", out, *options)
+        data = json.loads(out.read_text(encoding="utf-8"))
+        return {r["rule"] for r in data["rules"]}, sum(f["rule"] == "derived.implied-total" for f in data["findings"])
+
+    rules, implied = ran()
+    assert "derived.implied-total" not in rules and implied == 0
+    assert "derived.implied-totals-disagree" in rules  # the near miss: its sibling in the same family still runs
+    for select in ("derived.implied-total", "derived"):
+        rules, implied = ran("--select", select)
+        assert "derived.implied-total" in rules and implied > 0
+    rules, implied = ran("--select", "derived", "--ignore", "derived.implied-total")
+    assert "derived.implied-total" not in rules and implied == 0
 
 
 def test_fail_on_warning_and_never(tmp_path):
