@@ -115,6 +115,7 @@ def measure(root: Path, with_suites: bool, with_html: bool) -> dict:
         from checks.outputs import write_one
         from checks.report_github import render_github
         from checks.rules import RULES
+        from checks.selection import select_rules
         from checks.terminal import print_text
         from checks.waivers import apply_waivers
         from cli import _render as output  # each output made as check all makes it
@@ -132,7 +133,8 @@ def measure(root: Path, with_suites: bool, with_html: bool) -> dict:
     findings, summaries = [], []
     layers.wrap(engine, "_findings", "findings (of rules)")
     families: dict[str, list] = {}
-    for current in RULES:
+    default_rules, _ = select_rules(RULES, False, [], [], root)  # what `check all` runs: no opt-in rule
+    for current in default_rules:
         families.setdefault(current.family, []).append(current)
     for family, rules in families.items():
         with layers.time(f"rules: {family}"):
