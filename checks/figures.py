@@ -56,7 +56,12 @@ LABEL_COLUMNS = ("指标", "项目", "名称", "类别", "序号", "单位", "�
 # A ratio or index printed without a unit: a decimal right after a verb that states a value (为, 是,
 # 达到, 缩小, 扩大, 提高, 下降, ...) and right before the clause ends (2022 communiqué: 城乡居民人均可支配
 # 收入比值为2.45，比上年缩小0.05。). An integer there is too often a count of list items to be read.
-BARE_DECIMAL = re.compile(r"(?<=[为是达到至小大高降升加少低])(?P<num>\d+\.\d+)(?=[，,。；;、）)]|$)")
+# (Written digit first, the verb read behind it, so the engine skips to digits by itself; its digit
+# runs possessive: giving a digit back leaves a digit where a point or the clause's end must stand.)
+BARE_DECIMAL = re.compile(r"(?P<num>\d(?<=[为是达到至小大高降升加少低]\d)\d*+\.\d++)(?=[，,。；;、）)]|$)")
+# What may not stand before a prose number (nor before its sign): a letter, digit, _, point, { or 第.
+NOT_BEFORE = "A-Za-z0-9_.{第"
+_NOT_BEFORE = re.compile(f"[{NOT_BEFORE}]")
 
 
 @dataclass(frozen=True)
@@ -321,6 +326,40 @@ def cell_block_header(lines: list[str], start: int) -> CellBlock | None:
     return CellBlock(header, label)
 
 
+@lru_cache(maxsize=64)
+def prose_pattern(unit_pattern: str) -> re.Pattern:
+    """A number followed by a unit of `unit_pattern`, %, a magnitude word or a counter, compiled
+    once per unit pattern. The match starts at the first digit (written digit first, with what
+    may not stand before it read behind it, so the engine skips to digits by itself; a sign `-`
+    before it is added by FigureScanner._prose_spans). Its digit runs are possessive when no unit
+    begins with a digit: a digit given back would then stand where no part of the pattern reads one."""
+    words = _words(unit_pattern)
+    plain = words is not None and not any(re.match(r"\d", word) for word in words)
+    more = "+" if plain else ""
+    number = rf"\d(?<![{NOT_BEFORE}]\d)\d*{more}(?:\.\d+{more})?" + RANGE_TAIL.replace(r"\d+", rf"\d+{more}")
+    return re.compile(
+        rf"(?P<num>{number})"
+        rf"\s*[多余]?\s*(?:{MAGNITUDE}\s*[多余]?\s*(?:{unit_pattern}|{_alternation(COUNTERS)})?"
+        rf"|(?:{unit_pattern})|{_alternation(COUNTERS + BARE_COUNTERS)})"
+    )
+
+
+def _words(alternation: str) -> list[str] | None:
+    """The words of an alternation of escaped words (checks.sources.unit_pattern), None when it is
+    any other pattern."""
+    words, word, characters = [], [], iter(alternation)
+    for character in characters:
+        if character == "\\":
+            word.append(next(characters, ""))
+        elif character == "|":
+            words.append("".join(word))
+            word = []
+        else:
+            word.append(character)
+    words.append("".join(word))
+    return words if "|".join(re.escape(word) for word in words) == alternation else None
+
+
 class FigureScanner:
     """Reads one source text (markup already blanked) line by line."""
 
@@ -330,11 +369,7 @@ class FigureScanner:
         self.line_starts = line_starts
         self.unit_pattern = unit_pattern
         self.units = units
-        self.prose = re.compile(
-            rf"(?<![A-Za-z0-9_.{{第])(?P<sign>-(?=\d))?(?P<num>{NUMBER}{RANGE_TAIL})"
-            rf"\s*[多余]?\s*(?:{MAGNITUDE}\s*[多余]?\s*(?:{unit_pattern}|{_alternation(COUNTERS)})?"
-            rf"|(?:{unit_pattern})|{_alternation(COUNTERS + BARE_COUNTERS)})"
-        )
+        self.prose = prose_pattern(unit_pattern)
 
     def scan(self):
 
@@ -448,34 +483,65 @@ class FigureScanner:
         """Prose figures, read across line breaks (extraction breaks lines between a number and its unit)."""
         from checks.sources import NumberToken, Span
 
-        table_lines = {t.line for t in table_tokens}
+        starts, ends, lines, printed_starts, printed_ends, quote_starts = self._prose_spans({t.line for t in table_tokens})
+        text = self.text
+        return [NumberToken(line, Span(start, end), WHITE_SPACE.sub("", text[printed_start:printed_end]), text[start:end],
+                            quote_start=quote_start)
+                for start, end, line, printed_start, printed_end, quote_start
+                in zip(starts.tolist(), ends.tolist(), lines.tolist(), printed_starts.tolist(), printed_ends.tolist(),
+                       quote_starts.tolist(), strict=True)]
+
+    def _prose_spans(self, table_lines: set[int]) -> tuple[np.ndarray, ...]:
+        """The prose figures as arrays, in the order of their starts: (start, end, line, start and
+        end of the digits, start of the prose table cell that holds it or -1). The text is matched
+        with its line breaks removed, each match in one pass of `prose` and BARE_DECIMAL; what
+        decides whether a match is a figure is computed for all matches at once, and only a match
+        after `、`, on a table's line or across a line break is looked at alone."""
         codes = np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32)
         offsets = np.flatnonzero((codes != ord("\n")) & (codes != ord("\r")))  # joined index → text index
         joined = self.text.replace("\n", "").replace("\r", "")
-        starts = np.asarray(self.line_starts)
-        tokens = []
-        matches = sorted([*self.prose.finditer(joined), *BARE_DECIMAL.finditer(joined)], key=lambda m: m.start())
-        # where each match stands in the text, and on which line: one sorted search for all of them
-        match_starts = offsets[np.fromiter((m.start() for m in matches), dtype=np.int64, count=len(matches))]
-        match_lines = np.searchsorted(starts, match_starts, side="right").tolist()
+        prose = np.array([(m.start(), m.end(), m.end("num")) for m in self.prose.finditer(joined)], dtype=np.int64).reshape(-1, 3)
+        bare = np.array([m.span() for m in BARE_DECIMAL.finditer(joined)], dtype=np.int64).reshape(-1, 2)
+        digits = prose[:, 0]
+        # a sign `-` right before the digits starts the match, when what stands before the sign may
+        # stand before a number and the previous match did not take the sign
+        before = np.concatenate(([0], prose[:-1, 1]))
+        signed = (digits >= 1) & (before <= digits - 1)
+        signed[signed] = np.array([joined[at - 1] == "-" and (at < 2 or not _NOT_BEFORE.match(joined[at - 2]))
+                                   for at in digits[signed].tolist()], dtype=bool)
+        starts = np.concatenate((digits - signed, bare[:, 0]))
+        ends = np.concatenate((prose[:, 1], bare[:, 1]))
+        printed = np.concatenate((digits, bare[:, 0])), np.concatenate((prose[:, 2], bare[:, 1]))
+        order = np.argsort(starts, kind="stable")  # as found, prose before bare decimals
+        starts, ends, printed = starts[order], ends[order], (printed[0][order], printed[1][order])
+        keep = np.ones(len(starts), dtype=bool)
+        after_comma = np.flatnonzero(starts >= 1)
+        for index in after_comma[codes[offsets[starts[after_comma] - 1]] == ord("、")].tolist():
+            start = int(starts[index])
+            keep[index] = not ORDINAL_LIST.search(joined, max(0, start - 12), start)
+        # where each match stands in the text, and on which line
+        line_starts = np.asarray(self.line_starts, dtype=np.int64)
+        text_starts, text_ends = offsets[starts], offsets[ends - 1] + 1
+        lines = np.searchsorted(line_starts, text_starts, side="right")
+        quote_starts = np.full(len(starts), -1, dtype=np.int64)
+        # a table's line (a tab or pipe row, or a line the tables read): only a prose cell's figure counts
+        marked = np.zeros(len(line_starts) + 1, dtype=bool)
+        marked[np.searchsorted(line_starts, np.flatnonzero((codes == ord("\t")) | (codes == ord("|"))), side="right")] = True
+        marked[[line for line in table_lines if line < len(marked)]] = True
         table_line: dict[int, bool] = {}  # per line, read once
-        for match, start, line in zip(matches, match_starts.tolist(), match_lines, strict=True):
-            if ORDINAL_LIST.search(joined, max(0, match.start() - 12), match.start()):
-                continue
-            end = int(offsets[match.end() - 1]) + 1
-            cell_start = -1
+        for index in np.flatnonzero(marked[lines]).tolist():
+            line = int(lines[index])
             if line not in table_line:
                 table_line[line] = line in table_lines or self._table_line(line)
             if table_line[line]:
-                cell = self._prose_cell(line, start, end)
-                if cell is None:
-                    continue
-                cell_start = cell.start
-            if "\n" in self.text[start:end] and not self._broken_line(start, end):
-                continue
-            tokens.append(NumberToken(line, Span(start, end), WHITE_SPACE.sub("", match["num"]), self.text[start:end],
-                                      quote_start=cell_start))
-        return tokens
+                cell = self._prose_cell(line, int(text_starts[index]), int(text_ends[index]))
+                keep[index] = keep[index] and cell is not None
+                quote_starts[index] = cell.start if cell is not None else -1
+        # a match across a line break counts when only blank lines stand between its parts
+        for index in np.flatnonzero(np.searchsorted(line_starts, text_ends - 1, side="right") != lines).tolist():
+            keep[index] = keep[index] and self._broken_line(int(text_starts[index]), int(text_ends[index]))
+        return (text_starts[keep], text_ends[keep], lines[keep], offsets[printed[0][keep]], offsets[printed[1][keep] - 1] + 1,
+                quote_starts[keep])
 
     def _prose_cell(self, line: int, start: int, end: int) -> Cell | None:
         """The cell of a tab or pipe row that holds [start, end) when that cell is prose: a sentence
