@@ -65,18 +65,28 @@ def role_side(role: pd.Series) -> pd.Series:
 
 
 def keyed_join(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: list[str], right_on: list[str] | None = None,
-               prefix: str = "b_") -> pd.DataFrame:
+               prefix: str = "b_", equal: tuple[list[str], list[str]] | None = None) -> pd.DataFrame:
     """Rows of `left` with the rows of `right` whose key matches; `right`'s columns carry `prefix`.
-    Key groups over the limit are dropped and recorded on the context."""
+    Key groups over the limit are dropped and recorded on the context. In the order of a merge:
+    `left`'s rows in turn, each with its matches in `right`'s order. `equal`: further columns of
+    `left` and of `right` that must be equal too (the pairs of the key kept where they are, as a
+    filter of the join would keep them, without making the others); the limits count the key's groups."""
     right_on = right_on or left_on
-    left, right = _bounded(ctx, left, right, left_on, right_on)
-    return left.merge(right.add_prefix(prefix), left_on=left_on, right_on=[f"{prefix}{c}" for c in right_on])
+    left, right, left_key, right_key = _bounded(ctx, left, right, left_on, right_on)
+    if equal is not None:
+        more_left, more_right = join_keys(left, right, *equal)
+        left_key, right_key = _combined([left_key, more_left], [right_key, more_right])
+    return _joined(left, right, *_matches(left_key, right_key), prefix)
 
 
 def ordered_pairs(ctx: Context, obs: pd.DataFrame, key: list[str], prefix: str = "b_") -> pd.DataFrame:
-    """Every pair of rows of `obs` with the same key, once (the row with the smaller id first)."""
-    joined = keyed_join(ctx, obs, obs, key, prefix=prefix)
-    return joined[joined["id"] < joined[f"{prefix}id"]]
+    """Every pair of rows of `obs` with the same key, once (the row with the smaller id first).
+    Only the pairs kept are built (the index says where each stands among all the key's pairs)."""
+    obs, _, left_key, right_key = _bounded(ctx, obs, obs, key, key)
+    a, b = _matches(left_key, right_key)
+    ids = obs["id"].to_numpy()
+    kept = np.flatnonzero(ids[a] < ids[b])
+    return _joined(obs, obs, a[kept], b[kept], prefix).set_axis(kept)
 
 
 def earlier_pairs(ctx: Context, later: pd.DataFrame, earlier: pd.DataFrame, series: list[str]) -> pd.DataFrame:
@@ -92,23 +102,75 @@ def latest_earlier(ctx: Context, later: pd.DataFrame, earlier: pd.DataFrame, ser
     found by one sort of both frames' (series, year), then only the rows of that year are joined:
     never every earlier row of the series (16 a series in the benchmark: 7 pairs a row, for 1 kept).
     Key groups over the limits are left out and recorded as by keyed_join."""
-    later, earlier = _bounded(ctx, later, earlier, series, series)
-    latest = _latest_earlier_year(later[[*series, "year"]], earlier[[*series, "year"]], series)
-    keyed = later.assign(_latest=latest)[latest != NO_YEAR]
-    prefixed = earlier.add_prefix("b_")
-    pairs = keyed.merge(prefixed, left_on=[*series, "_latest"], right_on=[*(f"b_{c}" for c in series), "b_year"])
-    return pairs.drop(columns="_latest")
+    later, earlier, later_key, earlier_key = _bounded(ctx, later, earlier, series, series)
+    earlier_year = earlier["year"].to_numpy(dtype=np.int64)
+    latest = _latest_earlier_year(later_key, later["year"].to_numpy(dtype=np.int64), earlier_key, earlier_year)
+    keyed = np.flatnonzero(latest != NO_YEAR)
+    a, b = _matches(*_combined([later_key[keyed], latest[keyed]], [earlier_key, earlier_year]))
+    return _joined(later, earlier, keyed[a], b, "b_")
+
+
+def _joined(left: pd.DataFrame, right: pd.DataFrame, at_left: np.ndarray, at_right: np.ndarray, prefix: str) -> pd.DataFrame:
+    """The rows of `left` at positions `at_left` beside those of `right` at `at_right` (its columns prefixed)."""
+    return pd.concat([left.take(at_left).reset_index(drop=True), right.take(at_right).add_prefix(prefix).reset_index(drop=True)], axis=1)
+
+
+def _matches(left_key: np.ndarray, right_key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (left, right) of every pair of equal keys: the left rows in order, each with its
+    matches in the right's order (as a merge orders them). One sort of the right keys."""
+    order = np.argsort(right_key, kind="stable")
+    ordered = right_key[order]
+    start = np.searchsorted(ordered, left_key, "left")
+    counts = np.searchsorted(ordered, left_key, "right") - start
+    at_left = np.repeat(np.arange(len(left_key)), counts)
+    firsts = np.repeat(start - (np.cumsum(counts) - counts), counts)  # each pair's group start, less the pairs before its left row
+    return at_left, order[firsts + np.arange(len(at_left))]
+
+
+def _codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
+    """The values of two key columns as codes of one vocabulary (a missing value equal to a missing
+    one, as a merge matches them), and the vocabulary's size. Two categoricals are matched through
+    their categories, never value by value."""
+    if isinstance(left.dtype, pd.CategoricalDtype) and isinstance(right.dtype, pd.CategoricalDtype):
+        categories = left.cat.categories
+        known = categories.get_indexer(right.cat.categories)
+        new = known < 0
+        known[new] = len(categories) + np.arange(int(new.sum()))
+        size = len(categories) + int(new.sum()) + 1  # the last code: missing
+        left_codes, right_codes = left.cat.codes.to_numpy(np.int64), right.cat.codes.to_numpy(np.int64)
+        return np.where(left_codes < 0, size - 1, left_codes), np.append(known, size - 1)[right_codes], size
+    codes, uniques = pd.factorize(pd.concat([left, right], ignore_index=True), use_na_sentinel=False)
+    codes = codes.astype(np.int64, copy=False)
+    return codes[: len(left)], codes[len(left):], max(len(uniques), 1)
+
+
+def _combined(left: list[np.ndarray], right: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Integer key columns of two frames as one int64 key each (equal where every column is equal)."""
+    return join_keys(pd.DataFrame(dict(enumerate(left))), pd.DataFrame(dict(enumerate(right))), list(range(len(left))), list(range(len(right))))
+
+
+def join_keys(left: pd.DataFrame, right: pd.DataFrame, left_on: list, right_on: list) -> tuple[np.ndarray, np.ndarray]:
+    """One int64 per row of each frame, equal where all its key columns (`left_on` of `left`, `right_on`
+    of `right`) are equal: what a merge would match, as integers."""
+    left_key, right_key, size = np.zeros(len(left), dtype=np.int64), np.zeros(len(right), dtype=np.int64), 1
+    for left_column, right_column in zip(left_on, right_on, strict=True):
+        left_codes, right_codes, n = _codes(left[left_column], right[right_column])
+        if size * n >= 1 << 62:  # the combined key would overflow: renumber what is combined so far densely
+            distinct, inverse = np.unique(np.concatenate([left_key, right_key]), return_inverse=True)
+            left_key, right_key, size = inverse[: len(left_key)], inverse[len(left_key):], len(distinct)
+        left_key, right_key, size = left_key * n + left_codes, right_key * n + right_codes, size * n
+    return left_key, right_key
 
 
 NO_YEAR = -(1 << 62)
 
 
-def _latest_earlier_year(later: pd.DataFrame, earlier: pd.DataFrame, series: list[str]) -> np.ndarray:
-    """Per row of `later`: the latest year of `earlier` in its series before its own, NO_YEAR if none."""
-    codes = pd.concat([later[series], earlier[series]], ignore_index=True).groupby(series, sort=False, dropna=False).ngroup().to_numpy()
-    years = np.concatenate([later["year"].to_numpy(dtype=np.int64), earlier["year"].to_numpy(dtype=np.int64)])
-    is_earlier = np.concatenate([np.zeros(len(later), dtype=bool), np.ones(len(earlier), dtype=bool)])
-    # by series, then year; a later row before the earlier rows of its own year, so only strictly earlier years precede it
+def _latest_earlier_year(later_key: np.ndarray, later_year: np.ndarray, earlier_key: np.ndarray, earlier_year: np.ndarray) -> np.ndarray:
+    """Per row of `later`: the latest year of `earlier` with its key before its own, NO_YEAR if none."""
+    codes = np.concatenate([later_key, earlier_key])
+    years = np.concatenate([later_year, earlier_year])
+    is_earlier = np.concatenate([np.zeros(len(later_key), dtype=bool), np.ones(len(earlier_key), dtype=bool)])
+    # by key, then year; a later row before the earlier rows of its own year, so only strictly earlier years precede it
     order = np.lexsort((is_earlier, years, codes))
     codes, years, is_earlier = codes[order], years[order], is_earlier[order]
     last = np.maximum.accumulate(np.where(is_earlier, np.arange(len(order)), -1))  # the last earlier row so far
@@ -116,7 +178,7 @@ def _latest_earlier_year(later: pd.DataFrame, earlier: pd.DataFrame, series: lis
     latest = np.where(found, years[np.maximum(last, 0)], NO_YEAR)
     result = np.empty(len(order), dtype=np.int64)
     result[order] = latest
-    return result[: len(later)]
+    return result[: len(later_key)]
 
 
 def pairing_budget(ctx: Context) -> int:
@@ -126,12 +188,27 @@ def pairing_budget(ctx: Context) -> int:
 
 
 def _bounded(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: list[str], right_on: list[str]):
-    """`left` and `right` without the key groups left out: each group over max_pairs_per_key, then,
-    while the pairing as a whole would exceed its budget, the largest groups left (many groups just
-    under the per-key limit must not add up to an allocation of gigabytes either)."""
+    """`left` and `right` without the key groups left out, and their keys (`_keys`): each group over
+    max_pairs_per_key, then, while the pairing as a whole would exceed its budget, the largest groups
+    left (many groups just under the per-key limit must not add up to an allocation of gigabytes
+    either). The groups are counted on the integer keys; only when one is left out are they named."""
+    left_key, right_key = join_keys(left, right, left_on, right_on)
     per_key, budget = ctx.settings.max_pairs_per_key, pairing_budget(ctx)
     if len(left) * len(right) <= min(per_key, budget):  # no group, nor all of them, can be over a limit: skip the counting
-        return left, right
+        return left, right, left_key, right_key
+    left_groups, left_sizes = np.unique(left_key, return_counts=True)
+    right_groups, right_sizes = np.unique(right_key, return_counts=True)
+    _, on_left, on_right = np.intersect1d(left_groups, right_groups, assume_unique=True, return_indices=True)
+    pairs = left_sizes[on_left] * right_sizes[on_right]
+    if not len(pairs) or (pairs.max() <= per_key and pairs.sum() <= budget):
+        return left, right, left_key, right_key
+    left, right = _left_out(ctx, left, right, left_on, right_on)
+    return left, right, *join_keys(left, right, left_on, right_on)
+
+
+def _left_out(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: list[str], right_on: list[str]):
+    """`left` and `right` without the key groups over a limit (see _bounded), each recorded on the context."""
+    per_key, budget = ctx.settings.max_pairs_per_key, pairing_budget(ctx)
     sizes = left.groupby(left_on, dropna=False).size().rename("left").to_frame().join(
         right.groupby(right_on, dropna=False).size().rename("right").rename_axis(left_on), how="inner")
     sizes["pairs"] = sizes["left"] * sizes["right"]
@@ -194,10 +271,14 @@ def target_pairs(ctx: Context) -> pd.DataFrame:
 def widened(obs: pd.DataFrame, ids: pd.DataFrame, columns: list[str] = COLUMNS) -> pd.DataFrame:
     """Pairs of ids (`id`, `b_id`) with the `columns` of both observations (the earlier one's
     prefixed b_), in the order of `ids`: a wide frame built once, after pairing on the few key
-    columns, never carried through every step of the pairing."""
-    wide = obs[columns]
-    pairs = ids.merge(wide, on="id").merge(wide.add_prefix("b_"), on="b_id")
-    return pairs[[*columns, *(f"b_{c}" for c in columns)]].reset_index(drop=True)
+    columns, never carried through every step of the pairing. Each side's rows are taken from
+    `obs` by position (its ids are unique), never merged with the whole of it."""
+    where = pd.Index(obs["id"])
+    at, b_at = where.get_indexer(ids["id"]), where.get_indexer(ids["b_id"])
+    found = (at >= 0) & (b_at >= 0)
+    if not found.all():
+        at, b_at = at[found], b_at[found]
+    return _joined(obs[columns], obs[columns], at, b_at, "b_")
 
 
 def comparable(pairs: pd.DataFrame, need_direction: bool = True) -> tuple[pd.DataFrame, dict[str, int]]:

@@ -14,7 +14,7 @@ import pandas as pd
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import divide, fmt, meets, subtract
-from checks.pairs import keyed_join, ordered_pairs, role_side, rows
+from checks.pairs import join_keys, keyed_join, ordered_pairs, role_side, rows
 
 PLACE = ["region", "scope", "period_key", "role_class", "cumulative"]
 FIGURE = ["id", "lower", "upper", "value_printed"]  # what a comparison reads and a message prints of each figure
@@ -29,8 +29,7 @@ def implied_totals(ctx: Context) -> pd.DataFrame:
     parts = obs[[*FIGURE, "indicator", *PLACE, "catalogue_unit"]]
     joined = keyed_join(ctx, shares, parts, ["share_part", *PLACE], ["indicator", *PLACE], prefix="p_")
     low, high = divide(joined["p_lower"], joined["p_upper"], joined["lower"] / 100, joined["upper"] / 100)
-    names = ctx.dataset.indicators.set_index("id")["name"]
-    return joined.assign(total_low=low, total_high=high, whole_name=joined["share_whole"].map(names).fillna(joined["share_whole"]))
+    return joined.assign(total_low=low, total_high=high)
 
 
 @rule("derived.implied-totals-disagree", "error")
@@ -43,27 +42,45 @@ def implied_totals_disagree(ctx: Context) -> Outcome:
     when no single figure looks wrong.
     """
     implied = implied_totals(ctx)
-    names = dict(zip(implied["share_whole"].tolist(), implied["whole_name"].tolist(), strict=False))
-    obs = ctx.obs.loc[ctx.obs["numeric"], [*FIGURE, "indicator", *PLACE]]
-    printed = obs.merge(implied[["share_whole", *PLACE]].drop_duplicates(), left_on=["indicator", *PLACE], right_on=["share_whole", *PLACE])
-    candidates = pd.concat([
-        pd.DataFrame({"whole": implied["share_whole"], **{c: implied[c] for c in PLACE}, "low": implied["total_low"], "high": implied["total_high"],
-                      "ids": list(zip(implied["id"].tolist(), implied["p_id"].tolist(), strict=False)),
-                      "label": implied["p_value_printed"] + " ÷ " + implied["value_printed"]}),
-        pd.DataFrame({"whole": printed["indicator"], **{c: printed[c] for c in PLACE}, "low": printed["lower"], "high": printed["upper"],
-                      "ids": [(i,) for i in printed["id"].tolist()], "label": printed["value_printed"]}),
+    obs = ctx.obs.loc[ctx.obs["numeric"], ["id", "lower", "upper", "value_printed", "indicator", *PLACE]]
+    shares, whole_of = join_keys(obs, implied, ["indicator", *PLACE], ["share_whole", *PLACE])
+    printed = obs[np.isin(shares, whole_of)]  # the figures printed for a total some share implies
+    candidates = pd.concat([  # only what pairing and comparing read; which figures and how printed, for the failures only
+        pd.DataFrame({"whole": implied["share_whole"], **{c: implied[c] for c in PLACE}, "low": implied["total_low"], "high": implied["total_high"]}),
+        pd.DataFrame({"whole": printed["indicator"], **{c: printed[c] for c in PLACE}, "low": printed["lower"], "high": printed["upper"]}),
     ], ignore_index=True)
     candidates["id"] = np.arange(len(candidates))
     # every two candidates for the same total in the same place: one self-merge, not a loop over all pairs
-    pairs = ordered_pairs(ctx, candidates, ["whole", *PLACE]).sort_values(["id", "b_id"])
+    pairs = ordered_pairs(ctx, candidates, ["whole", *PLACE])
     bounds = pairs[["low", "high", "b_low", "b_high"]].abs().to_numpy(dtype=float)
     scale = np.nanmax(np.where(np.isfinite(bounds), bounds, np.nan), axis=1) if len(pairs) else np.zeros(0)
     bad = pairs[~meets(pairs["low"], pairs["high"], pairs["b_low"], pairs["b_high"], slack=scale * ctx.settings.derived_relative)]
+    bad = bad.sort_values(["id", "b_id"])
+    ids, labels = _described(implied, printed, np.unique(bad[["id", "b_id"]].to_numpy()))
+    names = implied_names(ctx, bad["whole"])
     return Outcome(len(pairs), [
-        Violation(f"{r.label} implies {fmt(r.low, r.high)} but {r.b_label} gives {fmt(r.b_low, r.b_high)} for the same total ({names.get(r.whole, r.whole)})",
-                  tuple(sorted(set(r.ids + r.b_ids))),
-                  {"totals": [{"from": r.label, "interval": [r.low, r.high]}, {"from": r.b_label, "interval": [r.b_low, r.b_high]}]})
-        for r in rows(bad)])
+        Violation(f"{labels[r.id]} implies {fmt(r.low, r.high)} but {labels[r.b_id]} gives {fmt(r.b_low, r.b_high)} for the same total ({names[r.whole]})",
+                  tuple(sorted(set(ids[r.id] + ids[r.b_id]))),
+                  {"totals": [{"from": labels[r.id], "interval": [r.low, r.high]}, {"from": labels[r.b_id], "interval": [r.b_low, r.b_high]}]})
+        for r in rows(bad[["id", "b_id", "whole", "low", "high", "b_low", "b_high"]])])
+
+
+def _described(implied: pd.DataFrame, printed: pd.DataFrame, at: np.ndarray) -> tuple[dict[int, tuple], dict[int, str]]:
+    """The candidates at positions `at` (the implied totals first, then the printed ones): the
+    figures each stands for, and how it is printed (part ÷ share, or the printed total)."""
+    mine, theirs = at[at < len(implied)], at[at >= len(implied)]
+    shares, totals = implied.iloc[mine], printed.iloc[theirs - len(implied)]
+    ids = {**dict(zip(mine.tolist(), zip(shares["id"].tolist(), shares["p_id"].tolist(), strict=True), strict=True)),
+           **dict(zip(theirs.tolist(), ((i,) for i in totals["id"].tolist()), strict=True))}
+    labels = {**dict(zip(mine.tolist(), (shares["p_value_printed"] + " ÷ " + shares["value_printed"]).tolist(), strict=True)),
+              **dict(zip(theirs.tolist(), totals["value_printed"].tolist(), strict=True))}
+    return ids, labels
+
+
+def implied_names(ctx: Context, wholes: pd.Series) -> dict[str, str]:
+    """The catalogue's name of each total (its id when it has none)."""
+    distinct = pd.Series(pd.unique(wholes.to_numpy()))
+    return dict(zip(distinct.tolist(), distinct.map(ctx.dataset.indicators.set_index("id")["name"]).fillna(distinct).tolist(), strict=True))
 
 
 @rule("derived.implied-total", "info", opt_in=True)
@@ -76,8 +93,8 @@ def implied_total(ctx: Context) -> Outcome:
     figures), which buried every real finding; totals that disagree are
     derived.implied-totals-disagree, on by default.
     """
-    implied = implied_totals(ctx)[["id", "p_id", "value_printed", "p_value_printed", "p_catalogue_unit", "share_whole", "whole_name",
-                                   "total_low", "total_high"]]
+    implied = implied_totals(ctx)[["id", "p_id", "value_printed", "p_value_printed", "p_catalogue_unit", "share_whole", "total_low", "total_high"]]
+    implied = implied.assign(whole_name=implied["share_whole"].map(implied_names(ctx, implied["share_whole"])))
     interval = lru_cache(maxsize=None)(fmt)  # one finding per share and part, but a third as many distinct totals
     return Outcome(len(implied), [
         Violation(f"{r.p_value_printed} at {r.value_printed} implies {r.whole_name} of {interval(r.total_low, r.total_high)} ({r.p_catalogue_unit})",
@@ -123,10 +140,8 @@ def change_mismatch(ctx: Context) -> Outcome:
     changes = obs.loc[(obs["role"] == "change") & (obs["year_start"] < obs["year"]),
                       [*FIGURE, *series, "year", "year_start", "unit_dimension", "catalogue_dimension"]]
     status = obs.loc[obs["role_class"] == "status", [*FIGURE, *series, "year"]]
-    ends = keyed_join(ctx, changes, status, series, prefix="e_")
-    ends = ends[ends["e_year"] == ends["year"]]
-    starts = keyed_join(ctx, ends, status, series, prefix="s_")
-    starts = starts[starts["s_year"] == starts["year_start"]]
+    ends = keyed_join(ctx, changes, status, series, prefix="e_", equal=(["year"], ["year"]))  # each change with the figures at its end
+    starts = keyed_join(ctx, ends, status, series, prefix="s_", equal=(["year_start"], ["year"]))  # and at its start
     # the end minus an absolute change (points on a share, or the indicator's own unit); B ÷ (1 + a % change) on an amount;
     # a % change of a share (relative or in points?) stays undecided
     absolute = (starts["unit_dimension"] == "share_difference") | (
