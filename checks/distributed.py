@@ -47,7 +47,7 @@ import pandera.pandas as pa
 
 from checks import dataset as loading
 from checks.dataset import Dataset, Reader
-from checks.engine import Context, Rule, run
+from checks.engine import FINDING_OBSERVATION, Context, Rule, run
 from checks.errors import InputProblem, Problems
 from checks.findings import Finding
 from checks.report_model import RuleResult
@@ -334,7 +334,7 @@ def _document_task(task: tuple):
     for b in np.unique(bucket):
         rows = bucket == b
         _dump((context.obs[rows], located[rows]), out / f"{b}-{out.name}.pkl")
-    return findings, summaries
+    return _written(findings, out / "findings.pkl"), summaries
 
 
 def _bucket(folder: Path, bucket: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -354,9 +354,38 @@ def _group_task(task: tuple):
     dataset = _read(shared)
     obs, located = _bucket(folder, bucket)
     if obs.empty:
-        return [], []
+        return None, []
     context = parsed_context(dataset, obs.reset_index(drop=True), located.reset_index(drop=True))
-    return run(context, [r for r in RULES if r.id in rule_ids])
+    findings, summaries = run(context, [r for r in RULES if r.id in rule_ids])
+    return _written(findings, folder / f"findings-g{bucket}.pkl"), summaries
+
+
+def _written(findings: list[Finding], path: Path) -> Path | None:
+    """A task's findings written to the run's folder as plain tuples (an observation as its values when
+    its fields are FINDING_OBSERVATION, in that order, as the engine makes them): what goes back to
+    the driver is the file's path, never the findings themselves (at 10 M the driver
+    held 17.8 GB of findings returned as objects through the engine)."""
+    if not findings:
+        return None
+    _dump([(f.rule, f.family, f.severity, f.message, [_compact(o) for o in f.observations], f.evidence, f.document, f.line,
+            f.fingerprint, f.status, f.waiver) for f in findings], path)
+    return path
+
+
+def _compact(observation: dict) -> tuple | dict:
+    return tuple(observation.values()) if tuple(observation) == FINDING_OBSERVATION else observation
+
+
+def _findings_from(path: Path | None) -> list[Finding]:
+    """The findings a task wrote, read once (and the file removed)."""
+    if path is None:
+        return []
+    rows = _read(path)
+    path.unlink()
+    fields = FINDING_OBSERVATION
+    return [Finding(rule, family, severity, message, [o if type(o) is dict else dict(zip(fields, o, strict=True)) for o in observations],
+                    evidence, document, line, fingerprint, status, waiver)
+            for rule, family, severity, message, observations, evidence, document, line, fingerprint, status, waiver in rows]
 
 
 def _series_task(task: tuple) -> list[dict]:
@@ -432,14 +461,14 @@ def execute_rules(dataset: Dataset, rules: list[Rule], engine: str, workers: int
         tasks.append((shared, partitions.holding(documents), partitions.columns, documents, sources, document_rules, bucket_of, out))
     findings: list[Finding] = []
     summaries: list[RuleResult] = []
-    for got, summary in _map(engine, _document_task, tasks, workers):
-        findings += got
+    for written, summary in _map(engine, _document_task, tasks, workers):
+        findings += _findings_from(written)
         summaries += summary
 
     # stage 3, by buckets of indicator groups: every other rule
     if group_rules:
-        for got, summary in _map(engine, _group_task, [(shared, shuffled, b, group_rules) for b in range(len(set(buckets.values())))], workers):
-            findings += got
+        for written, summary in _map(engine, _group_task, [(shared, shuffled, b, group_rules) for b in range(len(set(buckets.values())))], workers):
+            findings += _findings_from(written)
             summaries += summary
 
     order = {r.id: i for i, r in enumerate(rules)}
@@ -449,7 +478,8 @@ def execute_rules(dataset: Dataset, rules: list[Rule], engine: str, workers: int
 
 
 def _merge_summaries(summaries: list[RuleResult], rules: list[Rule]) -> list[RuleResult]:
-    """One result per rule: checked, failed and undecided added up over the partitions."""
+    """One result per rule: checked, failed, undecided and seconds added up over the partitions (each
+    partition's time in the rule: with workers in parallel, the sum can exceed the run's wall time)."""
     parts: dict[str, list[RuleResult]] = {}
     for s in summaries:
         parts.setdefault(s.rule, []).append(s)
@@ -461,7 +491,7 @@ def _merge_summaries(summaries: list[RuleResult], rules: list[Rule]) -> list[Rul
         first = group[0]
         merged.append(RuleResult.count(first.rule, first.family, first.severity, first.summary, sum(s.checked for s in group),
                                        sum(s.failed for s in group), sum(s.undecided for s in group), dict(reasons),
-                                       any(s.crashed for s in group)))
+                                       any(s.crashed for s in group), sum(s.seconds for s in group)))
     return merged
 
 
@@ -474,15 +504,17 @@ def _map(engine: str, function, tasks: list, workers: int) -> list:
         with dask.config.set({"multiprocessing.context": "fork" if hasattr(os, "fork") else "spawn"}):  # fork: no re-import per worker
             return list(dask.compute(*[dask.delayed(function)(t) for t in tasks], scheduler=SCHEDULER, num_workers=workers))
     if engine == "spark":
-        return _spark().sparkContext.parallelize(tasks, len(tasks)).map(function).collect()
+        return _spark(workers).sparkContext.parallelize(tasks, len(tasks)).map(function).collect()
     raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
 
 
-def _spark():
+def _spark(workers: int):
+    """This process's Spark session, local mode with `workers` cores (the first call's: one session a process).
+    The tasks pass files, not data, through it: results are small (what a task found goes to a file)."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the workers run this interpreter, with its packages
     from pyspark.sql import SparkSession
-    return (SparkSession.builder.master(f"local[{os.cpu_count() or 1}]").appName("seed-checks")
-            .config("spark.ui.enabled", "false").config("spark.driver.memory", "4g")
-            .config("spark.python.worker.reuse", "true").getOrCreate())
-
-
+    session = (SparkSession.builder.master(f"local[{workers}]").appName("seed-checks")
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+               .config("spark.driver.memory", "2g").config("spark.python.worker.reuse", "true").getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    return session

@@ -2,6 +2,7 @@
 same rules partitioned (documents; connected indicator groups): it must give exactly the
 in-process problems, findings, summaries, parsed frame and report counts."""
 
+import importlib.util
 import shutil
 import sys
 from pathlib import Path
@@ -23,18 +24,21 @@ sys.path.insert(0, str(Path(__file__).parent / "bad_inputs"))
 from cases import CASES, RUN
 
 
-def _same_as_in_process(root, workers=2):
+def _same_as_in_process(root, workers=2, engine="dask"):
     dataset = load(root)
     context = Context(dataset)
     findings, summaries = run(context, RULES)
-    partitioned = distributed.load(root, "dask", workers=workers)
+    partitioned = distributed.load(root, engine, workers=workers)
     assert partitioned.fingerprint() == dataset.fingerprint()
     assert partitioned.sources == {} and partitioned.observations.empty  # the driver holds no observation's text
-    driver, got, got_summaries = distributed.execute_rules(partitioned, RULES, "dask", workers=workers)
+    driver, got, got_summaries = distributed.execute_rules(partitioned, RULES, engine, workers=workers)
     assert sorted(f.fingerprint for f in got) == sorted(f.fingerprint for f in findings)
     assert {f.fingerprint: f.message for f in got} == {f.fingerprint: f.message for f in findings}
+    assert {f.fingerprint: (f.observations, f.evidence, f.document, f.line) for f in got} == \
+        {f.fingerprint: (f.observations, f.evidence, f.document, f.line) for f in findings}  # as read back from the tasks' files
     assert [(s.rule, s.checked, s.failed, s.undecided, s.undecided_reasons) for s in got_summaries] == \
         [(s.rule, s.checked, s.failed, s.undecided, s.undecided_reasons) for s in summaries]
+    assert all(s.seconds > 0 for s in got_summaries)  # each rule's time, summed over the partitions it ran in
     whole = driver.whole()
     pd.testing.assert_frame_equal(whole.obs, context.obs)
     pd.testing.assert_frame_equal(whole.located, context.located)
@@ -46,6 +50,12 @@ def _same_as_in_process(root, workers=2):
 
 def test_shipped_dataset_same_findings_on_dask():
     assert _same_as_in_process(SHIPPED)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pyspark") is None or shutil.which("java") is None,
+                    reason="the spark extra (pip install 'seed-checks[spark]') and Java 17")
+def test_shipped_dataset_same_findings_on_spark_local_mode():
+    assert _same_as_in_process(SHIPPED, engine="spark")
 
 
 def test_synthetic_province_same_findings_on_dask(tmp_path, monkeypatch):
