@@ -48,7 +48,10 @@ def child_usage(command: list[str], timeout: float) -> dict:
     `peak_mb` is ru_maxrss of the children, i.e. the largest single process (the command or one of
     its workers, e.g. Dask's), not their sum; `tree` samples /proc every SAMPLE seconds: the peak of
     the command's own RSS (the driver), of its largest descendant (a worker) and of the sum over
-    the whole process tree."""
+    the whole process tree, and `cpu_s`, the CPU seconds of every process of the tree as last seen.
+    `cpu` counts only children the command waited for: Spark's JVM and its Python workers are not
+    (the driver exits without reaping the JVM), so for Spark `tree.cpu_s` is the figure (a lower
+    bound: a process's last SAMPLE seconds are missed)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
@@ -79,10 +82,11 @@ class TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.done = pid, False
         self.driver = self.worker = self.total = 0  # kB
+        self.ticks: dict[int, int] = {}  # pid → user + system CPU, clock ticks, as last seen
 
     def run(self) -> None:
         while not self.done:
-            rss = _tree_rss(self.pid)
+            rss = _tree_rss(self.pid, self.ticks)
             if rss:
                 self.driver = max(self.driver, rss.get(self.pid, 0))
                 self.worker = max(self.worker, max((v for k, v in rss.items() if k != self.pid), default=0))
@@ -90,11 +94,15 @@ class TreeSampler(threading.Thread):
             time.sleep(SAMPLE)
 
     def peaks(self) -> dict:
-        return {"driver_mb": self.driver / 1024, "largest_worker_mb": self.worker / 1024, "sum_mb": self.total / 1024, "every_s": SAMPLE}
+        return {"driver_mb": self.driver / 1024, "largest_worker_mb": self.worker / 1024, "sum_mb": self.total / 1024,
+                "cpu_s": sum(self.ticks.values()) / TICKS, "every_s": SAMPLE}
 
 
-def _tree_rss(root: int) -> dict[int, int]:
-    """pid → VmRSS (kB) of `root` and every descendant."""
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _tree_rss(root: int, ticks: dict[int, int] | None = None) -> dict[int, int]:
+    """pid → VmRSS (kB) of `root` and every descendant; their CPU ticks (user + system) recorded in `ticks`."""
     parents, rss = {}, {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -114,6 +122,13 @@ def _tree_rss(root: int) -> dict[int, int]:
             if parent in tree and pid not in tree:
                 tree.add(pid)
                 grew = True
+    if ticks is not None:
+        for pid in tree:
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            ticks[pid] = max(ticks.get(pid, 0), int(stat[11]) + int(stat[12]))  # utime, stime
     return {pid: rss[pid] for pid in tree}
 
 
