@@ -63,13 +63,14 @@ def child_usage(command: list[str], timeout: float) -> dict:
         except subprocess.TimeoutExpired:
             child.kill()
             child.communicate()
-            code, tail = None, f"timed out after {timeout:.0f} s"
+            code, tail, out = None, f"timed out after {timeout:.0f} s", ""
         sampler.done = True
         sampler.join()
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"wall": wall, "cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
-            "peak_mb": after.ru_maxrss / 1024, "tree": sampler.peaks(), "exit": code, "tail": tail if code != 0 else ""}
+            "peak_mb": after.ru_maxrss / 1024, "tree": sampler.peaks(), "exit": code, "tail": tail if code != 0 else "",
+            "summary": (out or "").strip().splitlines()[-3:]}  # the command's last lines (check's: its counts)
 
 
 SAMPLE = 0.5  # seconds between two samples of a process tree's memory
