@@ -61,7 +61,7 @@ def role_side(role: pd.Series) -> pd.Series:
     """What each figure states: "aim" for a target, "status" for what was (baseline, actual,
     change). Figures of one period relate only on the same side: an actual margin is the
     difference of two actual rates, never of the targets set for the same year."""
-    return role.where(role != "target", "aim").where(role == "target", "status")
+    return pd.Series(np.where(role == "target", "aim", "status"), index=role.index, dtype=str)  # text, whether role is text or a categorical
 
 
 def keyed_join(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: list[str], right_on: list[str] | None = None,
@@ -76,7 +76,7 @@ def keyed_join(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: l
     if equal is not None:
         more_left, more_right = join_keys(left, right, *equal)
         left_key, right_key = _combined([left_key, more_left], [right_key, more_right])
-    return _joined(left, right, *_matches(left_key, right_key), prefix)
+    return side_by_side(left, right, *_matches(left_key, right_key), prefix)
 
 
 def ordered_pairs(ctx: Context, obs: pd.DataFrame, key: list[str], prefix: str = "b_") -> pd.DataFrame:
@@ -86,7 +86,7 @@ def ordered_pairs(ctx: Context, obs: pd.DataFrame, key: list[str], prefix: str =
     a, b = _matches(left_key, right_key)
     ids = obs["id"].to_numpy()
     kept = np.flatnonzero(ids[a] < ids[b])
-    return _joined(obs, obs, a[kept], b[kept], prefix).set_axis(kept)
+    return side_by_side(obs, obs, a[kept], b[kept], prefix).set_axis(kept)
 
 
 def earlier_pairs(ctx: Context, later: pd.DataFrame, earlier: pd.DataFrame, series: list[str]) -> pd.DataFrame:
@@ -107,10 +107,10 @@ def latest_earlier(ctx: Context, later: pd.DataFrame, earlier: pd.DataFrame, ser
     latest = _latest_earlier_year(later_key, later["year"].to_numpy(dtype=np.int64), earlier_key, earlier_year)
     keyed = np.flatnonzero(latest != NO_YEAR)
     a, b = _matches(*_combined([later_key[keyed], latest[keyed]], [earlier_key, earlier_year]))
-    return _joined(later, earlier, keyed[a], b, "b_")
+    return side_by_side(later, earlier, keyed[a], b, "b_")
 
 
-def _joined(left: pd.DataFrame, right: pd.DataFrame, at_left: np.ndarray, at_right: np.ndarray, prefix: str) -> pd.DataFrame:
+def side_by_side(left: pd.DataFrame, right: pd.DataFrame, at_left: np.ndarray, at_right: np.ndarray, prefix: str) -> pd.DataFrame:
     """The rows of `left` at positions `at_left` beside those of `right` at `at_right` (its columns prefixed)."""
     return pd.concat([left.take(at_left).reset_index(drop=True), right.take(at_right).add_prefix(prefix).reset_index(drop=True)], axis=1)
 
@@ -248,37 +248,36 @@ def baseline_pairs(ctx: Context) -> pd.DataFrame:
     earlier status figure (baseline or actual, any section or document printed by the target's
     as-of date). Columns of the earlier figure carry the prefix b_; a pair found both ways once."""
     obs = with_as_of(ctx)
-    keys = obs[KEYS]  # paired on these few columns; the pairs get every column once, at the end
+    keys = obs[KEYS].assign(at=np.arange(len(obs)))  # paired on these few columns; the pairs get every column once, at the end
     targets = keys[keys["role"] == "target"]
     own = latest_earlier(ctx, targets, keys[keys["role"] == "baseline"], ["document", *SERIES])
     status = keys[keys["role"].isin(["baseline", "actual"])]
     known = known_by(earlier_pairs(ctx, targets, status, SERIES))
-    latest = known[known["b_year"] == known.groupby("id")["b_year"].transform("max")]
+    latest = known[known["b_year"] == known.groupby("at")["b_year"].transform("max")]
     # one latest figure per target: its own document's first, then the first by id
     anywhere = latest.assign(other=latest["b_document"] != latest["document"]).sort_values(["id", "other", "b_id"]).drop_duplicates("id")
-    ids = pd.concat([own[["id", "b_id"]], anywhere[["id", "b_id"]]], ignore_index=True).drop_duplicates()
-    return widened(obs, ids)
+    return widened(obs, pd.concat([own[["at", "b_at"]], anywhere[["at", "b_at"]]], ignore_index=True).drop_duplicates())
 
 
 @per_run
 def target_pairs(ctx: Context) -> pd.DataFrame:
     """Each target with every earlier target of its series printed by its as-of date."""
     obs = with_as_of(ctx)
-    targets = obs.loc[obs["role"] == "target", KEYS]
-    return widened(obs, known_by(earlier_pairs(ctx, targets, targets, SERIES))[["id", "b_id"]])
+    targets = obs.loc[obs["role"] == "target", KEYS].assign(at=np.flatnonzero(obs["role"] == "target"))
+    return widened(obs, known_by(earlier_pairs(ctx, targets, targets, SERIES)))
 
 
-def widened(obs: pd.DataFrame, ids: pd.DataFrame, columns: list[str] = COLUMNS) -> pd.DataFrame:
-    """Pairs of ids (`id`, `b_id`) with the `columns` of both observations (the earlier one's
-    prefixed b_), in the order of `ids`: a wide frame built once, after pairing on the few key
-    columns, never carried through every step of the pairing. Each side's rows are taken from
-    `obs` by position (its ids are unique), never merged with the whole of it."""
-    where = pd.Index(obs["id"])
-    at, b_at = where.get_indexer(ids["id"]), where.get_indexer(ids["b_id"])
-    found = (at >= 0) & (b_at >= 0)
-    if not found.all():
-        at, b_at = at[found], b_at[found]
-    return _joined(obs[columns], obs[columns], at, b_at, "b_")
+def widened(obs: pd.DataFrame, pairs: pd.DataFrame, columns: list[str] = COLUMNS, prefix: str = "b_") -> pd.DataFrame:
+    """Pairs of rows of `obs` (their positions `at` and `b_at`, or `{prefix}at`) with the `columns` of
+    both observations (the other one's prefixed), in the order of `pairs`: a wide frame built once,
+    after pairing on the few key columns, never carried through every step of the pairing."""
+    return side_by_side(obs[columns], obs[columns], pairs["at"].to_numpy(), pairs[f"{prefix}at"].to_numpy(), prefix)
+
+
+def judged(obs: pd.DataFrame, pairs: pd.DataFrame, columns: list[str], prefix: str = "b_") -> pd.DataFrame:
+    """The positions of `pairs` (`at`, `{prefix}at`) with the `columns` of both sides: what a rule
+    compares, for every pair; what it prints is taken for the failures only (widened)."""
+    return pd.concat([pairs[["at", f"{prefix}at"]].reset_index(drop=True), widened(obs, pairs, columns, prefix)], axis=1)
 
 
 def comparable(pairs: pd.DataFrame, need_direction: bool = True) -> tuple[pd.DataFrame, dict[str, int]]:

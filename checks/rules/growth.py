@@ -23,17 +23,23 @@ PRICE_DIMENSIONS = {"money", "money_usd", "money_per_person"}  # a level in mone
 YEAR = r"^[12][0-9]{3}$"
 
 
+def _matching(period_keys: pd.Series, pattern: str) -> pd.Series:
+    """Which period keys match `pattern`: each distinct key read once, not each row's."""
+    distinct = pd.Series(pd.unique(period_keys.to_numpy()))
+    return period_keys.isin(distinct[distinct.astype(str).str.match(pattern)])
+
+
 def implied_previous(ctx: Context) -> pd.DataFrame:
     """Each level with a change of the same document, series and year, the previous year's level
     the two imply (p_lower, p_upper, for year `previous`), and why it cannot be implied (`reason`,
     empty when it can)."""
-    obs = ctx.obs.assign(basis=ctx.obs.get("basis", ""))
-    yearly = obs[obs["period_key"].astype(str).str.match(YEAR) & obs["numeric"]]
-    levels = yearly[yearly["role_class"] == "status"]
-    changes = yearly[yearly["role"] == "change"]
     keys = ["document", "period_key", *SERIES]
     columns = [*keys, "id", "value_printed", "lower", "upper", "line", "unit_dimension", "catalogue_dimension", "basis"]
-    pairs = keyed_join(ctx, levels[columns], changes[columns], keys, prefix="c_")
+    obs = ctx.obs.assign(basis=ctx.obs.get("basis", ""))
+    yearly = _matching(obs["period_key"], YEAR) & obs["numeric"]
+    changes = yearly & (obs["role"] == "change")
+    levels = yearly & (obs["role_class"] == "status") & changes.any()  # without a yearly change nothing is implied: no level is read
+    pairs = keyed_join(ctx, obs.loc[levels, columns], obs.loc[changes, columns], keys, prefix="c_")
     absolute = (pairs["c_unit_dimension"] == pairs["catalogue_dimension"]) | (
         (pairs["catalogue_dimension"] == "share") & (pairs["c_unit_dimension"] == "share_difference"))
     relative = ~absolute & (pairs["c_unit_dimension"] == "share") & (pairs["catalogue_dimension"] != "share")
@@ -62,9 +68,12 @@ def implied_previous_level(ctx: Context) -> Outcome:
     Does not fire within printed precision (69541万吨 增产1.3% against 1.37万亿斤 for the year
     before). A real growth against nominal money levels, or an unprinted basis, is undecided.
     """
-    obs = ctx.obs[(ctx.obs["role_class"] == "status") & ctx.obs["numeric"]]
-    earlier = obs[["id", "document", "line", "value_printed", "period_key", "lower", "upper", *SERIES]]
-    compared = keyed_join(ctx, implied_previous(ctx), earlier, ["previous", *SERIES], ["period_key", *SERIES], prefix="e_")
+    implied = implied_previous(ctx)
+    if implied.empty:  # no level with a change of its year: nothing to compare
+        return Outcome(0, [])
+    earlier = ctx.obs.loc[(ctx.obs["role_class"] == "status") & ctx.obs["numeric"],
+                          ["id", "document", "line", "value_printed", "period_key", "lower", "upper", *SERIES]]
+    compared = keyed_join(ctx, implied, earlier, ["previous", *SERIES], ["period_key", *SERIES], prefix="e_")
     undecided = compared[compared["reason"] != ""]
     compared = compared[compared["reason"] == ""]
     bad = compared[~meets(compared["p_lower"], compared["p_upper"], compared["e_lower"], compared["e_upper"])]
@@ -88,9 +97,13 @@ def average_annual(ctx: Context) -> Outcome:
     Fires on 年均增长8.2% for 2018-2022 when the levels of 2017 and 2022 give 5%. Does not fire
     within rounding; a real growth, or an unprinted basis, of a level in money is undecided.
     """
-    obs = ctx.obs.assign(basis=ctx.obs.get("basis", ""))
-    rates = obs[(obs["role"] == "change") & obs["numeric"] & obs["period_key"].astype(str).str.match(PERIOD)
-                & obs["average_annual"] & (obs["unit_dimension"] == "share")]  # 年均 / 年平均, read by the grammar
+    obs = ctx.obs
+    rated = (obs["role"] == "change") & obs["numeric"] & obs["average_annual"] & (obs["unit_dimension"] == "share")  # 年均 / 年平均, read by the grammar
+    rated &= _matching(obs["period_key"], PERIOD)
+    if not rated.any():  # no average annual growth: no level is read
+        return Outcome(0, [])
+    obs = obs.assign(basis=obs.get("basis", ""))
+    rates = obs[rated]
     rates = rates.assign(first=(rates["year_start"] - 1).astype(str), last=rates["year"].astype(str),
                          years=rates["year"] - rates["year_start"] + 1)
     levels = obs.loc[(obs["role_class"] == "status") & obs["numeric"], ["id", "document", "line", "value_printed", "period_key", "lower", "upper", *SERIES]]

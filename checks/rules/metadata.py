@@ -30,14 +30,14 @@ def base_year_mismatch(ctx: Context) -> Outcome:
     or when the footnoted cells make the column the declared year.
     """
     violations, checked = [], 0
-    baseline_cells = ctx.obs[(ctx.obs["section"] == "table") & (ctx.obs["role"] == "baseline")]
+    baseline_cells = ctx.obs.loc[(ctx.obs["section"] == "table") & (ctx.obs["role"] == "baseline"), ["document", "period_key"]]
     by_document = dict(iter(baseline_cells.groupby("document", sort=False)))  # one group-by, never a mask per document
     for doc in _declared(ctx).itertuples(index=False):
         cells = by_document.get(doc.id)
         if cells is None:
             continue
         checked += 1
-        years = cells["period_key"].value_counts()
+        years = cells["period_key"].astype(str).value_counts()  # the years printed (as text: a categorical would count every category)
         if years.get(doc.base_year, 0) < years.max():  # another year holds more cells (a tie does not fire)
             other = {k: int(v) for k, v in years.items()}
             said = f" (line {doc.base_year_line}: {doc.base_year_quote})" if doc.base_year_line else ""

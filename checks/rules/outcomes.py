@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, meets
-from checks.pairs import keyed_join, numeric_pairs
+from checks.pairs import keyed_join, numeric_pairs, side_by_side
 
 # The same figure: indicator, region, scope, period, unit dimension (a change in % is not one in
 # 个百分点 or in 万吨), five-year cumulative or not.
@@ -34,11 +35,15 @@ def target_outcome_pairs(ctx: Context) -> tuple[pd.DataFrame, int, dict[str, int
     actual), the pairs a comparison can decide, and why the others cannot."""
     as_of = ctx.dataset.documents.set_index("id")["as_of"]
     obs = ctx.obs.assign(as_of=ctx.obs["document"].map(as_of))
-    targets = obs.loc[obs["role"].isin(OUTCOME_ROLES["role"]), [*SAME_FIGURE, *SIDE, "direction", "target_limit", "role", "kind"]]
-    outcomes = obs.loc[obs["role"].isin(OUTCOME_ROLES["a_role"]), [*SAME_FIGURE, *SIDE, "role"]]
-    pairs = keyed_join(ctx, targets, outcomes, SAME_FIGURE, prefix="a_")
+    # paired on the key, the role and where each is printed; the pairs kept get the other columns at the end
+    keys = [*SAME_FIGURE, "document", "as_of", "role"]
+    aims, outcomes = obs["role"].isin(OUTCOME_ROLES["role"]), obs["role"].isin(OUTCOME_ROLES["a_role"])
+    pairs = keyed_join(ctx, obs.loc[aims, keys].assign(at=np.flatnonzero(aims)), obs.loc[outcomes, keys].assign(at=np.flatnonzero(outcomes)),
+                       SAME_FIGURE, prefix="a_")
     pairs = pairs.merge(OUTCOME_ROLES, on=["role", "a_role"])
     pairs = pairs[(pairs["a_document"] != pairs["document"]) & (pairs["a_as_of"] > pairs["as_of"])]
+    target_side, actual_side = [*SAME_FIGURE, *SIDE, "direction", "target_limit", "role", "kind"], [*SAME_FIGURE, *SIDE, "role"]
+    pairs = side_by_side(obs[target_side], obs[actual_side], pairs["at"].to_numpy(), pairs["a_at"].to_numpy(), "a_")
     return numeric_pairs(pairs, "a_", "target or actual has no number")
 
 

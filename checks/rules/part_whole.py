@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import exceeds, fmt
-from checks.pairs import keyed_join, numeric_pairs
+from checks.pairs import judged, keyed_join, numeric_pairs, widened
 
 SAME_FIGURE = ["scope", "period_key", "role_class", "cumulative"]
 COLUMNS = ["id", "indicator", "region", "lower", "upper", "value_printed", "numeric", "additive", "parent_indicator", "indicator_name", *SAME_FIGURE]
@@ -25,15 +26,17 @@ def ancestors(regions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["region", "ancestor"])
 
 
-def levels(ctx: Context) -> pd.DataFrame:
+def levels(ctx: Context, columns: list[str] = COLUMNS) -> pd.DataFrame:
     """Figures of a level (status or target): a sub-category's growth rate may well exceed its
-    category's, so changes are never compared as parts and wholes."""
-    return ctx.obs.loc[~ctx.obs["is_change"], COLUMNS]
+    category's, so changes are never compared as parts and wholes. Their `columns` and their
+    positions in the parsed frame (`at`)."""
+    level = ~ctx.obs["is_change"]
+    return ctx.obs.loc[level, columns].assign(at=np.flatnonzero(level))
 
 
-def _outcome(pairs: pd.DataFrame, describe) -> Outcome:
-    decided, undecided, reasons = numeric_pairs(pairs, "w_")
-    bad = decided[exceeds(decided["lower"], decided["w_upper"])]
+def _outcome(ctx: Context, pairs: pd.DataFrame, describe) -> Outcome:
+    decided, undecided, reasons = numeric_pairs(judged(ctx.obs, pairs, ["lower", "upper", "numeric"], "w_"), "w_")
+    bad = widened(ctx.obs, decided[exceeds(decided["lower"], decided["w_upper"])], COLUMNS, "w_")  # what a message prints, for the failures only
     return Outcome(len(decided), [
         Violation(describe(p) + f": {p.value_printed!r} {fmt(p.lower, p.upper)} > {p.w_value_printed!r} {fmt(p.w_lower, p.w_upper)}",
                   (p.id, p.w_id), {"part": {"id": p.id, "interval": [p.lower, p.upper]}, "whole": {"id": p.w_id, "interval": [p.w_lower, p.w_upper]}})
@@ -48,10 +51,10 @@ def region_exceeds_parent(ctx: Context) -> Outcome:
     city, a city its province, for the same period, scope and role. Does not fire for shares,
     rates or concentrations (a county may be cleaner than its city), nor across different years.
     """
-    obs = levels(ctx)
+    obs = levels(ctx, ["indicator", "region", "additive", *SAME_FIGURE])
     additive = obs[obs["additive"]].merge(ancestors(ctx.dataset.regions), on="region")
     pairs = keyed_join(ctx, additive, obs, ["indicator", "ancestor", *SAME_FIGURE], ["indicator", "region", *SAME_FIGURE], prefix="w_")
-    return _outcome(pairs, lambda p: f"{p.indicator_name} of {p.region} exceeds that of {p.w_region}")
+    return _outcome(ctx, pairs, lambda p: f"{p.indicator_name} of {p.region} exceeds that of {p.w_region}")
 
 
 @rule("part-whole.subcategory-exceeds-category", "error")
@@ -61,7 +64,7 @@ def subcategory_exceeds_category(ctx: Context) -> Outcome:
     Uses the catalogue's parent column; compares the same region, scope, period and role. Does not
     fire across regions or years, nor on growth rates (a sub-category may grow faster).
     """
-    obs = levels(ctx)
+    obs = levels(ctx, ["indicator", "region", "parent_indicator", *SAME_FIGURE])
     children = obs[obs["parent_indicator"] != ""]
     pairs = keyed_join(ctx, children, obs, ["parent_indicator", "region", *SAME_FIGURE], ["indicator", "region", *SAME_FIGURE], prefix="w_")
-    return _outcome(pairs, lambda p: f"{p.indicator_name} exceeds its category {p.w_indicator_name}")
+    return _outcome(ctx, pairs, lambda p: f"{p.indicator_name} exceeds its category {p.w_indicator_name}")

@@ -7,18 +7,39 @@ import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
-from checks.pairs import SERIES, baseline_pairs, comparable, latest_earlier, rows, widened
+from checks.pairs import SERIES, baseline_pairs, comparable, judged, latest_earlier, rows, widened
 
 COLUMNS = ["id", "document", "section", "quote", *SERIES, "year", "kind", "value", "value_printed", "quantity", "numeric", "cumulative",
            "direction", "lower", "upper", "converted"]
 
 
+JUMP = ["value", "year", "kind", "quantity"]  # what judging the size of a change reads of each figure
+KINDS = ["point", "floor", "ceiling", "approx", "range"]
+
+
 def _consecutive_actuals(ctx: Context) -> pd.DataFrame:
-    """Each status figure with the previous year's status figure of the same series (any document)."""
-    obs = ctx.obs.loc[(ctx.obs["role_class"] == "status") & ctx.obs["numeric"] & ~ctx.obs["cumulative"], [*COLUMNS, "period_key"]]
-    obs = obs[obs["period_key"].str.len() == 4]
-    keys = obs[["id", *SERIES, "year"]].sort_values("year")  # paired on the keys; the pairs get the COLUMNS of both sides once, at the end
-    return widened(obs, latest_earlier(ctx, keys, keys, SERIES)[["id", "b_id"]], COLUMNS)
+    """Each status figure with the previous year's status figure of the same series (any document):
+    their positions in the parsed frame (`at`, `b_at`) and the JUMP columns of both."""
+    obs = ctx.obs
+    yearly = (obs["role_class"] == "status") & obs["numeric"] & ~obs["cumulative"] & (obs["period_key"].str.len() == 4)
+    # paired on the keys; the pairs get the JUMP columns of both sides, and the failing ones every COLUMN, at the end
+    keys = obs.loc[yearly, [*SERIES, "year"]].assign(at=np.flatnonzero(yearly)).sort_values("year")
+    return judged(obs, latest_earlier(ctx, keys, keys, SERIES), JUMP)
+
+
+def _over_limit(ctx: Context, pairs: pd.DataFrame) -> tuple[int, pd.DataFrame]:
+    """How many pairs have a size of change to judge (both values positive, of a kind with a value),
+    and those over the limit, with their `ratio`, `years` and `limit`."""
+    judged = pairs[(pairs["value"] > 0) & (pairs["b_value"] > 0)]
+    judged = judged[judged["kind"].isin(KINDS)]
+    settings = ctx.settings
+    value, b_value = judged["value"].to_numpy(dtype=float), judged["b_value"].to_numpy(dtype=float)
+    ratio = np.maximum(value, b_value) / np.minimum(value, b_value)
+    years = np.clip(judged["year"].to_numpy() - judged["b_year"].to_numpy(), 1, None).astype(float)
+    per_period = np.where(judged["quantity"].isin(["share", "rate"]).to_numpy(), float(settings.max_ratio_share), float(settings.max_ratio_other))
+    limit = per_period ** np.maximum(1.0, years / settings.ratio_years)
+    over = ratio > limit
+    return len(judged), judged[over].assign(ratio=ratio[over], years=years[over], limit=limit[over])
 
 
 def narrated(pairs: pd.DataFrame) -> pd.Series:
@@ -45,19 +66,15 @@ def large_jump(ctx: Context) -> Outcome:
     the document states it, so it is context, not a doubt). A warning, never an error.
     """
     pairs, undecided = comparable(baseline_pairs(ctx), need_direction=False)
-    both = pd.concat([pairs.assign(what="target against the figure before it"), _consecutive_actuals(ctx).assign(what="consecutive figures")],
-                     ignore_index=True)
-    both = both[(both["value"] > 0) & (both["b_value"] > 0)]
-    both = both[both["kind"].isin(["point", "floor", "ceiling", "approx", "range"])]
-    settings = ctx.settings
-    ratio = both[["value", "b_value"]].max(axis=1) / both[["value", "b_value"]].min(axis=1)
-    years = (both["year"] - both["b_year"]).clip(lower=1).astype(float)
-    per_period = both["quantity"].isin(["share", "rate"]).map({True: settings.max_ratio_share, False: settings.max_ratio_other}).astype(float)
-    limit = per_period ** np.maximum(1.0, years / settings.ratio_years)
-    jumps = both[ratio > limit]
+    checked, over_target = _over_limit(ctx, pairs)
+    consecutive, over_consecutive = _over_limit(ctx, _consecutive_actuals(ctx))  # the failing pairs only get every column
+    over_consecutive = pd.concat([widened(ctx.obs, over_consecutive, COLUMNS), over_consecutive[["ratio", "years", "limit"]].reset_index(drop=True)], axis=1)
+    jumps = pd.concat([over_target.assign(what="target against the figure before it"), over_consecutive.assign(what="consecutive figures")],
+                      ignore_index=True)
     bad = jumps[~narrated(jumps)]  # only a jump over the limit is read for a sentence narrating it
-    return Outcome(len(both), [
-        Violation(f"{p.b_value_printed!r} ({p.b_year}) → {p.value_printed!r} ({p.year}): a factor of {ratio[i]:.2f} in {int(years[i])} year(s), "
-                  f"above the {limit[i]:.2f} allowed ({p.what}); please confirm",
-                  (p.b_id, p.id), {"ratio": float(ratio[i]), "limit": float(limit[i]), "years": int(years[i])})
-        for i, p in zip(bad.index, bad.itertuples(index=False), strict=False)], sum(undecided.values()), undecided)
+    return Outcome(checked + consecutive, [
+        Violation(f"{p.b_value_printed!r} ({p.b_year}) → {p.value_printed!r} ({p.year}): a factor of {p.ratio:.2f} in {int(p.years)} year(s), "
+                  f"above the {p.limit:.2f} allowed ({p.what}); please confirm",
+                  (p.b_id, p.id), {"ratio": float(p.ratio), "limit": float(p.limit), "years": int(p.years)})
+        for p in rows(bad[["id", "b_id", "value_printed", "b_value_printed", "year", "b_year", "ratio", "years", "limit", "what"]])],
+        sum(undecided.values()), undecided)

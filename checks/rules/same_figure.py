@@ -8,12 +8,13 @@ state one figure two ways: an error."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, meets
-from checks.pairs import numeric_pairs, ordered_pairs, widened, with_as_of
+from checks.pairs import judged, numeric_pairs, ordered_pairs, widened, with_as_of
 
 # Same indicator, region, scope, period (footnote year applied), kind of role, cumulative or not,
 # unit dimension (a change in % is not a change in 个百分点), and binding or aspirational (力争).
@@ -24,16 +25,34 @@ COLUMNS = ["id", "document", "section", "line", "kind", "value", "lower", "upper
 RESTATABLE = {"status", "change"}
 
 
+COMPARED = ["id", "role_class", "year", "as_of_year", "basis", "kind", "value", "lower", "upper", "numeric"]  # what the rules compare, per side
+
+
+@per_run
+def observations(ctx: Context) -> pd.DataFrame:
+    """The parsed observations with their document's as-of date and its year, and the growth basis."""
+    obs = with_as_of(ctx)
+    dates, distinct = pd.factorize(obs["as_of"], use_na_sentinel=False)  # each document's date read once, not each row's
+    as_of_year = pd.to_numeric(pd.Series(distinct).str[:4], errors="coerce").to_numpy()[dates]
+    return obs.assign(basis=obs.get("basis", ""), as_of_year=as_of_year)[[*KEY, *COLUMNS, "basis"]]
+
+
 @per_run
 def pairs(ctx: Context) -> pd.DataFrame:
     """Every pair of observations of the same figure (a before b by id), with `restatement`: the
-    two documents are of different years and both print the period after it ended."""
-    obs = with_as_of(ctx)
-    obs = obs.assign(basis=obs.get("basis", ""), as_of_year=pd.to_numeric(obs["as_of"].str[:4], errors="coerce"))[[*KEY, *COLUMNS, "basis"]]
-    ids = ordered_pairs(ctx, obs[["id", *KEY]], KEY)[["id", "b_id"]]  # paired on the key; both sides' columns joined once, to the pairs kept
-    joined = _same_basis(widened(obs, ids, [*KEY, *COLUMNS, "basis"]))
+    two documents are of different years and both print the period after it ended. The COMPARED
+    columns of both, and where each stands in `observations` (at, b_at): what a message prints is
+    taken for the failures only (`shown`)."""
+    obs = observations(ctx)
+    keys = obs[["id", *KEY]].assign(at=np.arange(len(obs)))  # paired on the key; both sides' columns joined once, to the pairs kept
+    joined = _same_basis(judged(obs, ordered_pairs(ctx, keys, KEY), COMPARED))
     past = (joined["year"] < joined["as_of_year"]) & (joined["b_year"] < joined["b_as_of_year"])
     return joined.assign(restatement=joined["role_class"].isin(RESTATABLE) & past & (joined["as_of_year"] != joined["b_as_of_year"]))
+
+
+def shown(ctx: Context, pairs: pd.DataFrame, columns: list[str] = COLUMNS) -> pd.DataFrame:
+    """The `columns` of both sides of `pairs` (failures), for their messages."""
+    return widened(observations(ctx), pairs, columns)
 
 
 def _by_date(joined: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -83,7 +102,7 @@ def disagree(ctx: Context) -> Outcome:
     goal and a 力争 (strive-for) goal, nor on a restatement by a later year's document (below).
     """
     decided, undecided, reasons = _decided(ctx, restatement=False)
-    bad = decided[~meets(decided["lower"], decided["upper"], decided["b_lower"], decided["b_upper"])]
+    bad = shown(ctx, decided[~meets(decided["lower"], decided["upper"], decided["b_lower"], decided["b_upper"])])
     return Outcome(len(decided), [
         Violation(f"{p.value_printed!r} ({_where(p.document, p.section, p.line)}) and {p.b_value_printed!r} "
                   f"({_where(p.b_document, p.b_section, p.b_line)}) state the same figure differently: "
@@ -105,7 +124,7 @@ def different_bounds(ctx: Context) -> Outcome:
     half = (bounds["value"] - bounds["lower"].where(bounds["kind"] == "floor", bounds["upper"])).abs()
     b_half = (bounds["b_value"] - bounds["b_lower"].where(bounds["b_kind"] == "floor", bounds["b_upper"])).abs()
     differ = ~meets(bounds["value"], bounds["value"], bounds["b_value"], bounds["b_value"], slack=pd.concat([half, b_half], axis=1).max(axis=1))
-    bad = bounds[differ]
+    bad = shown(ctx, bounds[differ])
     return Outcome(len(bounds), [
         Violation(f"{p.value_printed!r} ({_where(p.document, p.section, p.line)}) and {p.b_value_printed!r} "
                   f"({_where(p.b_document, p.b_section, p.b_line)}) set different {p.kind}s for the same figure",
@@ -127,12 +146,11 @@ def restated(ctx: Context) -> Outcome:
     on targets.
     """
     decided, undecided, reasons = _decided(ctx, restatement=True)
-    earlier, later = _by_date(decided)
-    bad = ~meets(decided["lower"], decided["upper"], decided["b_lower"], decided["b_upper"])
+    bad = shown(ctx, decided[~meets(decided["lower"], decided["upper"], decided["b_lower"], decided["b_upper"])], [*COLUMNS, "period_key"])
+    earlier, later = _by_date(bad)
     return Outcome(len(decided), [
         Violation(f"{e.value_printed!r} for {period} ({e.document} {e.section} line {e.line}, as of {e.as_of}: {e.quote}) is printed "
                   f"{n.value_printed!r} by {n.document} ({n.section} line {n.line}, as of {n.as_of}: {n.quote}): "
                   f"{fmt(e.lower, e.upper)} restated as {fmt(n.lower, n.upper)}",
                   (e.id, n.id), {"earlier": {"id": e.id, "interval": [e.lower, e.upper]}, "later": {"id": n.id, "interval": [n.lower, n.upper]}})
-        for period, e, n in zip(decided.loc[bad, "period_key"], earlier[bad].itertuples(index=False), later[bad].itertuples(index=False),
-                                strict=True)], undecided, reasons)
+        for period, e, n in zip(bad["period_key"], earlier.itertuples(index=False), later.itertuples(index=False), strict=True)], undecided, reasons)

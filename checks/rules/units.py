@@ -20,17 +20,20 @@ def wrong_dimension(ctx: Context) -> Outcome:
     than the indicator: 万千瓦 for an area, % for an amount in 亿元. Does not fire for magnitude
     words (万千瓦 and 千瓦 convert) or for a change printed in % or 个百分点.
     """
-    printed = ctx.obs[~ctx.obs["unit_assumed"]]
+    obs = ctx.obs
+    printed = ~obs["unit_assumed"]
     # dimensions a figure may carry: the catalogue's; a change may also be relative (%) and, on a
-    # share, in percentage points — tested for every row at once, only failures formatted
-    dimension, catalogue = printed["unit_dimension"], printed["catalogue_dimension"]
-    allowed = (dimension == catalogue) | (printed["is_change"] & ((dimension == "share") | ((dimension == "share_difference") & (catalogue == "share"))))
+    # share, in percentage points — tested for every row at once, only failures read and formatted
+    dimension, catalogue = obs["unit_dimension"], obs["catalogue_dimension"]
+    allowed = (dimension == catalogue) | (obs["is_change"] & ((dimension == "share") | ((dimension == "share_difference") & (catalogue == "share"))))
+    bad = obs.loc[printed & ~allowed, ["id", "value_printed", "unit_printed", "cell_unit", "unit_dimension", "indicator_name", "catalogue_unit",
+                                       "catalogue_dimension"]]
     violations = [
         Violation(f"{r.value_printed!r} is printed in {r.unit_printed or r.cell_unit!r} ({r.unit_dimension}), "
                   f"but {r.indicator_name} is measured in {r.catalogue_unit} ({r.catalogue_dimension})",
                   (r.id,), {"printed_unit": r.unit_printed or r.cell_unit, "catalogue_unit": r.catalogue_unit})
-        for r in printed[~allowed].itertuples(index=False)]
-    return Outcome(len(printed), violations)
+        for r in bad.itertuples(index=False)]
+    return Outcome(int(printed.sum()), violations)
 
 
 @rule("units.repeated-in-cell", "warning")
@@ -41,9 +44,9 @@ def repeated_in_cell(ctx: Context) -> Outcome:
     was typed differently from its neighbours (and may have been meant as a different figure).
     Does not fire in running text, where the unit belongs with the number.
     """
-    table = ctx.obs[(ctx.obs["section"] == "table") & (ctx.obs["unit_printed"] != "")]
-    bad = table[table["cell_unit"] != ""]
-    return Outcome(len(table), [
+    table = (ctx.obs["section"] == "table") & (ctx.obs["unit_printed"] != "")
+    bad = ctx.obs.loc[table & (ctx.obs["cell_unit"] != ""), ["id", "value_printed", "unit_printed"]]
+    return Outcome(int(table.sum()), [
         Violation(f"cell {r.value_printed!r} repeats the unit {r.unit_printed!r} that its header already declares", (r.id,))
         for r in bad.itertuples(index=False)])
 
@@ -55,7 +58,7 @@ def count_as_share(ctx: Context) -> Outcome:
     Fires when the words right before the figure in its quote end in a count noun (优良天数 98%)
     while the unit is %. Does not fire when the name says it is a share (优良天数比例 98.6%).
     """
-    shares = ctx.obs[(ctx.obs["unit_dimension"] == "share") & ~ctx.obs["is_change"]]
+    shares = ctx.obs.loc[(ctx.obs["unit_dimension"] == "share") & ~ctx.obs["is_change"], ["id", "quote", "value_printed"]]
     # only a quote holding a count noun at all can name its figure for a count: the others are passed at once
     candidates = shares[shares["quote"].str.contains("|".join(COUNT_NOUNS), regex=True)]
     spans = candidates["id"].map(ctx.located_by_id["figure_in_quote"])
@@ -96,7 +99,8 @@ def subrow_against_group(ctx: Context) -> Outcome:
     not fire when the units convert (亿元 under 万元), nor when either label prints no unit
     (undecided). One finding per printed row, pointing at its line.
     """
-    cells = ctx.obs[(ctx.obs["section"] == "table") & (ctx.obs["row_group"] != "") & (ctx.obs["row_label"] != "")]
+    cells = ctx.obs.loc[(ctx.obs["section"] == "table") & (ctx.obs["row_group"] != "") & (ctx.obs["row_label"] != ""),
+                        ["document", "line", "row_group", "row_label", "id"]]
     rows = cells.groupby(["document", "line", "row_group", "row_label"], sort=False)["id"].agg(tuple).reset_index()
     rows = rows.assign(dimension=label_dimensions(ctx, rows["row_label"]), group_dimension=label_dimensions(ctx, rows["row_group"]))
     decided = rows[rows["dimension"].notna() & rows["group_dimension"].notna()]
@@ -119,8 +123,9 @@ def missing_unit(ctx: Context) -> Outcome:
     103 is read on base 100), nor on figures without a number.
     """
     obs = ctx.obs
-    printed = obs["value_printed"].str.contains(r"[0-9０-９]", regex=True)  # 基本消除 (about zero) prints no number
-    figures = obs[obs["numeric"] & printed & ~obs["is_change"] & obs["quantity"].isin(["share", "rate"])]
+    figures = obs.loc[obs["numeric"] & ~obs["is_change"] & obs["quantity"].isin(["share", "rate"]),
+                      ["id", "value_printed", "line", "unit_printed", "cell_unit", "indicator_name", "quantity", "catalogue_unit"]]
+    figures = figures[figures["value_printed"].str.contains(r"[0-9０-９]", regex=True)]  # 基本消除 (about zero) prints no number
     bad = figures[(figures["unit_printed"] == "") & (figures["cell_unit"] == "")]
     return Outcome(len(figures), [
         Violation(f"{r.value_printed!r} (line {r.line}) prints no unit, but {r.indicator_name} is a {r.quantity} in {r.catalogue_unit}",
