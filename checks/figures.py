@@ -18,7 +18,7 @@ means: that is the steward's (see checks/draft.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -39,9 +39,12 @@ COUNTERS = ("人次", "万人次", "架", "颗", "列", "篇", "门", "本", "�
 # 10大类 / 5大优势产业 (N major kinds), 6市 / 14地 (cities, places) — seen missed in a 2024 provincial report.
 BARE_COUNTERS = ("大类", "大", "市", "地")
 WHITE_SPACE = re.compile(r"\s+")
+DIGIT, DIGITS, NUMBERING = re.compile(r"\d"), re.compile(r"\d+"), re.compile(r"\d+\.?")
 LIST_ITEM = re.compile(r"\s*[一二三四五六七八九十]+、")  # 七、筹集…: the heading of a list item
 # A number in a list of ordinals (第1、3位: the third place), not only the first after 第.
 ORDINAL_LIST = re.compile(r"第\d+(?:、\d+)*、$")
+YEAR = re.compile(r"[12]\d{3}")
+YEAR_CELL = re.compile(r"[12]\d{3}\s*年.*")
 YEAR_HEADER = re.compile(r"(?P<year>[12]\d{3})\s*年?(?:\s*[\(（](?P<note>[^)）]*)[\)）])?")
 UNIT_IN_BRACKETS = re.compile(r"[\(（](?P<unit>[^()（）]{1,12})[\)）]\s*$")
 UNIT_LINE = re.compile(r"^\s*(?:[-*]\s*)?(?:计量)?单位\s*[:：]\s*(?P<unit>\S+)\s*$")
@@ -62,6 +65,15 @@ BARE_DECIMAL = re.compile(r"(?P<num>\d(?<=[为是达到至小大高降升加少�
 # What may not stand before a prose number (nor before its sign): a letter, digit, _, point, { or 第.
 NOT_BEFORE = "A-Za-z0-9_.{第"
 _NOT_BEFORE = re.compile(f"[{NOT_BEFORE}]")
+
+
+# What makes a line one the tables read (FigureScanner._table_lines): these characters in it, or
+# one of _LEADING first (white space, a list marker, a header word's first character).
+# (Tables of every code point, read by indexing: np.isin sorts.)
+_MARKS = np.zeros(0x110000, dtype=bool)
+_MARKS[[ord(c) for c in "\t|表单 "]] = True
+_LEADING = np.zeros(0x110000, dtype=bool)
+_LEADING[sorted({c for c in range(0x3001) if chr(c).isspace()} | {ord(c) for c in "-*+"} | {ord(word[0]) for word in HEADER_WORDS})] = True
 
 
 @dataclass(frozen=True)
@@ -111,6 +123,7 @@ def value_cell(text: str, unit_pattern: str) -> tuple[str, str] | None:
     return digits.group(), unit
 
 
+@lru_cache(maxsize=1 << 12)
 def header_period(text: str) -> tuple[str, str]:
     """(year, footnote) of a column header: `2020年(*为2021年)` → ("2020", "*为2021年")."""
     match = YEAR_HEADER.search(text or "")
@@ -119,6 +132,7 @@ def header_period(text: str) -> tuple[str, str]:
     return match["year"], (match["note"] or "").strip()
 
 
+@lru_cache(maxsize=1 << 12)
 def bracket_unit(text: str) -> str:
     match = UNIT_IN_BRACKETS.search(text or "")
     return match["unit"].strip() if match else ""
@@ -129,10 +143,15 @@ def is_header_row(cells: list[Cell], unit_pattern: str) -> bool:
     texts = [c.text.strip() for c in cells if c.text.strip()]
     if len(texts) < 2:
         return False
-    has_year = any(YEAR_HEADER.fullmatch(t.replace(" ", "")) or re.fullmatch(r"[12]\d{3}\s*年.*", t) for t in texts)
-    has_word = any(any(w in t for w in HEADER_WORDS) for t in texts)
-    figures = [t for t in texts if value_cell(t, unit_pattern) and not re.fullmatch(r"[12]\d{3}", t)]
-    return (has_year or has_word) and not figures
+    if not any(_names_column(t) for t in texts):  # (before reading any cell as a figure)
+        return False
+    return not any(value_cell(t, unit_pattern) and not YEAR.fullmatch(t) for t in texts)
+
+
+@lru_cache(maxsize=1 << 12)
+def _names_column(text: str) -> bool:
+    """A header cell: a year or a header word."""
+    return bool(YEAR_HEADER.fullmatch(text.replace(" ", "")) or YEAR_CELL.fullmatch(text) or any(w in text for w in HEADER_WORDS))
 
 
 def row_figures(line: int, cells: list[Cell], context: TableContext, unit_pattern: str, units, skip_first: bool,
@@ -155,11 +174,9 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
     row_unit_cell = ""
     tokens = []
 
-    def no_number(cell: Cell, text: str, column: str, kind: str) -> NumberToken:
+    def no_number(cell: Cell, text: str, column: str, kind: str) -> tuple:
         year, note = header_period(column)
-        return NumberToken(line, Span(cell.start, cell.end), text, text, section="table", label=" ".join(label_parts),
-                           header=column, period=year or context.year, period_note=note, quote_start=quote_start, kind=kind,
-                           table=context.title)
+        return (Span(cell.start, cell.end), text, text, " ".join(label_parts), column, year or context.year, note, "", kind)
 
     for index, cell in enumerate(trimmed):
         text = cell.text.strip()
@@ -169,17 +186,17 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
                 tokens.append(no_number(cell, "", column, "blank"))
             continue
         if index == 0 and skip_first:  # numbering or the label, never a figure
-            if not re.fullmatch(r"\d+\.?", text):
+            if not NUMBERING.fullmatch(text):
                 label_parts.append(text)
                 own = index
             continue
         found = value_cell(text, unit_pattern)
         if found is None:
-            if "单位" in column and not re.search(r"\d", text):  # a unit column: the unit as printed
+            if "单位" in column and not DIGIT.search(text):  # a unit column: the unit as printed
                 row_unit_cell = "" if fold_cell(text) in ("—", "-", "/") else text
-            elif value_column(column) and not re.search(r"\d", text):  # a word where a value stands
+            elif value_column(column) and not DIGIT.search(text):  # a word where a value stands
                 tokens.append(no_number(cell, text, column, "word"))
-            elif not re.fullmatch(r"\d+", text) and fold_cell(text) not in NO_VALUE_MARKS:
+            elif not DIGITS.fullmatch(text) and fold_cell(text) not in NO_VALUE_MARKS:
                 label_parts.append(text)
                 own = index
             continue
@@ -188,23 +205,24 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
         label = " ".join(label_parts)
         unit = cell_unit or next((u for u in (_header_unit(column), bracket_unit(label)) if known_unit(u, units)), "") \
             or row_unit_cell or next((u for u in (context.unit,) if known_unit(u, units)), "")
-        tokens.append(NumberToken(line, Span(cell.start, cell.end), digits, text, section="table", label=label,
-                                  header=column, period=year or context.year, period_note=note, unit=unit,
-                                  quote_start=quote_start, table=context.title))
-    if all(t.kind == "blank" for t in tokens):
+        tokens.append((Span(cell.start, cell.end), digits, text, label, column, year or context.year, note, unit, "figure"))
+    if all(t[-1] == "blank" for t in tokens):
         return []
     # A row one cell wider than its header splits the label column: a group and the row's own label
     # (`绿色产品市场占有率（%）` then `节能家电市场占有率（%）`); a blank group is the one above, and a row
     # without its own number (its first cell blank) continues the group above; a numbered row ends it.
-    first_value = min((i for i, c in enumerate(trimmed) if any(t.span.start == c.start for t in tokens)), default=-1)
+    first_value = min((i for i, c in enumerate(trimmed) if any(t[0].start == c.start for t in tokens)), default=-1)
     if shift < 0 and own > (1 if skip_first else 0) and own == first_value - 1:
         context.group = trimmed[own - 1].text.strip() or context.group
     elif not (skip_first and trimmed and not trimmed[0].text.strip()):
         context.group = ""
     row_label = trimmed[own].text.strip() if own >= 0 else ""
-    return [replace(t, row_label=row_label, row_group=context.group) for t in tokens]
+    return [NumberToken(line, span, printed, text, section="table", label=label, header=column, period=period, period_note=note,
+                        unit=unit, quote_start=quote_start, kind=kind, table=context.title, row_label=row_label, row_group=context.group)
+            for span, printed, text, label, column, period, note, unit, kind in tokens]
 
 
+@lru_cache(maxsize=1 << 12)
 def value_column(column: str) -> bool:
     """A column whose cells are values: its header prints a year, a unit or a quantity (数量, 金额,
     绝对数, ...), and names no label column (指标, 项目, 单位, 属性, ...)."""
@@ -213,6 +231,7 @@ def value_column(column: str) -> bool:
     return bool(header_period(column)[0] or _header_unit(column) or any(word in column for word in QUANTITY_COLUMNS))
 
 
+@lru_cache(maxsize=1 << 12)
 def _header_unit(column: str) -> str:
     unit = bracket_unit(column)
     if unit:
@@ -360,28 +379,98 @@ def _words(alternation: str) -> list[str] | None:
     return words if "|".join(re.escape(word) for word in words) == alternation else None
 
 
-class FigureScanner:
-    """Reads one source text (markup already blanked) line by line."""
+class Scan:
+    """What FigureScanner.read finds in one source, in the order of their starts: the table cells
+    as tokens and the prose figures as arrays (`starts`, `ends` for all); a prose figure's token is
+    made only when asked for (`tokens`), so a caller comparing spans makes none."""
 
-    def __init__(self, text: str, line_starts: list[int], unit_pattern: str, units=None):
+    def __init__(self, text: str, table: list, prose: tuple[np.ndarray, ...]):
+        self.text = text
+        self.table = table
+        self._prose = prose  # start, end, line, start and end of the digits, quote start
+        table_starts = np.array([t.span.start for t in table], dtype=np.int64)
+        table_ends = np.array([t.span.end for t in table], dtype=np.int64)
+        self.order = np.argsort(np.concatenate((table_starts, prose[0])), kind="stable")  # the table's first on a tie
+        self.starts = np.concatenate((table_starts, prose[0]))[self.order]
+        self.ends = np.concatenate((table_ends, prose[1]))[self.order]
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def tokens(self, positions: np.ndarray | None = None) -> list:
+        """The tokens at `positions` (all when None), in order."""
+        from checks.sources import NumberToken, Span
+
+        chosen = (self.order if positions is None else self.order[positions]).tolist()
+        tokens, count, text = [], len(self.table), self.text
+        starts, ends, lines, printed_starts, printed_ends, quote_starts = self._prose
+        for index in chosen:
+            if index < count:
+                tokens.append(self.table[index])
+                continue
+            at = index - count
+            start, end = int(starts[at]), int(ends[at])
+            tokens.append(NumberToken(int(lines[at]), Span(start, end), WHITE_SPACE.sub("", text[printed_starts[at]:printed_ends[at]]),
+                                      text[start:end], quote_start=int(quote_starts[at])))
+        return tokens
+
+
+class FigureScanner:
+    """Reads one source text (markup already blanked): its tables line by line, its prose figures
+    in one pass of a regex."""
+
+    def __init__(self, text: str, line_starts, unit_pattern: str, units=None):
         self.text = text
         self.lines = text.split("\n")
-        self.line_starts = line_starts
+        self.line_starts = np.asarray(line_starts, dtype=np.int64)
         self.unit_pattern = unit_pattern
         self.units = units
         self.prose = prose_pattern(unit_pattern)
+        self.codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
     def scan(self):
+        return self.read().tokens()
 
-        tokens = []
+    def read(self, figures_only: bool = False) -> Scan:
+        """Every figure, and unless `figures_only` the table cells that hold a word or a blank."""
+        table = self._tables()
+        prose = self._prose_spans({t.line for t in table})
+        return Scan(self.text, [t for t in table if t.kind == "figure"] if figures_only else table, prose)
+
+    def _table_lines(self) -> tuple[list[int], np.ndarray]:
+        """(the 0-based lines a table may be read from, and per line the number of lines before it
+        that the tables pass over: neither blank nor such a line). A line is read when it holds a
+        tab, a pipe, 表, 单位 or two spaces, or begins with white space, a list marker or a header
+        word's first character; any other line that is not empty ends a table."""
+        codes, line_starts = self.codes, self.line_starts
+        marks = np.flatnonzero(_MARKS[codes])
+        following = codes[np.minimum(marks + 1, max(len(codes) - 1, 0))] if len(marks) else marks
+        pairs = (marks + 1 < len(codes)) & (((codes[marks] == ord("单")) & (following == ord("位")))
+                                            | ((codes[marks] == ord(" ")) & (following == ord(" "))))
+        marked = (codes[marks] == ord("\t")) | (codes[marks] == ord("|")) | (codes[marks] == ord("表")) | pairs
+        line_ends = np.append(line_starts[1:] - 1, len(codes))
+        filled = line_ends > line_starts
+        read = np.zeros(len(line_starts), dtype=bool)
+        read[np.searchsorted(line_starts, marks[marked], side="right") - 1] = True
+        read[filled] |= _LEADING[codes[line_starts[filled]]]
+        passed = np.concatenate(([0], np.cumsum(filled & ~read)))
+        return np.flatnonzero(read).tolist(), passed
+
+    def _tables(self) -> list:
+        """The cells of every table, in line order (kinds figure, word and blank)."""
+        tokens: list = []
         context = TableContext()
         pipe_header_pending: list[Cell] | None = None
         skip_until = -1
-        for number, line in enumerate(self.lines, start=1):
-            index = number - 1
-            base = self.line_starts[index]
+        candidates, passed = self._table_lines()
+        following_line = 0  # the first line not read yet
+        for index in candidates:
+            if context.header and passed[index] > passed[min(max(following_line, skip_until), index)]:
+                context = TableContext()  # a line of prose ends the table above
+            following_line = index + 1
             if index < skip_until:
                 continue
+            number, line, base = index + 1, self.lines[index], int(self.line_starts[index])
             title = TABLE_TITLE.search(line) if "表" in line and len(line.strip()) < 60 else None
             if title:
                 titled = TABLE_TITLE_YEAR.search(line)
@@ -426,8 +515,7 @@ class FigureScanner:
                 continue
             if not title:
                 context = TableContext() if context.header and not _inside_table(line) else context
-        tokens += self._prose(tokens)
-        return sorted(tokens, key=lambda t: t.span.start)
+        return tokens
 
     def _cell_block(self, start: int, block: CellBlock, title: str):
         from checks.sources import NumberToken, Span
@@ -468,28 +556,16 @@ class FigureScanner:
                     continue
                 digits, cell_unit = found or (text, "")
                 year, note = header_period(block.header[column])
-                base = self.line_starts[line_index]
+                base = int(self.line_starts[line_index])
                 offset = self.lines[line_index].index(text)
                 unit = "" if word else cell_unit or next((u for u in (bracket_unit(label), _header_unit(block.header[column]))
                                                           if known_unit(u, self.units)), "")
                 tokens.append(NumberToken(line_index + 1, Span(base + offset, base + offset + len(text)), digits, text,
                                           section="table", label=label, header=block.header[column], period=year,
-                                          period_note=note, unit=unit, quote_start=self.line_starts[cells[block.label_column][0]],
+                                          period_note=note, unit=unit, quote_start=int(self.line_starts[cells[block.label_column][0]]),
                                           kind="word" if word else "figure", table=title))
         end = rows[-1][-1][0] + 1 if rows else start + 1
         return tokens, end
-
-    def _prose(self, table_tokens):
-        """Prose figures, read across line breaks (extraction breaks lines between a number and its unit)."""
-        from checks.sources import NumberToken, Span
-
-        starts, ends, lines, printed_starts, printed_ends, quote_starts = self._prose_spans({t.line for t in table_tokens})
-        text = self.text
-        return [NumberToken(line, Span(start, end), WHITE_SPACE.sub("", text[printed_start:printed_end]), text[start:end],
-                            quote_start=quote_start)
-                for start, end, line, printed_start, printed_end, quote_start
-                in zip(starts.tolist(), ends.tolist(), lines.tolist(), printed_starts.tolist(), printed_ends.tolist(),
-                       quote_starts.tolist(), strict=True)]
 
     def _prose_spans(self, table_lines: set[int]) -> tuple[np.ndarray, ...]:
         """The prose figures as arrays, in the order of their starts: (start, end, line, start and
@@ -497,7 +573,7 @@ class FigureScanner:
         with its line breaks removed, each match in one pass of `prose` and BARE_DECIMAL; what
         decides whether a match is a figure is computed for all matches at once, and only a match
         after `、`, on a table's line or across a line break is looked at alone."""
-        codes = np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32)
+        codes = self.codes
         offsets = np.flatnonzero((codes != ord("\n")) & (codes != ord("\r")))  # joined index → text index
         joined = self.text.replace("\n", "").replace("\r", "")
         prose = np.array([(m.start(), m.end(), m.end("num")) for m in self.prose.finditer(joined)], dtype=np.int64).reshape(-1, 3)
@@ -520,7 +596,7 @@ class FigureScanner:
             start = int(starts[index])
             keep[index] = not ORDINAL_LIST.search(joined, max(0, start - 12), start)
         # where each match stands in the text, and on which line
-        line_starts = np.asarray(self.line_starts, dtype=np.int64)
+        line_starts = self.line_starts
         text_starts, text_ends = offsets[starts], offsets[ends - 1] + 1
         lines = np.searchsorted(line_starts, text_starts, side="right")
         quote_starts = np.full(len(starts), -1, dtype=np.int64)
@@ -547,7 +623,7 @@ class FigureScanner:
         """The cell of a tab or pipe row that holds [start, end) when that cell is prose: a sentence
         (，。；) or a list item's heading (`七、筹集保障性租赁住房1500套`), as in a table of work done
         (重点事项 | 牵头单位 | 实际进度). A label such as `其中：0-15岁（含不满16周岁）` is no prose."""
-        text, base = self.lines[line - 1], self.line_starts[line - 1]
+        text, base = self.lines[line - 1], int(self.line_starts[line - 1])
         if is_pipe_row(text):
             cells = split_pipes(text, base)
         elif tab_row(text):

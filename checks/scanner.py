@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,20 +20,20 @@ from checks.locator import locate
 from checks.settings import Settings, load_settings
 from checks.sources import NumberToken, SourceText, unit_pattern
 
+if TYPE_CHECKING:
+    from checks.figures import Scan
+
 
 def scan_pattern(units: pd.DataFrame) -> str:
     aliases = [a for cell in units["aliases"] for a in str(cell).split("|")] + list(units["name"])
     return unit_pattern(aliases)
 
 
-def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: pd.DataFrame, pattern: str,
-         tokens: list[NumberToken] | None = None) -> tuple[list[NumberToken], list[dict]]:
-    """(tokens no observation or exclusion accounts for, exclusions that match no token).
-    `tokens` are the document's scanned numbers when the caller has them already."""
-    tokens = source.scan_numbers(pattern) if tokens is None else tokens
+def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: pd.DataFrame, pattern: str) -> tuple[list[NumberToken], list[dict]]:
+    """(tokens no observation or exclusion accounts for, exclusions that match no token)."""
     found = located[located["figure_found"]]
-    return unaccounted(tokens, found["figure_start"].to_numpy(dtype=np.int64), found["figure_end"].to_numpy(dtype=np.int64),
-                       exclusion_records(exclusions))
+    return unaccounted(source.scan_figures(pattern), found["figure_start"].to_numpy(dtype=np.int64),
+                       found["figure_end"].to_numpy(dtype=np.int64), exclusion_records(exclusions))
 
 
 def exclusion_records(exclusions: pd.DataFrame) -> list[dict]:
@@ -41,11 +42,13 @@ def exclusion_records(exclusions: pd.DataFrame) -> list[dict]:
     return [dict(zip(rows.columns, values, strict=True)) for values in zip(*(rows[c].tolist() for c in rows.columns), strict=True)]
 
 
-def unaccounted(tokens: list[NumberToken], starts: np.ndarray, ends: np.ndarray, exclusions: list[dict]) -> tuple[list[NumberToken], list[dict]]:
-    """`gaps` on what it reads: a document's tokens, the spans of its located figures (start and
-    end offsets) and its exclusions (exclusion_records), so a caller holding every document's
-    arrays digests the frames once, not once per document."""
-    covered = _covered(tokens, starts, ends)
+def unaccounted(scanned: Scan, starts: np.ndarray, ends: np.ndarray, exclusions: list[dict]) -> tuple[list[NumberToken], list[dict]]:
+    """`gaps` on what it reads: a document's scan (SourceText.scan_figures), the spans of its
+    located figures (start and end offsets) and its exclusions (exclusion_records), so a caller
+    holding every document's arrays digests the frames once, not once per document. The scanned
+    spans are compared with the figures' as arrays; tokens are made only for the numbers no
+    figure covers."""
+    uncovered = scanned.tokens(np.flatnonzero(~_covered(scanned.starts, scanned.ends, starts, ends)))
     single = [r for r in exclusions if r["line_end"] == ""]
     ranges = [r for r in exclusions if r["line_end"] != ""]
     single_keys = [(int(r["line"]), str(r["printed"])) for r in single]
@@ -53,9 +56,7 @@ def unaccounted(tokens: list[NumberToken], starts: np.ndarray, ends: np.ndarray,
     excluded = set(single_keys)
     used_exclusions: set[tuple] = set()
     missing = []
-    for token, is_covered in zip(tokens, covered, strict=False):
-        if is_covered:
-            continue
+    for token in uncovered:
         # an exclusion names the digits (every such number of its line) or the number with its unit
         # as printed (10条: only that one, where 10个 on the same line is a figure)
         named = next((key for key in ((token.line, token.text), (token.line, token.printed)) if key in excluded), None)
@@ -72,17 +73,15 @@ def unaccounted(tokens: list[NumberToken], starts: np.ndarray, ends: np.ndarray,
     return missing, stale
 
 
-def _covered(tokens: list[NumberToken], starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Per token: does the figure of some located observation (spans `starts`, `ends`) overlap it?
-    One sort of the figures' spans and a sorted search per token, never a comparison of every
-    token with every figure."""
-    if not tokens or not len(starts):
-        return np.zeros(len(tokens), dtype=bool)
+def _covered(token_starts: np.ndarray, token_ends: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Per token (spans `token_starts`, `token_ends`): does the figure of some located observation
+    (spans `starts`, `ends`) overlap it? One sort of the figures' spans and one sorted search for
+    all tokens, never a comparison of every token with every figure."""
+    if not len(token_starts) or not len(starts):
+        return np.zeros(len(token_starts), dtype=bool)
     order = np.argsort(starts, kind="stable")
     starts = starts[order]
     reach = np.maximum.accumulate(ends[order])  # furthest end among spans so far
-    token_starts = np.fromiter((t.span.start for t in tokens), dtype=np.int64, count=len(tokens))
-    token_ends = np.fromiter((t.span.end for t in tokens), dtype=np.int64, count=len(tokens))
     before = np.searchsorted(starts, token_ends, side="left")  # spans starting before the token ends
     return (before > 0) & (reach[np.maximum(before - 1, 0)] > token_starts)
 

@@ -15,8 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from checks.figures import Scan
 
 _WHITE_SPACE = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)  # U+3000 is the last
 # One-to-one folding (offsets are kept): full-width digits, point and percent to ASCII.
@@ -191,13 +195,19 @@ class SourceText:
     def scan_numbers(self, unit_pattern: str, units=None) -> list[NumberToken]:
         """Every number a steward must account for: prose numbers followed by a unit, %, a magnitude
         word or a counter, and every figure cell of a table in any layout (checks/figures.py)."""
-        return [token for token in self.scan_values(unit_pattern, units) if token.kind == "figure"]
+        return self.scan_figures(unit_pattern, units).tokens()
+
+    def scan_figures(self, unit_pattern: str, units=None) -> Scan:
+        """The numbers of `scan_numbers` as the scanner's arrays of spans (checks.figures.Scan): a
+        token is made only for the numbers asked for."""
+        from checks.figures import FigureScanner
+        return FigureScanner(self._digits_folded, self._line_starts, unit_pattern, units).read(figures_only=True)
 
     def scan_values(self, unit_pattern: str, units=None) -> list[NumberToken]:
         """The numbers of `scan_numbers`, and the cells of a table that hold a value but no number:
         words (不明显, 按省下达目标, —) and blanks (kind "word" / "blank")."""
         from checks.figures import FigureScanner
-        return FigureScanner(self._digits_folded, self.line_starts, unit_pattern, units).scan()
+        return FigureScanner(self._digits_folded, self._line_starts, unit_pattern, units).scan()
 
     def blank_cell(self, quote: str, column_header: str, line: int, window: int, unit_pattern: str) -> tuple[Span | None, Span | None]:
         """Where a quote stands near `line`, and where the table cell the source leaves blank stands
