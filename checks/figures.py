@@ -39,6 +39,7 @@ COUNTERS = ("人次", "万人次", "架", "颗", "列", "篇", "门", "本", "�
 # 10大类 / 5大优势产业 (N major kinds), 6市 / 14地 (cities, places) — seen missed in a 2024 provincial report.
 BARE_COUNTERS = ("大类", "大", "市", "地")
 WHITE_SPACE = re.compile(r"\s+")
+PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 DIGIT, DIGITS, NUMBERING = re.compile(r"\d"), re.compile(r"\d+"), re.compile(r"\d+\.?")
 LIST_ITEM = re.compile(r"\s*[一二三四五六七八九十]+、")  # 七、筹集…: the heading of a list item
 # A number in a list of ordinals (第1、3位: the third place), not only the first after 第.
@@ -111,6 +112,8 @@ def value_cell(text: str, unit_pattern: str) -> tuple[str, str] | None:
     """(digits, unit in the cell) of a cell that prints a figure, else None. Read once per distinct
     cell text (a pure function of its arguments: tables repeat their cells across documents)."""
     folded = fold_cell(text)
+    if PLAIN_NUMBER.fullmatch(folded):  # (what the grammar reads in a plain number: a point, no unit)
+        return folded, ""
     reading = parse(folded.rstrip(FOOTNOTE_MARKS), period_note="")
     if not reading.is_numeric or reading.notation in ("chinese", "digits"):
         return None
@@ -351,16 +354,35 @@ def prose_pattern(unit_pattern: str) -> re.Pattern:
     once per unit pattern. The match starts at the first digit (written digit first, with what
     may not stand before it read behind it, so the engine skips to digits by itself; a sign `-`
     before it is added by FigureScanner._prose_spans). Its digit runs are possessive when no unit
-    begins with a digit: a digit given back would then stand where no part of the pattern reads one."""
+    begins with a digit: a digit given back would then stand where no part of the pattern reads one.
+    It matches what its plain form (a lookbehind, an optional sign, the number) matches: see
+    tests/test_scanner_layouts.py."""
     words = _words(unit_pattern)
     plain = words is not None and not any(re.match(r"\d", word) for word in words)
     more = "+" if plain else ""
     number = rf"\d(?<![{NOT_BEFORE}]\d)\d*{more}(?:\.\d+{more})?" + RANGE_TAIL.replace(r"\d+", rf"\d+{more}")
+    # where no unit, magnitude or counter can begin, no alternative is tried (the characters they begin with)
+    begins = "".join(re.escape(c) for c in sorted({w[0] for w in (*(words or ()), *COUNTERS, *BARE_COUNTERS, "万", "亿") if w}))
+    ahead = f"(?=[{begins}])" if words is not None and all(words) else ""
     return re.compile(
         rf"(?P<num>{number})"
-        rf"\s*[多余]?\s*(?:{MAGNITUDE}\s*[多余]?\s*(?:{unit_pattern}|{_alternation(COUNTERS)})?"
+        rf"\s*[多余]?\s*{ahead}(?:{MAGNITUDE}\s*[多余]?\s*(?:{unit_pattern}|{_alternation(COUNTERS)})?"
         rf"|(?:{unit_pattern})|{_alternation(COUNTERS + BARE_COUNTERS)})"
     )
+
+
+def prose_matches(pattern: re.Pattern, joined: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every match of a prose_pattern in `joined` (`codes`: its code points), as arrays: (start,
+    end, where the digits start, where they end). A sign `-` right before the digits starts the
+    match when what stands before the sign may stand before a number and the previous match did
+    not take it (as `(?<![…])(?P<sign>-(?=\\d))?` read it)."""
+    found = np.array([(m.start(), m.end(), m.end("num")) for m in pattern.finditer(joined)], dtype=np.int64).reshape(-1, 3)
+    digits = found[:, 0]
+    previous_end = np.concatenate(([0], found[:-1, 1]))
+    signed = (digits >= 1) & (previous_end <= digits - 1)
+    signed[signed] = codes[digits[signed] - 1] == ord("-")
+    signed[signed] = [at < 2 or not _NOT_BEFORE.match(joined[at - 2]) for at in digits[signed].tolist()]
+    return digits - signed, found[:, 1], digits, found[:, 2]
 
 
 def _words(alternation: str) -> list[str] | None:
@@ -576,18 +598,10 @@ class FigureScanner:
         codes = self.codes
         offsets = np.flatnonzero((codes != ord("\n")) & (codes != ord("\r")))  # joined index → text index
         joined = self.text.replace("\n", "").replace("\r", "")
-        prose = np.array([(m.start(), m.end(), m.end("num")) for m in self.prose.finditer(joined)], dtype=np.int64).reshape(-1, 3)
+        starts, ends, digits, numbers_end = prose_matches(self.prose, joined, codes[offsets])
         bare = np.array([m.span() for m in BARE_DECIMAL.finditer(joined)], dtype=np.int64).reshape(-1, 2)
-        digits = prose[:, 0]
-        # a sign `-` right before the digits starts the match, when what stands before the sign may
-        # stand before a number and the previous match did not take the sign
-        before = np.concatenate(([0], prose[:-1, 1]))
-        signed = (digits >= 1) & (before <= digits - 1)
-        signed[signed] = np.array([joined[at - 1] == "-" and (at < 2 or not _NOT_BEFORE.match(joined[at - 2]))
-                                   for at in digits[signed].tolist()], dtype=bool)
-        starts = np.concatenate((digits - signed, bare[:, 0]))
-        ends = np.concatenate((prose[:, 1], bare[:, 1]))
-        printed = np.concatenate((digits, bare[:, 0])), np.concatenate((prose[:, 2], bare[:, 1]))
+        printed = np.concatenate((digits, bare[:, 0])), np.concatenate((numbers_end, bare[:, 1]))
+        starts, ends = np.concatenate((starts, bare[:, 0])), np.concatenate((ends, bare[:, 1]))
         order = np.argsort(starts, kind="stable")  # as found, prose before bare decimals
         starts, ends, printed = starts[order], ends[order], (printed[0][order], printed[1][order])
         keep = np.ones(len(starts), dtype=bool)

@@ -187,3 +187,28 @@ def test_prose_inside_table_cells_is_read_as_prose():
     assert [(line, p, section) for line, p, section, *_ in scan(text, "r.md")] == [
         (3, "39", "text"), (3, "21", "text"), (3, "154.8", "text"), (4, "1500", "text"), (4, "1517", "text"), (5, "3.7", "text"),
         (9, "25615", "table"), (9, "18.1", "table")]
+
+
+def test_the_prose_pattern_matches_as_its_plain_form_does():
+    """prose_pattern is written for speed (digits first, possessive runs, the sign read after):
+    on texts of digits, signs, points, ordinals, units and counters it finds what the plain form
+    (a lookbehind, then an optional sign) finds, match for match."""
+    import random
+    import re
+
+    import numpy as np
+
+    from checks.figures import BARE_COUNTERS, COUNTERS, MAGNITUDE, NUMBER, RANGE_TAIL, _alternation, prose_matches, prose_pattern
+
+    units = scan_pattern(UNITS)
+    plain = re.compile(rf"(?<![A-Za-z0-9_.{{第])(?P<sign>-(?=\d))?(?P<num>{NUMBER}{RANGE_TAIL})"
+                       rf"\s*[多余]?\s*(?:{MAGNITUDE}\s*[多余]?\s*(?:{units}|{_alternation(COUNTERS)})?"
+                       rf"|(?:{units})|{_alternation(COUNTERS + BARE_COUNTERS)})")
+    pieces = [*"0123456789" * 3, *"--.、第a_{万亿多余%~ 年为，", "—", "至", "个", "人次", "万人", "亿元", "吨", "个百分点", "‰", "大类"]
+    chance = random.Random(14)
+    for _ in range(400):
+        text = "".join(chance.choice(pieces) for _ in range(chance.randint(1, 40)))
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        starts, ends, digits, digits_end = prose_matches(prose_pattern(units), text, codes)
+        found = [(m.start(), m.end(), m.start("num"), m.end("num")) for m in plain.finditer(text)]
+        assert list(zip(starts.tolist(), ends.tolist(), digits.tolist(), digits_end.tolist(), strict=True)) == found, text
