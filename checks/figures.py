@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -77,9 +78,8 @@ _LEADING = np.zeros(0x110000, dtype=bool)
 _LEADING[sorted({c for c in range(0x3001) if chr(c).isspace()} | {ord(c) for c in "-*+"} | {ord(word[0]) for word in HEADER_WORDS})] = True
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One cell of a table row: its text and raw offsets."""
+class Cell(NamedTuple):
+    """One cell of a table row: its text and raw offsets. (A named tuple: rows make many.)"""
 
     text: str
     start: int
@@ -158,11 +158,12 @@ def _names_column(text: str) -> bool:
 
 
 def row_figures(line: int, cells: list[Cell], context: TableContext, unit_pattern: str, units, skip_first: bool,
-                quote_start: int):
+                quote_start: int, described: bool = True):
     """The cells of one table row that hold a value, each with its label, header, period and unit:
     figures (kind "figure"), and in a column that holds values (its header prints a year or a
     unit) words (`不明显`, `按省下达目标`, `—`: kind "word") and cells left blank (kind "blank", in a
-    row that prints some value: a row of blanks is a group's heading)."""
+    row that prints some value: a row of blanks is a group's heading). Not `described`: the
+    figures only, each with where it stands and what it prints (no label, header, period nor unit)."""
     from checks.sources import NumberToken, Span
 
     header = list(context.header)
@@ -183,6 +184,11 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
 
     for index, cell in enumerate(trimmed):
         text = cell.text.strip()
+        found = value_cell(text, unit_pattern) if text and not (index == 0 and skip_first) else None
+        if not described:
+            if found is not None:
+                tokens.append((Span(cell.start, cell.end), found[0], text, "", "", "", "", "", "figure"))
+            continue
         column = header[index + shift].text.strip() if 0 <= index + shift < len(header) else ""
         if not text:
             if index and value_column(column):
@@ -193,7 +199,6 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
                 label_parts.append(text)
                 own = index
             continue
-        found = value_cell(text, unit_pattern)
         if found is None:
             if "单位" in column and not DIGIT.search(text):  # a unit column: the unit as printed
                 row_unit_cell = "" if fold_cell(text) in ("—", "-", "/") else text
@@ -211,6 +216,8 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
         tokens.append((Span(cell.start, cell.end), digits, text, label, column, year or context.year, note, unit, "figure"))
     if all(t[-1] == "blank" for t in tokens):
         return []
+    if not described:
+        return [NumberToken(line, span, printed, text, section="table", quote_start=quote_start) for span, printed, text, *_ in tokens]
     # A row one cell wider than its header splits the label column: a group and the row's own label
     # (`绿色产品市场占有率（%）` then `节能家电市场占有率（%）`); a blank group is the one above, and a row
     # without its own number (its first cell blank) continues the group above; a numbered row ends it.
@@ -453,11 +460,13 @@ class FigureScanner:
     def scan(self):
         return self.read().tokens()
 
-    def read(self, figures_only: bool = False) -> Scan:
-        """Every figure, and unless `figures_only` the table cells that hold a word or a blank."""
-        table = self._tables()
+    def read(self, figures_only: bool = False, described: bool = True) -> Scan:
+        """Every figure, and unless `figures_only` the table cells that hold a word or a blank. Not
+        `described`: the figures only, the cells of tab, pipe and space rows without their label,
+        header, period and unit (what coverage reads: where a number stands and what it prints)."""
+        table = self._tables(described)
         prose = self._prose_spans({t.line for t in table})
-        return Scan(self.text, [t for t in table if t.kind == "figure"] if figures_only else table, prose)
+        return Scan(self.text, [t for t in table if t.kind == "figure"] if figures_only or not described else table, prose)
 
     def _table_lines(self) -> tuple[list[int], np.ndarray]:
         """(the 0-based lines a table may be read from, and per line the number of lines before it
@@ -478,7 +487,7 @@ class FigureScanner:
         passed = np.concatenate(([0], np.cumsum(filled & ~read)))
         return np.flatnonzero(read).tolist(), passed
 
-    def _tables(self) -> list:
+    def _tables(self, described: bool = True) -> list:
         """The cells of every table, in line order (kinds figure, word and blank)."""
         tokens: list = []
         context = TableContext()
@@ -506,7 +515,8 @@ class FigureScanner:
                 if is_header_row(cells, self.unit_pattern):
                     context.header = cells
                     continue
-                tokens += row_figures(number, cells, context, self.unit_pattern, self.units, skip_first=True, quote_start=base)
+                tokens += row_figures(number, cells, context, self.unit_pattern, self.units, skip_first=True, quote_start=base,
+                                      described=described)
                 continue
             if is_pipe_row(line):
                 if is_separator_row(line):
@@ -518,7 +528,8 @@ class FigureScanner:
                 if is_separator_row(following):
                     pipe_header_pending = cells
                     continue
-                tokens += row_figures(number, cells, context, self.unit_pattern, self.units, skip_first=True, quote_start=base)
+                tokens += row_figures(number, cells, context, self.unit_pattern, self.units, skip_first=True, quote_start=base,
+                                      described=described)
                 continue
             block = cell_block_header(self.lines, index)
             if block is not None:
@@ -527,7 +538,8 @@ class FigureScanner:
                 continue
             row = space_row(line, base, self.unit_pattern)
             if row is not None:
-                tokens += row_figures(number, row, context, self.unit_pattern, self.units, skip_first=False, quote_start=base)
+                tokens += row_figures(number, row, context, self.unit_pattern, self.units, skip_first=False, quote_start=base,
+                                      described=described)
                 continue
             spaced = space_cells(line, base)
             if spaced is not None and is_header_row(spaced, self.unit_pattern):

@@ -32,7 +32,7 @@ def scan_pattern(units: pd.DataFrame) -> str:
 def gaps(document: str, source: SourceText, located: pd.DataFrame, exclusions: pd.DataFrame, pattern: str) -> tuple[list[NumberToken], list[dict]]:
     """(tokens no observation or exclusion accounts for, exclusions that match no token)."""
     found = located[located["figure_found"]]
-    return unaccounted(source.scan_figures(pattern), found["figure_start"].to_numpy(dtype=np.int64),
+    return unaccounted(source.scan_figures(pattern, described=False), found["figure_start"].to_numpy(dtype=np.int64),
                        found["figure_end"].to_numpy(dtype=np.int64), exclusion_records(exclusions))
 
 

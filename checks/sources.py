@@ -197,11 +197,12 @@ class SourceText:
         word or a counter, and every figure cell of a table in any layout (checks/figures.py)."""
         return self.scan_figures(unit_pattern, units).tokens()
 
-    def scan_figures(self, unit_pattern: str, units=None) -> Scan:
+    def scan_figures(self, unit_pattern: str, units=None, described: bool = True) -> Scan:
         """The numbers of `scan_numbers` as the scanner's arrays of spans (checks.figures.Scan): a
-        token is made only for the numbers asked for."""
+        token is made only for the numbers asked for. Not `described`: a table cell's token says
+        where it stands and what it prints, not its label, header, period nor unit (coverage)."""
         from checks.figures import FigureScanner
-        return FigureScanner(self._digits_folded, self._line_starts, unit_pattern, units).read(figures_only=True)
+        return FigureScanner(self._digits_folded, self._line_starts, unit_pattern, units).read(figures_only=True, described=described)
 
     def scan_values(self, unit_pattern: str, units=None) -> list[NumberToken]:
         """The numbers of `scan_numbers`, and the cells of a table that hold a value but no number:

@@ -24,7 +24,7 @@ def _gaps(ctx: Context) -> list:
         exclusions.setdefault(row["document"], []).append(row)
     none = np.zeros(0, dtype=np.int64)
     for doc_id, source in ctx.dataset.sources.items():
-        scanned = source.scan_figures(pattern)
+        scanned = source.scan_figures(pattern, described=False)
         where = positions.get(doc_id, none)
         results.append((doc_id, len(scanned), scanner.unaccounted(scanned, starts[where], ends[where], exclusions.get(doc_id, []))))
     return results
