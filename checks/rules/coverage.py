@@ -1,6 +1,7 @@
 """coverage: every number printed in a source is an observation or an explained exclusion."""
 
 import numpy as np
+import pandas as pd
 
 from checks import scanner
 from checks.engine import Context, per_run, rule
@@ -14,11 +15,16 @@ def _gaps(ctx: Context) -> list:
     rows, grouped by document), never filtered once per document."""
     pattern = scanner.scan_pattern(ctx.dataset.units)
     results = []
-    # joined by id (never by row position); one group-by, never a mask per document
-    located = ctx.located.merge(ctx.obs[["id", "document"]], on="id", how="left", validate="one_to_one")
-    found = located[located["figure_found"]]
-    starts, ends = found["figure_start"].to_numpy(dtype=np.int64), found["figure_end"].to_numpy(dtype=np.int64)
-    positions = found.groupby("document", sort=False).indices
+    # joined by id (never by row position: when the two frames hold the same ids in the same order,
+    # that is seen by comparing them, and no join is made); one group-by, never a mask per document
+    ids = ctx.located["id"].to_numpy()
+    if len(ids) == len(ctx.obs) and bool((ids == ctx.obs["id"].to_numpy()).all()):
+        documents = ctx.obs["document"].to_numpy()
+    else:
+        documents = ctx.located[["id"]].merge(ctx.obs[["id", "document"]], on="id", how="left", validate="one_to_one")["document"].to_numpy()
+    found = ctx.located["figure_found"].to_numpy(dtype=bool)
+    starts, ends = ctx.located["figure_start"].to_numpy(dtype=np.int64)[found], ctx.located["figure_end"].to_numpy(dtype=np.int64)[found]
+    positions = pd.Series(documents[found]).groupby(documents[found], sort=False).indices
     exclusions: dict[str, list[dict]] = {}
     for row in scanner.exclusion_records(ctx.dataset.exclusions):
         exclusions.setdefault(row["document"], []).append(row)
