@@ -61,9 +61,10 @@ LABEL_COLUMNS = ("指标", "项目", "名称", "类别", "序号", "单位", "�
 # A ratio or index printed without a unit: a decimal right after a verb that states a value (为, 是,
 # 达到, 缩小, 扩大, 提高, 下降, ...) and right before the clause ends (2022 communiqué: 城乡居民人均可支配
 # 收入比值为2.45，比上年缩小0.05。). An integer there is too often a count of list items to be read.
-# (Written digit first, the verb read behind it, so the engine skips to digits by itself; its digit
-# runs possessive: giving a digit back leaves a digit where a point or the clause's end must stand.)
-BARE_DECIMAL = re.compile(r"(?P<num>\d(?<=[为是达到至小大高降升加少低]\d)\d*+\.\d++)(?=[，,。；;、）)]|$)")
+# (The verb is matched, not read behind: the engine then skips to those few characters by itself; a
+# match ends in a digit, so no verb is ever inside the match before. The figure is group `num`. Its
+# digit runs possessive: giving a digit back leaves a digit where a point or the clause's end must stand.)
+BARE_DECIMAL = re.compile(r"[为是达到至小大高降升加少低](?P<num>\d++\.\d++)(?=[，,。；;、）)]|$)")
 # What may not stand before a prose number (nor before its sign): a letter, digit, _, point, { or 第.
 NOT_BEFORE = "A-Za-z0-9_.{第"
 _NOT_BEFORE = re.compile(f"[{NOT_BEFORE}]")
@@ -611,7 +612,7 @@ class FigureScanner:
         offsets = np.flatnonzero((codes != ord("\n")) & (codes != ord("\r")))  # joined index → text index
         joined = self.text.replace("\n", "").replace("\r", "")
         starts, ends, digits, numbers_end = prose_matches(self.prose, joined, codes[offsets])
-        bare = np.array([m.span() for m in BARE_DECIMAL.finditer(joined)], dtype=np.int64).reshape(-1, 2)
+        bare = np.array([m.span("num") for m in BARE_DECIMAL.finditer(joined)], dtype=np.int64).reshape(-1, 2)
         printed = np.concatenate((digits, bare[:, 0])), np.concatenate((numbers_end, bare[:, 1]))
         starts, ends = np.concatenate((starts, bare[:, 0])), np.concatenate((ends, bare[:, 1]))
         order = np.argsort(starts, kind="stable")  # as found, prose before bare decimals

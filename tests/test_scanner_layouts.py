@@ -198,13 +198,14 @@ def test_the_prose_pattern_matches_as_its_plain_form_does():
 
     import numpy as np
 
-    from checks.figures import BARE_COUNTERS, COUNTERS, MAGNITUDE, NUMBER, RANGE_TAIL, _alternation, prose_matches, prose_pattern
+    from checks.figures import BARE_COUNTERS, BARE_DECIMAL, COUNTERS, MAGNITUDE, NUMBER, RANGE_TAIL, _alternation, prose_matches, prose_pattern
 
     units = scan_pattern(UNITS)
     plain = re.compile(rf"(?<![A-Za-z0-9_.{{第])(?P<sign>-(?=\d))?(?P<num>{NUMBER}{RANGE_TAIL})"
                        rf"\s*[多余]?\s*(?:{MAGNITUDE}\s*[多余]?\s*(?:{units}|{_alternation(COUNTERS)})?"
                        rf"|(?:{units})|{_alternation(COUNTERS + BARE_COUNTERS)})")
-    pieces = [*"0123456789" * 3, *"--.、第a_{万亿多余%~ 年为，", "—", "至", "个", "人次", "万人", "亿元", "吨", "个百分点", "‰", "大类"]
+    bare = re.compile(r"(?<=[为是达到至小大高降升加少低])(?P<num>\d+\.\d+)(?=[，,。；;、）)]|$)")
+    pieces = [*"0123456789" * 3, *"--.、第a_{万亿多余%~ 年为是小，。)", "—", "至", "个", "人次", "万人", "亿元", "吨", "个百分点", "‰", "大类", "为2.45", "缩小0.05", "3.5"]
     chance = random.Random(14)
     for _ in range(400):
         text = "".join(chance.choice(pieces) for _ in range(chance.randint(1, 40)))
@@ -212,3 +213,4 @@ def test_the_prose_pattern_matches_as_its_plain_form_does():
         starts, ends, digits, digits_end = prose_matches(prose_pattern(units), text, codes)
         found = [(m.start(), m.end(), m.start("num"), m.end("num")) for m in plain.finditer(text)]
         assert list(zip(starts.tolist(), ends.tolist(), digits.tolist(), digits_end.tolist(), strict=True)) == found, text
+        assert [m.span("num") for m in BARE_DECIMAL.finditer(text)] == [m.span() for m in bare.finditer(text)], text
