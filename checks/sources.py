@@ -94,6 +94,11 @@ class SourceText:
         """The content lines (markup blanked in a markdown source)."""
         return self.text.split("\n")
 
+    @property
+    def line_count(self) -> int:
+        """len(lines), without splitting."""
+        return len(self._line_starts)
+
     def _blank_markup(self, raw: str, patterns: list[re.Pattern]) -> str:
         """`raw` with front matter and markup replaced by spaces (line breaks kept): same length."""
         text = raw

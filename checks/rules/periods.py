@@ -148,7 +148,7 @@ def text_year_slip(ctx: Context) -> Outcome:
     # the years each distinct quote names before its figure (the last occurrence of the value)
     pair, quotes, values = _distinct(obs["quote"], obs["value_printed"])
     before = [str(q)[: max(str(q).rfind(str(v)), 0)] for q, v in zip(quotes, values, strict=True)]
-    named_by = np.array([named.of(text) for text in before], dtype=np.int64)[pair]  # per row: the id of its set of years
+    named_by = named.of(before)[pair]  # per row: the id of its set of years
     relative_only = np.array([bool(RELATIVE.search(text)) for text in before], dtype=bool)[pair] & (named.sizes()[named_by] == 0)
     # else the years its paragraph names before it, once per distinct place in a source
     bare = np.flatnonzero((named.sizes()[named_by] == 0) & ~relative_only)
@@ -156,7 +156,7 @@ def text_year_slip(ctx: Context) -> Outcome:
         starts = ctx.located_by_id.loc[obs["id"].to_numpy()[bare], "figure_start"].to_numpy(dtype=np.int64)
         place, documents, places = _distinct(obs["document"].to_numpy()[bare], starts)
         sentences = _sentences_before(ctx, documents, np.asarray(places, dtype=np.int64))
-        named_by[bare] = np.array([named.of(text) for text in sentences], dtype=np.int64)[place]
+        named_by[bare] = named.of(sentences)[place]
     has_year = (named.sizes()[named_by] > 0) & ~relative_only
     decided = obs[has_year]
     within = named.any_within(named_by[has_year], decided["year_start"].to_numpy(dtype=np.int64), decided["year"].to_numpy(dtype=np.int64))
@@ -190,14 +190,15 @@ class _NamedYears:
         self._ids: dict[frozenset[str], int] = {}
         self._of_text: dict[str, int] = {}
 
-    def of(self, text: str) -> int:
-        known = self._of_text.get(text)
-        if known is None:
+    def of(self, texts: list[str]) -> np.ndarray:
+        """The id of the set of years each text names."""
+        for text in set(texts) - self._of_text.keys():
             years = frozenset(years_named(text))
             known = self._of_text[text] = self._ids.setdefault(years, len(self._ids))
             if known == len(self.sets):
                 self.sets.append(years)
-        return known
+        of_text = self._of_text
+        return np.array([of_text[text] for text in texts], dtype=np.int64)
 
     def sizes(self) -> np.ndarray:
         return np.array([len(years) for years in self.sets], dtype=np.int64)

@@ -24,9 +24,11 @@ def _per_line(ctx: Context, judge: Callable[[str, int, str], Violation | None], 
     then only the lines it is found on are judged, found by one search of each source's text."""
     checked, violations = 0, []
     for doc_id, source in ctx.dataset.sources.items():
-        lines = source.lines
-        checked += len(lines)
-        for number in _lines_to_judge(source, len(lines), could_fire):
+        count = source.line_count
+        checked += count
+        numbers = _lines_to_judge(source, count, could_fire)
+        lines = source.lines if numbers else []  # (split only where a line is judged)
+        for number in numbers:
             found = judge(doc_id, number, lines[number - 1])
             if found is not None:
                 violations.append(found)
@@ -62,8 +64,9 @@ def damaged_characters(ctx: Context) -> Outcome:
         hits = sorted({m.group() for m in pattern.finditer(text)})
         return Violation(f"line {number} of {doc_id} has characters that look like OCR damage: {' '.join(hits)}",
                          document=doc_id, line=number, key="damage", evidence={"excerpts": hits}) if hits else None
-    # every match holds a damage character or a single bracketed character
-    return _per_line(ctx, judge, re.compile(rf"[{marks}]|\[[^\]\d\s]\]") if marks else None)
+    # every match holds a damage character or a single bracketed character, so a line with neither a
+    # damage character nor a [ is never judged (one character class: the engine skips to those)
+    return _per_line(ctx, judge, re.compile(rf"[{marks}\[]") if marks else None)
 
 
 @rule("source-text.injected-text", "warning")
