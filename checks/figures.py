@@ -25,6 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from checks.grammar import FOOTNOTE_MARKS, OCR_DECIMAL, parse
+from checks.sources import NumberToken, Span  # (sources reads this module only inside its functions)
 
 NUMBER = r"\d+(?:\.\d+)?"
 # A range inside a token: "3~5", "5%—6%", "5-6".
@@ -165,8 +166,6 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
     unit) words (`不明显`, `按省下达目标`, `—`: kind "word") and cells left blank (kind "blank", in a
     row that prints some value: a row of blanks is a group's heading). Not `described`: the
     figures only, each with where it stands and what it prints (no label, header, period nor unit)."""
-    from checks.sources import NumberToken, Span
-
     header = list(context.header)
     while header and not header[-1].text.strip():
         header.pop()
@@ -429,8 +428,6 @@ class Scan:
 
     def tokens(self, positions: np.ndarray | None = None) -> list:
         """The tokens at `positions` (all when None), in order."""
-        from checks.sources import NumberToken, Span
-
         chosen = (self.order if positions is None else self.order[positions]).tolist()
         tokens, count, text = [], len(self.table), self.text
         starts, ends, lines, printed_starts, printed_ends, quote_starts = self._prose
@@ -507,7 +504,7 @@ class FigureScanner:
             if title:
                 titled = TABLE_TITLE_YEAR.search(line)
                 context = TableContext(year=titled["year"] if titled else "", title=" ".join(line.split()))
-            unit_line = UNIT_LINE.match(line)
+            unit_line = UNIT_LINE.match(line) if "单位" in line else None
             if unit_line:
                 context.unit = unit_line["unit"].strip()
                 continue
@@ -553,8 +550,6 @@ class FigureScanner:
         return tokens
 
     def _cell_block(self, start: int, block: CellBlock, title: str):
-        from checks.sources import NumberToken, Span
-
         width = len(block.header)
         rows, row = [], []
         index = start
