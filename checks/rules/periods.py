@@ -40,7 +40,10 @@ def target_not_after_baseline(ctx: Context) -> Outcome:
 
 
 def _as_of_year(as_of: pd.Series) -> pd.Series:
-    return pd.to_numeric(as_of.str[:4], errors="coerce")
+    """The year of each as-of date (NaN where none is read), read once per distinct date (one a document)."""
+    codes, dates = pd.factorize(as_of)
+    years = pd.to_numeric(pd.Series(dates).str[:4], errors="coerce").to_numpy(dtype=float)
+    return pd.Series(np.where(codes >= 0, years[np.maximum(codes, 0)] if len(years) else np.nan, np.nan), index=as_of.index)
 
 
 @rule("periods.status-after-as-of", "error")
