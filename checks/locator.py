@@ -46,6 +46,16 @@ def locate(observations: pd.DataFrame, sources: dict[str, SourceText], window: i
                         columns=["id", "quote_found", "figure_found", "figure_start", "figure_end", "figure_line", "figure_in_quote"])
 
 
+def by_id(rows: pd.DataFrame, other: pd.DataFrame, column: str) -> np.ndarray:
+    """`column` of `other` for each row of `rows`, joined by id (one to one). When both frames hold
+    the same ids in the same order (the parsed and the located frames of a run do), that is seen by
+    comparing them and no join is made."""
+    ids = rows["id"].to_numpy()
+    if len(ids) == len(other) and bool((ids == other["id"].to_numpy()).all()):
+        return other[column].to_numpy()
+    return rows[["id"]].merge(other[["id", column]], on="id", how="left", validate="one_to_one")[column].to_numpy()
+
+
 def _scan_pattern(units: pd.DataFrame | None) -> str:
     from checks.scanner import scan_pattern  # the scanner locates observations too
     from checks.sources import unit_pattern

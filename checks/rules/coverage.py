@@ -6,6 +6,7 @@ import pandas as pd
 from checks import scanner
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
+from checks.locator import by_id
 
 
 @per_run
@@ -15,13 +16,8 @@ def _gaps(ctx: Context) -> list:
     rows, grouped by document), never filtered once per document."""
     pattern = scanner.scan_pattern(ctx.dataset.units)
     results = []
-    # joined by id (never by row position: when the two frames hold the same ids in the same order,
-    # that is seen by comparing them, and no join is made); one group-by, never a mask per document
-    ids = ctx.located["id"].to_numpy()
-    if len(ids) == len(ctx.obs) and bool((ids == ctx.obs["id"].to_numpy()).all()):
-        documents = ctx.obs["document"].to_numpy()
-    else:
-        documents = ctx.located[["id"]].merge(ctx.obs[["id", "document"]], on="id", how="left", validate="one_to_one")["document"].to_numpy()
+    # joined by id (never by row position); one group-by, never a mask per document
+    documents = by_id(ctx.located, ctx.obs, "document")
     found = ctx.located["figure_found"].to_numpy(dtype=bool)
     starts, ends = ctx.located["figure_start"].to_numpy(dtype=np.int64)[found], ctx.located["figure_end"].to_numpy(dtype=np.int64)[found]
     positions = pd.Series(documents[found]).groupby(documents[found], sort=False).indices

@@ -13,6 +13,7 @@ import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
+from checks.locator import by_id
 from checks.pairs import SERIES, keyed_join, role_side, with_as_of
 
 
@@ -146,7 +147,8 @@ def text_year_slip(ctx: Context) -> Outcome:
     that includes a named year (2016-2020 under 2020年), nor where no year is named (undecided).
     The paragraph is read from the source, so the family runs by document on the partitioned engine.
     """
-    obs = ctx.obs.loc[ctx.obs["section"] == "text", ["id", "document", "quote", "value_printed", "year_start", "year", "line", "period_key"]]
+    text = (ctx.obs["section"] == "text").to_numpy()
+    obs = ctx.obs.loc[text, ["id", "document", "quote", "value_printed", "year_start", "year", "line", "period_key"]]
     named = _NamedYears()
     # the years each distinct quote names before its figure (the last occurrence of the value)
     pair, quotes, values = _distinct(obs["quote"], obs["value_printed"])
@@ -156,7 +158,7 @@ def text_year_slip(ctx: Context) -> Outcome:
     # else the years its paragraph names before it, once per distinct place in a source
     bare = np.flatnonzero((named.sizes()[named_by] == 0) & ~relative_only)
     if len(bare):
-        starts = ctx.located_by_id.loc[obs["id"].to_numpy()[bare], "figure_start"].to_numpy(dtype=np.int64)
+        starts = by_id(ctx.obs, ctx.located, "figure_start").astype(np.int64)[np.flatnonzero(text)[bare]]
         place, documents, places = _distinct(obs["document"].to_numpy()[bare], starts)
         sentences = _sentences_before(ctx, documents, np.asarray(places, dtype=np.int64))
         named_by[bare] = named.of(sentences)[place]
