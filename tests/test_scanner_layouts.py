@@ -205,7 +205,8 @@ def test_the_prose_pattern_matches_as_its_plain_form_does():
                        rf"\s*[多余]?\s*(?:{MAGNITUDE}\s*[多余]?\s*(?:{units}|{_alternation(COUNTERS)})?"
                        rf"|(?:{units})|{_alternation(COUNTERS + BARE_COUNTERS)})")
     bare = re.compile(r"(?<=[为是达到至小大高降升加少低])(?P<num>\d+\.\d+)(?=[，,。；;、）)]|$)")
-    pieces = [*"0123456789" * 3, *"--.、第a_{万亿多余%~ 年为是小，。)", "—", "至", "个", "人次", "万人", "亿元", "吨", "个百分点", "‰", "大类", "为2.45", "缩小0.05", "3.5"]
+    pieces = [*"0123456789" * 3, *"--.、第a_{万亿多余%~ 年为是小，。)", "—", "至", "个", "人次", "万人", "亿元", "吨", "个百分点", "‰", "大类",
+              "为2.45", "缩小0.05", "3.5"]
     chance = random.Random(14)
     for _ in range(400):
         text = "".join(chance.choice(pieces) for _ in range(chance.randint(1, 40)))
