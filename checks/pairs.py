@@ -22,12 +22,13 @@ finding, never a huge allocation.
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from checks.engine import Context, per_run
 
@@ -57,11 +58,19 @@ def rows(frame: pd.DataFrame) -> Iterator[Any]:
     return map(row._make, zip(*(frame.iloc[:, k].tolist() for k in range(frame.shape[1])), strict=True))
 
 
+def per_distinct(values: pd.Series, judge: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """`judge` (a function of a Series, value by value: a regular expression, a length) of `values`,
+    computed once per distinct value and spread back: printed values, quotes and period keys repeat."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    return pd.Series(judge(pd.Series(distinct)).to_numpy()[codes], index=values.index)
+
+
 def role_side(role: pd.Series) -> pd.Series:
     """What each figure states: "aim" for a target, "status" for what was (baseline, actual,
     change). Figures of one period relate only on the same side: an actual margin is the
     difference of two actual rates, never of the targets set for the same year."""
-    return pd.Series(np.where(role == "target", "aim", "status"), index=role.index, dtype=str)  # text, whether role is text or a categorical
+    side = pd.Categorical.from_codes((role != "target").to_numpy(dtype=np.int8), categories=["aim", "status"])  # codes: pairs match them
+    return pd.Series(side, index=role.index)
 
 
 def keyed_join(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: list[str], right_on: list[str] | None = None,
@@ -139,9 +148,22 @@ def _codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray, i
         size = len(categories) + int(new.sum()) + 1  # the last code: missing
         left_codes, right_codes = left.cat.codes.to_numpy(np.int64), right.cat.codes.to_numpy(np.int64)
         return np.where(left_codes < 0, size - 1, left_codes), np.append(known, size - 1)[right_codes], size
+    if left is right:  # a frame paired with itself: its values coded once
+        codes, uniques = pd.factorize(left, use_na_sentinel=False)
+        codes = codes.astype(np.int64, copy=False)
+        return codes, codes, max(len(uniques), 1)
     codes, uniques = pd.factorize(pd.concat([left, right], ignore_index=True), use_na_sentinel=False)
     codes = codes.astype(np.int64, copy=False)
     return codes[: len(left)], codes[len(left):], max(len(uniques), 1)
+
+
+def stacked(parts: list[pd.Series]) -> pd.Series:
+    """The values of `parts`, one after another (a fresh index). Categoricals stay categorical, their
+    categories united and sorted (so they group as the text does): a pairing on the result then
+    matches codes, where a concatenation of two different categoricals would be text."""
+    if len(parts) > 1 and all(isinstance(part.dtype, pd.CategoricalDtype) for part in parts):
+        return pd.Series(union_categoricals([part.array for part in parts], sort_categories=True))
+    return pd.concat(parts, ignore_index=True)
 
 
 def _combined(left: list[np.ndarray], right: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -153,8 +175,10 @@ def join_keys(left: pd.DataFrame, right: pd.DataFrame, left_on: list, right_on: 
     """One int64 per row of each frame, equal where all its key columns (`left_on` of `left`, `right_on`
     of `right`) are equal: what a merge would match, as integers."""
     left_key, right_key, size = np.zeros(len(left), dtype=np.int64), np.zeros(len(right), dtype=np.int64), 1
+    itself = left is right and list(left_on) == list(right_on)  # a frame paired with itself: each column coded once
     for left_column, right_column in zip(left_on, right_on, strict=True):
-        left_codes, right_codes, n = _codes(left[left_column], right[right_column])
+        column = left[left_column]
+        left_codes, right_codes, n = _codes(column, column if itself else right[right_column])
         if size * n >= 1 << 62:  # the combined key would overflow: renumber what is combined so far densely
             distinct, inverse = np.unique(np.concatenate([left_key, right_key]), return_inverse=True)
             left_key, right_key, size = inverse[: len(left_key)], inverse[len(left_key):], len(distinct)

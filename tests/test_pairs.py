@@ -54,6 +54,29 @@ def test_groups_under_the_key_limit_are_left_out_largest_first_while_the_pairing
     assert len(got) == 10 - 9 * len(left_out)
 
 
+@pytest.mark.parametrize("categorical", [False, True])
+def test_a_keyed_join_pairs_as_a_merge_does_on_text_or_on_categoricals_of_different_categories(tmp_path, categorical):
+    """The pairs and their order are a merge's (left rows in turn, each with its matches in the right's
+    order), a missing key matching a missing one; two categoricals are matched through their categories."""
+    ctx = _context(tmp_path)
+    left = pd.DataFrame({"k": ["a", "b", "a", None, "d"], "n": [1, 2, 3, 4, 5]})
+    right = pd.DataFrame({"j": ["b", "a", "c", None, "a"], "m": [6, 7, 8, 9, 10]})
+    expected = left.merge(right.add_prefix("b_"), left_on="k", right_on="b_j")
+    if categorical:
+        left, right = left.astype({"k": "category"}), right.astype({"j": "category"})
+    got = pairs.keyed_join(ctx, left, right, ["k"], ["j"])
+    assert list(zip(got["n"], got["b_m"], strict=True)) == list(zip(expected["n"], expected["b_m"], strict=True))
+
+
+def test_equal_columns_keep_the_pairs_a_filter_of_the_join_would_keep(tmp_path):
+    ctx = _context(tmp_path)
+    left = pd.DataFrame({"k": ["a", "a", "b"], "year": [2020, 2021, 2020]})
+    right = pd.DataFrame({"k": ["a", "a", "b", "b"], "year": [2021, 2020, 2020, 2022]})
+    every = pairs.keyed_join(ctx, left, right, ["k"])
+    got = pairs.keyed_join(ctx, left, right, ["k"], equal=(["year"], ["year"]))
+    pd.testing.assert_frame_equal(got, every[every["year"] == every["b_year"]].reset_index(drop=True))
+
+
 def test_latest_earlier_takes_the_latest_earlier_year_only(tmp_path):
     ctx = _context(tmp_path)
     frame = pd.DataFrame({"id": ["a", "b", "c"], "s": ["x", "x", "x"], "year": [2020, 2021, 2025]})

@@ -14,22 +14,29 @@ import pandas as pd
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import divide, fmt, meets, subtract
-from checks.pairs import join_keys, keyed_join, ordered_pairs, role_side, rows
+from checks.pairs import join_keys, keyed_join, ordered_pairs, role_side, rows, stacked
 
 PLACE = ["region", "scope", "period_key", "role_class", "cumulative"]
-FIGURE = ["id", "lower", "upper", "value_printed"]  # what a comparison reads and a message prints of each figure
 
 
 @per_run
 def implied_totals(ctx: Context) -> pd.DataFrame:
-    """Each share with its part in the same place and period: the whole it implies."""
-    obs = ctx.obs.loc[ctx.obs["numeric"], [*FIGURE, "indicator", *PLACE, "share_part", "share_whole", "unit_dimension", "catalogue_unit"]]
+    """Each share with its part in the same place and period: the whole it implies (total_low,
+    total_high). The share's id, and where the share and the part stand in the parsed frame (at,
+    p_at): what a message prints of them is read for the failures only (`printed_at`)."""
+    numeric = ctx.obs["numeric"]
+    obs = ctx.obs.loc[numeric, ["lower", "upper", "indicator", *PLACE, "share_part", "share_whole", "unit_dimension"]].assign(at=np.flatnonzero(numeric))
     shares = obs[(obs["share_part"] != "") & (obs["share_whole"] != "") & (obs["unit_dimension"] == "share")]
-    shares = shares[[*FIGURE, "share_part", "share_whole", *PLACE]]  # paired on the columns the rules read, never every column
-    parts = obs[[*FIGURE, "indicator", *PLACE, "catalogue_unit"]]
+    shares = shares[["lower", "upper", "at", "share_part", "share_whole", *PLACE]].assign(id=ctx.obs["id"].to_numpy()[shares["at"].to_numpy()])
+    parts = obs[["lower", "upper", "at", "indicator", *PLACE]]  # paired on the columns the rules read, never every column
     joined = keyed_join(ctx, shares, parts, ["share_part", *PLACE], ["indicator", *PLACE], prefix="p_")
     low, high = divide(joined["p_lower"], joined["p_upper"], joined["lower"] / 100, joined["upper"] / 100)
     return joined.assign(total_low=low, total_high=high)
+
+
+def printed_at(ctx: Context, column: str, at) -> list:
+    """The `column` of the parsed frame's rows at positions `at`, as Python values."""
+    return ctx.obs[column].take(np.asarray(at, dtype=np.int64)).tolist()
 
 
 @rule("derived.implied-totals-disagree", "error")
@@ -42,21 +49,22 @@ def implied_totals_disagree(ctx: Context) -> Outcome:
     when no single figure looks wrong.
     """
     implied = implied_totals(ctx)
-    obs = ctx.obs.loc[ctx.obs["numeric"], ["id", "lower", "upper", "value_printed", "indicator", *PLACE]]
+    numeric = ctx.obs["numeric"]
+    obs = ctx.obs.loc[numeric, ["lower", "upper", "indicator", *PLACE]].assign(at=np.flatnonzero(numeric))
     shares, whole_of = join_keys(obs, implied, ["indicator", *PLACE], ["share_whole", *PLACE])
     printed = obs[np.isin(shares, whole_of)]  # the figures printed for a total some share implies
-    candidates = pd.concat([  # only what pairing and comparing read; which figures and how printed, for the failures only
-        pd.DataFrame({"whole": implied["share_whole"], **{c: implied[c] for c in PLACE}, "low": implied["total_low"], "high": implied["total_high"]}),
-        pd.DataFrame({"whole": printed["indicator"], **{c: printed[c] for c in PLACE}, "low": printed["lower"], "high": printed["upper"]}),
-    ], ignore_index=True)
-    candidates["id"] = np.arange(len(candidates))
+    # only what pairing and comparing read; which figures and how printed, for the failures only
+    candidates = pd.DataFrame({"whole": stacked([implied["share_whole"], printed["indicator"]]),
+                               **{c: stacked([implied[c], printed[c]]) for c in PLACE},
+                               "low": stacked([implied["total_low"], printed["lower"]]), "high": stacked([implied["total_high"], printed["upper"]]),
+                               "id": np.arange(len(implied) + len(printed))})
     # every two candidates for the same total in the same place: one self-merge, not a loop over all pairs
     pairs = ordered_pairs(ctx, candidates, ["whole", *PLACE])
     bounds = pairs[["low", "high", "b_low", "b_high"]].abs().to_numpy(dtype=float)
     scale = np.nanmax(np.where(np.isfinite(bounds), bounds, np.nan), axis=1) if len(pairs) else np.zeros(0)
     bad = pairs[~meets(pairs["low"], pairs["high"], pairs["b_low"], pairs["b_high"], slack=scale * ctx.settings.derived_relative)]
     bad = bad.sort_values(["id", "b_id"])
-    ids, labels = _described(implied, printed, np.unique(bad[["id", "b_id"]].to_numpy()))
+    ids, labels = _described(ctx, implied, printed, np.unique(bad[["id", "b_id"]].to_numpy()))
     names = implied_names(ctx, bad["whole"])
     return Outcome(len(pairs), [
         Violation(f"{labels[r.id]} implies {fmt(r.low, r.high)} but {labels[r.b_id]} gives {fmt(r.b_low, r.b_high)} for the same total ({names[r.whole]})",
@@ -65,15 +73,17 @@ def implied_totals_disagree(ctx: Context) -> Outcome:
         for r in rows(bad[["id", "b_id", "whole", "low", "high", "b_low", "b_high"]])])
 
 
-def _described(implied: pd.DataFrame, printed: pd.DataFrame, at: np.ndarray) -> tuple[dict[int, tuple], dict[int, str]]:
+def _described(ctx: Context, implied: pd.DataFrame, printed: pd.DataFrame, at: np.ndarray) -> tuple[dict[int, tuple], dict[int, str]]:
     """The candidates at positions `at` (the implied totals first, then the printed ones): the
     figures each stands for, and how it is printed (part ÷ share, or the printed total)."""
     mine, theirs = at[at < len(implied)], at[at >= len(implied)]
     shares, totals = implied.iloc[mine], printed.iloc[theirs - len(implied)]
-    ids = {**dict(zip(mine.tolist(), zip(shares["id"].tolist(), shares["p_id"].tolist(), strict=True), strict=True)),
-           **dict(zip(theirs.tolist(), ((i,) for i in totals["id"].tolist()), strict=True))}
-    labels = {**dict(zip(mine.tolist(), (shares["p_value_printed"] + " ÷ " + shares["value_printed"]).tolist(), strict=True)),
-              **dict(zip(theirs.tolist(), totals["value_printed"].tolist(), strict=True))}
+    share_ids, part_ids, total_ids = printed_at(ctx, "id", shares["at"]), printed_at(ctx, "id", shares["p_at"]), printed_at(ctx, "id", totals["at"])
+    ids = {**dict(zip(mine.tolist(), zip(share_ids, part_ids, strict=True), strict=True)),
+           **dict(zip(theirs.tolist(), ((i,) for i in total_ids), strict=True))}
+    of_shares = zip(printed_at(ctx, "value_printed", shares["p_at"]), printed_at(ctx, "value_printed", shares["at"]), strict=True)
+    labels = {**dict(zip(mine.tolist(), (f"{part} ÷ {share}" for part, share in of_shares), strict=True)),
+              **dict(zip(theirs.tolist(), printed_at(ctx, "value_printed", totals["at"]), strict=True))}
     return ids, labels
 
 
@@ -93,8 +103,13 @@ def implied_total(ctx: Context) -> Outcome:
     figures), which buried every real finding; totals that disagree are
     derived.implied-totals-disagree, on by default.
     """
-    implied = implied_totals(ctx)[["id", "p_id", "value_printed", "p_value_printed", "p_catalogue_unit", "share_whole", "total_low", "total_high"]]
-    implied = implied.assign(whole_name=implied["share_whole"].map(implied_names(ctx, implied["share_whole"])))
+    implied = implied_totals(ctx)
+    implied = pd.DataFrame({"id": implied["id"], "p_id": printed_at(ctx, "id", implied["p_at"]),
+                            "value_printed": printed_at(ctx, "value_printed", implied["at"]),
+                            "p_value_printed": printed_at(ctx, "value_printed", implied["p_at"]),
+                            "p_catalogue_unit": printed_at(ctx, "catalogue_unit", implied["p_at"]), "share_whole": implied["share_whole"],
+                            "whole_name": implied["share_whole"].map(implied_names(ctx, implied["share_whole"])),
+                            "total_low": implied["total_low"], "total_high": implied["total_high"]})
     interval = lru_cache(maxsize=None)(fmt)  # one finding per share and part, but a third as many distinct totals
     return Outcome(len(implied), [
         Violation(f"{r.p_value_printed} at {r.value_printed} implies {r.whole_name} of {interval(r.total_low, r.total_high)} ({r.p_catalogue_unit})",
@@ -111,19 +126,25 @@ def difference_mismatch(ctx: Context) -> Outcome:
     and period, on the same side (an actual margin with actual rates, a target margin with target
     rates: never an actual margin with the targets set for its year). Fires when the difference of the two intervals does not meet the margin's.
     """
-    obs = ctx.obs.loc[ctx.obs["numeric"], [*FIGURE, "indicator", "minuend", "subtrahend", "region", "scope", "period_key", "role", "unit_dimension"]]
+    numeric = ctx.obs["numeric"]
+    obs = ctx.obs.loc[numeric, ["lower", "upper", "indicator", "minuend", "subtrahend", "region", "scope", "period_key", "role", "unit_dimension"]]
+    obs = obs.assign(at=np.flatnonzero(numeric))  # where each figure stands: its id and how it is printed are read for the failures only
     key = ["region", "scope", "period_key", "side"]  # an actual margin against actual rates, a target one against targets
-    margins = obs.loc[(obs["minuend"] != "") & (obs["subtrahend"] != ""), [*FIGURE, "minuend", "subtrahend", *key[:-1], "role"]]
-    obs = obs.loc[obs["unit_dimension"] == "share", [*FIGURE, "indicator", *key[:-1], "role"]]  # the two rates; an amount of the same indicator is not one
+    margins = obs.loc[(obs["minuend"] != "") & (obs["subtrahend"] != ""), ["lower", "upper", "at", "minuend", "subtrahend", *key[:-1], "role"]]
+    # the two rates; an amount of the same indicator is not one
+    obs = obs.loc[obs["unit_dimension"] == "share", ["lower", "upper", "at", "indicator", *key[:-1], "role"]]
     margins, obs = margins.assign(side=role_side(margins["role"])), obs.assign(side=role_side(obs["role"]))
     joined = keyed_join(ctx, margins, obs, ["minuend", *key], ["indicator", *key], prefix="m_")
     joined = keyed_join(ctx, joined, obs, ["subtrahend", *key], ["indicator", *key], prefix="s_")
     low, high = subtract(joined["m_lower"], joined["m_upper"], joined["s_lower"], joined["s_upper"])
     bad = joined.assign(low=low, high=high)[~meets(low, high, joined["lower"], joined["upper"])]  # compared at once; only failures formatted
+    ids = {side: printed_at(ctx, "id", bad[f"{side}at"]) for side in ("", "m_", "s_")}
+    shown = {side: printed_at(ctx, "value_printed", bad[f"{side}at"]) for side in ("", "m_", "s_")}
     return Outcome(len(joined), [
-        Violation(f"{r.value_printed!r} should equal {r.m_value_printed!r} − {r.s_value_printed!r} = {fmt(r.low, r.high)}",
-                  (r.id, r.m_id, r.s_id), {"difference": [float(r.low), float(r.high)], "printed": [r.lower, r.upper]})
-        for r in rows(bad[["id", "m_id", "s_id", "value_printed", "m_value_printed", "s_value_printed", "low", "high", "lower", "upper"]])])
+        Violation(f"{printed!r} should equal {minuend!r} − {subtrahend!r} = {fmt(r.low, r.high)}",
+                  figures, {"difference": [float(r.low), float(r.high)], "printed": [r.lower, r.upper]})
+        for r, figures, printed, minuend, subtrahend in zip(rows(bad[["low", "high", "lower", "upper"]]), zip(*ids.values(), strict=True), *shown.values(),
+                                                             strict=True)])
 
 
 @rule("derived.change-mismatch", "error")
@@ -136,10 +157,12 @@ def change_mismatch(ctx: Context) -> Outcome:
     counts the change as undecided.
     """
     series = ["indicator", "region", "scope"]
-    obs = ctx.obs.loc[ctx.obs["numeric"], [*FIGURE, *series, "year", "year_start", "role", "role_class", "unit_dimension", "catalogue_dimension"]]
+    numeric = ctx.obs["numeric"]
+    obs = ctx.obs.loc[numeric, ["lower", "upper", *series, "year", "year_start", "role", "role_class", "unit_dimension", "catalogue_dimension"]]
+    obs = obs.assign(at=np.flatnonzero(numeric))  # where each figure stands: its id and how it is printed are read for the failures only
     changes = obs.loc[(obs["role"] == "change") & (obs["year_start"] < obs["year"]),
-                      [*FIGURE, *series, "year", "year_start", "unit_dimension", "catalogue_dimension"]]
-    status = obs.loc[obs["role_class"] == "status", [*FIGURE, *series, "year"]]
+                      ["lower", "upper", "at", *series, "year", "year_start", "unit_dimension", "catalogue_dimension"]]
+    status = obs.loc[obs["role_class"] == "status", ["lower", "upper", "at", *series, "year"]]
     ends = keyed_join(ctx, changes, status, series, prefix="e_", equal=(["year"], ["year"]))  # each change with the figures at its end
     starts = keyed_join(ctx, ends, status, series, prefix="s_", equal=(["year_start"], ["year"]))  # and at its start
     # the end minus an absolute change (points on a share, or the indicator's own unit); B ÷ (1 + a % change) on an amount;
@@ -152,12 +175,14 @@ def change_mismatch(ctx: Context) -> Outcome:
     decided = starts.assign(low=minus_low.where(absolute, over_low), high=minus_high.where(absolute, over_high))[absolute | relative]
     checked = len(decided)
     bad = decided[~meets(decided["low"], decided["high"], decided["s_lower"], decided["s_upper"])]
+    ids = zip(*(printed_at(ctx, "id", bad[f"{side}at"]) for side in ("", "e_", "s_")), strict=True)
+    change, end, start = (printed_at(ctx, "value_printed", bad[f"{side}at"]) for side in ("", "e_", "s_"))
     violations = [Violation(
-        f"{r.e_value_printed!r} ({r.year}) with a change of {r.value_printed!r} implies {fmt(r.low, r.high)} for {r.year_start}, "
-        f"but {r.s_value_printed!r} is printed",
-        (r.id, r.e_id, r.s_id), {"implied_start": [float(r.low), float(r.high)], "printed_start": [r.s_lower, r.s_upper]})
-        for r in rows(bad[["id", "e_id", "s_id", "value_printed", "e_value_printed", "s_value_printed", "year", "year_start", "low", "high",
-                           "s_lower", "s_upper"]])]
+        f"{printed_end!r} ({r.year}) with a change of {printed_change!r} implies {fmt(r.low, r.high)} for {r.year_start}, "
+        f"but {printed_start!r} is printed",
+        figures, {"implied_start": [float(r.low), float(r.high)], "printed_start": [r.s_lower, r.s_upper]})
+        for r, figures, printed_change, printed_end, printed_start in zip(rows(bad[["year", "year_start", "low", "high", "s_lower", "s_upper"]]),
+                                                                          ids, change, end, start, strict=True)]
     reasons = {"the figure at one end is not printed": len(changes) - len(starts),
                "a % change of a share (relative or in points?)": len(starts) - checked}
     reasons = {k: v for k, v in reasons.items() if v}

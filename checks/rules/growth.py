@@ -16,17 +16,11 @@ import pandas as pd
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, meets
-from checks.pairs import keyed_join
+from checks.pairs import keyed_join, per_distinct
 
 SERIES = ["indicator", "region", "scope", "cumulative"]
 PRICE_DIMENSIONS = {"money", "money_usd", "money_per_person"}  # a level in money moves with prices
 YEAR = r"^[12][0-9]{3}$"
-
-
-def _matching(period_keys: pd.Series, pattern: str) -> pd.Series:
-    """Which period keys match `pattern`: each distinct key read once, not each row's."""
-    distinct = pd.Series(pd.unique(period_keys.to_numpy()))
-    return period_keys.isin(distinct[distinct.astype(str).str.match(pattern)])
 
 
 def implied_previous(ctx: Context) -> pd.DataFrame:
@@ -36,7 +30,7 @@ def implied_previous(ctx: Context) -> pd.DataFrame:
     keys = ["document", "period_key", *SERIES]
     columns = [*keys, "id", "value_printed", "lower", "upper", "line", "unit_dimension", "catalogue_dimension", "basis"]
     obs = ctx.obs.assign(basis=ctx.obs.get("basis", ""))
-    yearly = _matching(obs["period_key"], YEAR) & obs["numeric"]
+    yearly = per_distinct(obs["period_key"], lambda keys: keys.astype(str).str.match(YEAR)) & obs["numeric"]
     changes = yearly & (obs["role"] == "change")
     levels = yearly & (obs["role_class"] == "status") & changes.any()  # without a yearly change nothing is implied: no level is read
     pairs = keyed_join(ctx, obs.loc[levels, columns], obs.loc[changes, columns], keys, prefix="c_")
@@ -99,7 +93,7 @@ def average_annual(ctx: Context) -> Outcome:
     """
     obs = ctx.obs
     rated = (obs["role"] == "change") & obs["numeric"] & obs["average_annual"] & (obs["unit_dimension"] == "share")  # 年均 / 年平均, read by the grammar
-    rated &= _matching(obs["period_key"], PERIOD)
+    rated &= per_distinct(obs["period_key"], lambda keys: keys.astype(str).str.match(PERIOD))
     if not rated.any():  # no average annual growth: no level is read
         return Outcome(0, [])
     obs = obs.assign(basis=obs.get("basis", ""))

@@ -7,7 +7,7 @@ import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
-from checks.pairs import SERIES, baseline_pairs, comparable, judged, latest_earlier, rows, widened
+from checks.pairs import SERIES, baseline_pairs, comparable, judged, latest_earlier, per_distinct, rows, widened
 
 COLUMNS = ["id", "document", "section", "quote", *SERIES, "year", "kind", "value", "value_printed", "quantity", "numeric", "cumulative",
            "direction", "lower", "upper", "converted"]
@@ -21,7 +21,7 @@ def _consecutive_actuals(ctx: Context) -> pd.DataFrame:
     """Each status figure with the previous year's status figure of the same series (any document):
     their positions in the parsed frame (`at`, `b_at`) and the JUMP columns of both."""
     obs = ctx.obs
-    yearly = (obs["role_class"] == "status") & obs["numeric"] & ~obs["cumulative"] & (obs["period_key"].str.len() == 4)
+    yearly = (obs["role_class"] == "status") & obs["numeric"] & ~obs["cumulative"] & per_distinct(obs["period_key"], lambda keys: keys.str.len() == 4)
     # paired on the keys; the pairs get the JUMP columns of both sides, and the failing ones every COLUMN, at the end
     keys = obs.loc[yearly, [*SERIES, "year"]].assign(at=np.flatnonzero(yearly)).sort_values("year")
     return judged(obs, latest_earlier(ctx, keys, keys, SERIES), JUMP)

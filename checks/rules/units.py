@@ -7,6 +7,7 @@ import pandas as pd
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.grammar import APPROX_WORDS, NEUTRAL_WORDS, REACH_WORDS
+from checks.pairs import per_distinct
 
 COUNT_NOUNS = ("天数", "个数", "次数", "人数", "家数", "数量", "件数")
 VERBS = re.compile("(" + "|".join(sorted(NEUTRAL_WORDS + REACH_WORDS + APPROX_WORDS, key=len, reverse=True)) + ")$")
@@ -125,7 +126,7 @@ def missing_unit(ctx: Context) -> Outcome:
     obs = ctx.obs
     figures = obs.loc[obs["numeric"] & ~obs["is_change"] & obs["quantity"].isin(["share", "rate"]),
                       ["id", "value_printed", "line", "unit_printed", "cell_unit", "indicator_name", "quantity", "catalogue_unit"]]
-    figures = figures[figures["value_printed"].str.contains(r"[0-9０-９]", regex=True)]  # 基本消除 (about zero) prints no number
+    figures = figures[per_distinct(figures["value_printed"], lambda values: values.str.contains(r"[0-9０-９]", regex=True))]  # 基本消除 prints no number
     bad = figures[(figures["unit_printed"] == "") & (figures["cell_unit"] == "")]
     return Outcome(len(figures), [
         Violation(f"{r.value_printed!r} (line {r.line}) prints no unit, but {r.indicator_name} is a {r.quantity} in {r.catalogue_unit}",
