@@ -51,6 +51,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from checks import dataset as loading
+from checks import observations
 from checks.dataset import Dataset, Reader
 from checks.engine import FINDING_OBSERVATION, Context, Rule, run
 from checks.errors import InputProblem, Problems
@@ -347,7 +348,7 @@ def _bucket(folder: Path, bucket: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     pieces = [_read(p) for p in sorted(folder.glob(f"*/{bucket}-*.pkl"))]
     if not pieces:
         return pd.DataFrame(), pd.DataFrame()
-    obs = pd.concat([o for o, _ in pieces]).sort_index()
+    obs = observations.typed(pd.concat([o for o, _ in pieces]).sort_index())  # the parsed frame's dtypes (concat made text of its categoricals)
     located = pd.concat([lo for _, lo in pieces]).sort_index()
     return obs, located
 
@@ -432,7 +433,7 @@ class PartitionedContext(Context):
         """A Context over every parsed row and the raw rows (read back from the partitions)."""
         pieces = [_bucket(self.shuffled, b) for b in range(self.buckets)]
         pieces = [p for p in pieces if len(p[0])]
-        obs = pd.concat([o for o, _ in pieces]).sort_index().reset_index(drop=True) if pieces else pd.DataFrame()
+        obs = observations.typed(pd.concat([o for o, _ in pieces]).sort_index().reset_index(drop=True)) if pieces else pd.DataFrame()
         located = pd.concat([lo for _, lo in pieces]).sort_index().reset_index(drop=True) if pieces else pd.DataFrame()
         return parsed_context(replace(self.dataset, observations=self.partitions.every_observation()), obs, located)
 

@@ -115,7 +115,7 @@ class Context:
 
     def observation_counts(self) -> pd.Series:
         """Observations per document (the report's counts)."""
-        return self.obs["document"].value_counts()
+        return self.obs["document"].astype("str").value_counts()  # as text: a categorical would count every category, ties in its order
 
     def series(self) -> list[dict]:
         """The report's chart series (checks/pipeline.series)."""

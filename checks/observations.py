@@ -21,6 +21,13 @@ from checks.unit_table import magnitude_of
 STATUS_ROLES = {"baseline", "actual"}  # both state what a figure was in a period
 SHARE_DIMENSIONS = {"share", "share_difference"}
 READING = ["kind", "trend", "cumulative", "aspirational", "footnote_year", "cell_unit", "parse_error", "number", "lower", "upper"]
+# Text columns that repeat a few values across the rows (keys, codes, catalogue facts): held as categoricals whose
+# categories are sorted, so they sort and group as the text does, at one or two bytes a row instead of a pointer
+# (schemas/parsed.py). The unique or nearly unique ones (id, quote, value_printed) and those that may be None stay text.
+CATEGORICAL = ["document", "indicator", "region", "scope", "scope_printed", "period", "period_note", "role", "unit_printed", "section",
+               "note", "basis", "table", "row_group", "row_label", "column_header", "file", "kind", "cell_unit", "period_key", "role_class",
+               "indicator_name", "direction", "quantity", "parent_indicator", "share_part", "share_whole", "minuend", "subtrahend",
+               "target_limit"]
 CATALOGUE = {"name": "indicator_name", "direction": "direction", "quantity": "quantity", "additive": "additive",
              "parent": "parent_indicator", "share_part": "share_part", "share_whole": "share_whole",
              "minuend": "minuend", "subtrahend": "subtrahend", "target_limit": "target_limit"}
@@ -112,7 +119,15 @@ def build(dataset: Dataset) -> pd.DataFrame:
     }
     for name, column in columns.items():
         frame[name] = column.set_axis(frame.index) if isinstance(column, pd.Series) else column
-    return frame
+    return typed(frame)
+
+
+def typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its CATEGORICAL columns as categoricals of their distinct values, sorted (so they
+    sort as the text does); also for parsed frames put together from parts (pd.concat of categoricals
+    of different categories makes text again)."""
+    return frame.assign(**{name: frame[name].astype(pd.CategoricalDtype(sorted(pd.unique(frame[name].to_numpy()))))
+                           for name in CATEGORICAL if name in frame.columns})
 
 
 def _readings(values: pd.Series, roles: pd.Series, notes: pd.Series, share_unit: pd.Series, index_base: np.ndarray, tolerances) -> pd.DataFrame:

@@ -258,7 +258,7 @@ def _left_out(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: li
 def with_as_of(ctx: Context) -> pd.DataFrame:
     """The observations with their document's as-of date (`YYYY` or `YYYY-MM`, compared as text)."""
     as_of = ctx.dataset.documents.set_index("id")["as_of"]
-    return ctx.obs.assign(as_of=ctx.obs["document"].map(as_of).fillna(""))
+    return ctx.obs.assign(as_of=ctx.obs["document"].map(as_of).astype("str").fillna(""))  # text: compared with <=
 
 
 def known_by(pairs: pd.DataFrame) -> pd.DataFrame:

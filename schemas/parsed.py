@@ -29,6 +29,11 @@ def _text(*checks: pa.Check, required: bool = True) -> pa.Column:
     return pa.Column(str, checks=list(checks), nullable=False, required=required)
 
 
+def _key(*checks: pa.Check, required: bool = True) -> pa.Column:
+    """A text column of few distinct values, held as a categorical (checks/observations.CATEGORICAL)."""
+    return pa.Column("category", checks=list(checks), nullable=False, required=required)
+
+
 def _one_of(values: list[str]) -> pa.Check:
     return pa.Check.isin(values, error=f"must be one of {', '.join(values)}")
 
@@ -43,25 +48,26 @@ FLAG = pa.Column(bool, nullable=False)
 NUMBER = pa.Column("float64", nullable=True)  # NaN where the value has no number; ±inf for an open end
 
 # the observation table's own columns, as read (schemas/tables.py checked their text)
-_READ = {name: _text() for name in ["document", "indicator", "region", "scope", "period", "period_note", "value_printed", "unit_printed",
-                                    "quote", "note", "basis", "table", "row_group", "row_label", "column_header", "file"]}
-_READ["scope_printed"] = _text(required=False)  # only with scopes.csv: the scope as printed before it was resolved
+_READ = {name: _key() for name in ["document", "indicator", "region", "scope", "period", "period_note", "unit_printed",
+                                   "note", "basis", "table", "row_group", "row_label", "column_header", "file"]}
+_READ.update({"value_printed": _text(), "quote": _text()})
+_READ["scope_printed"] = _key(required=False)  # only with scopes.csv: the scope as printed before it was resolved
 
 PARSED_OBSERVATIONS = pa.DataFrameSchema({
     **_READ,
     "id": _text(),
-    "role": _text(_one_of(ROLES)),
-    "section": _text(_one_of(["table", "text"])),
+    "role": _key(_one_of(ROLES)),
+    "section": _key(_one_of(["table", "text"])),
     "line": INTEGER,
     "file_line": INTEGER,
     # the printed value's reading (checks/grammar.py)
-    "kind": _text(_one_of(KINDS)),
+    "kind": _key(_one_of(KINDS)),
     "trend": _maybe_text(pa.Check.isin(TRENDS)),
     "cumulative": FLAG,
     "aspirational": FLAG,
     "average_annual": FLAG,
     "footnote_year": NUMBER,
-    "cell_unit": _text(),
+    "cell_unit": _key(),
     "parse_error": _maybe_text(),
     "number": NUMBER,
     "value": NUMBER,
@@ -75,22 +81,22 @@ PARSED_OBSERVATIONS = pa.DataFrameSchema({
     "catalogue_unit": _maybe_text(),
     "catalogue_dimension": _maybe_text(),
     # the period and role, as compared
-    "period_key": _text(pa.Check.str_matches(PERIOD, error="must be a period key (YYYY, YYYY-YYYY, YYYYH1/H2, YYYYQ1-4)")),
+    "period_key": _key(pa.Check.str_matches(PERIOD, error="must be a period key (YYYY, YYYY-YYYY, YYYYH1/H2, YYYYQ1-4)")),
     "year_start": INTEGER,
     "year": INTEGER,
-    "role_class": _text(_one_of(ROLE_CLASSES)),
+    "role_class": _key(_one_of(ROLE_CLASSES)),
     "is_change": FLAG,
     # the catalogue's columns (indicators.csv)
-    "indicator_name": _text(),
-    "direction": _text(_one_of(["up", "down", "none"])),
-    "quantity": _text(),
+    "indicator_name": _key(),
+    "direction": _key(_one_of(["up", "down", "none"])),
+    "quantity": _key(),
     "additive": FLAG,
-    "parent_indicator": _text(),
-    "share_part": _text(),
-    "share_whole": _text(),
-    "minuend": _text(),
-    "subtrahend": _text(),
-    "target_limit": _text(_one_of(["", "ceiling", "floor"])),
+    "parent_indicator": _key(),
+    "share_part": _key(),
+    "share_whole": _key(),
+    "minuend": _key(),
+    "subtrahend": _key(),
+    "target_limit": _key(_one_of(["", "ceiling", "floor"])),
     "numeric": FLAG,
 }, name="parsed observations", strict=True, ordered=False, unique=["id"], coerce=False, checks=[
     pa.Check(lambda obs: ~obs["numeric"] | (obs["lower"] <= obs["upper"]), error="a numeric figure's interval has lower <= upper"),

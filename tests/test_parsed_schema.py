@@ -39,9 +39,10 @@ def test_a_synthetic_province_parses_to_the_schema(tmp_path):
 @pytest.mark.parametrize(("change", "fragment"), [
     (lambda obs: obs.assign(stray=1), "column 'stray' not in DataFrameSchema"),
     (lambda obs: obs.drop(columns=["period_key"]), "column 'period_key' not in dataframe"),
-    (lambda obs: obs.assign(role=obs["role"].where(obs.index != 0, "guess")),
+    (lambda obs: obs.assign(role=obs["role"].cat.add_categories("guess").where(obs.index != 0, "guess")),
      "must be one of baseline, target, actual, change, change_target failure cases: guess"),
     (lambda obs: obs.assign(line=obs["line"].astype(float)), "expected series 'line' to have type int64"),
+    (lambda obs: obs.assign(region=obs["region"].astype(str)), "expected series 'region' to have type category"),
     (lambda obs: obs.assign(lower=obs["upper"] + 1), "a numeric figure's interval has lower <= upper"),
     (lambda obs: pd.concat([obs, obs.iloc[:1]], ignore_index=True), "not unique"),
 ])

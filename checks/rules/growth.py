@@ -49,7 +49,7 @@ def implied_previous(ctx: Context) -> pd.DataFrame:
         reason=reason,
         p_lower=np.where(absolute, pairs["lower"] - pairs["c_upper"], pairs["lower"] / growth_high),
         p_upper=np.where(absolute, pairs["upper"] - pairs["c_lower"], pairs["upper"] / growth_low),
-        previous=(pairs["period_key"].astype(int) - 1).astype(str))
+        previous=(pairs["period_key"].astype(str).astype(int) - 1).astype(str))
 
 
 @rule("growth.implied-previous-level", "warning")

@@ -34,7 +34,7 @@ def target_outcome_pairs(ctx: Context) -> tuple[pd.DataFrame, int, dict[str, int
     """Each target with each actual of its year printed in a later document (prefix a_ for the
     actual), the pairs a comparison can decide, and why the others cannot."""
     as_of = ctx.dataset.documents.set_index("id")["as_of"]
-    obs = ctx.obs.assign(as_of=ctx.obs["document"].map(as_of))
+    obs = ctx.obs.assign(as_of=ctx.obs["document"].map(as_of).astype("str"))  # text: compared with >
     # paired on the key, the role and where each is printed; the pairs kept get the other columns at the end
     keys = [*SAME_FIGURE, "document", "as_of", "role"]
     aims, outcomes = obs["role"].isin(OUTCOME_ROLES["role"]), obs["role"].isin(OUTCOME_ROLES["a_role"])

@@ -59,7 +59,7 @@ def where_printed(ctx: Context) -> pd.DataFrame:
     in_quote = obs["id"].map(ctx.located_by_id["figure_in_quote"])
     up_to_figure = pd.Series([str(q)[: span[1]] if isinstance(span, tuple) else str(q) for q, span in zip(obs["quote"], in_quote, strict=True)],
                              index=obs.index, dtype="str")
-    context = obs["row_label"].where((obs["section"] == "table") & (obs["row_label"] != ""), up_to_figure)
+    context = obs["row_label"].astype(str).where((obs["section"] == "table") & (obs["row_label"] != ""), up_to_figure)
     return obs.assign(context=context, named=scopes_named(context, ctx.dataset.scopes))
 
 

@@ -87,6 +87,7 @@ def label_dimensions(ctx: Context, labels: pd.Series) -> pd.Series:
         match = UNIT_IN_LABEL.search(label)
         unit = table.resolve(match.group(1)) if match else None
         return unit.dimension if unit else None
+    labels = labels.astype("str")  # a categorical would map to a categorical, not comparable with another
     return labels.map({label: dimension(label) for label in pd.unique(labels.to_numpy())})
 
 
