@@ -125,6 +125,7 @@ def measure(root: Path, with_suites: bool, with_html: bool) -> dict:
     n = len(dataset.observations)
     with layers.time("schemas (again, of load)"):
         frame = dataset.observations.drop(columns=["file", "file_line"])
+        frame = frame.astype({c: "str" for c, dtype in frame.dtypes.items() if dtype == "category"})  # validated as read: text (load() then types it)
         tables.OBSERVATIONS.validate(frame.assign(line=frame["line"].astype(str)), lazy=True)
     layers.wrap(observations, "build", "parse")
     layers.wrap(locator, "locate", "locate")

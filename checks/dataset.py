@@ -37,6 +37,10 @@ DRAFT_SUFFIX = ".draft.csv"  # written by `check draft`, ignored until renamed
 FILE_LINE = "file_line"  # the CSV line a row came from (header = line 1)
 FILE_NAME = "file"
 CHECK_FIRST = 10_000  # rows of a table validated alone first (see Reader._fails_early)
+# The observation columns that repeat a few values across the rows (keys, codes, labels), held as categoricals once
+# the table is valid (`categorical`): a byte or two a row instead of a pointer. id, quote and value_printed stay text.
+REPEATED = ["document", "indicator", "region", "scope", "scope_printed", "period", "period_note", "role", "unit_printed", "section",
+            "note", "basis", "table", "row_group", "row_label", "column_header", FILE_NAME]
 
 
 @dataclass
@@ -460,8 +464,16 @@ def load(root: Path, partitions: Partitions | None = None) -> Dataset:
     if problems:
         raise InputError(problems.listed())
     return Dataset(root, frames["documents.csv"], frames["regions.csv"], frames["units.csv"],
-                   frames["indicators.csv"], observations, frames["exclusions.csv"],
+                   frames["indicators.csv"], categorical(observations, REPEATED), frames["exclusions.csv"],
                    frames["waivers.csv"], settings, sources, unit_table, reader.files, expectations, frames["scopes.csv"])
+
+
+def categorical(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`frame` with its `columns` (those it has) as categoricals of their distinct values, sorted, so they
+    sort and group as the text does. A column already categorical stays as it is; text put together from
+    parts (pd.concat of categoricals of different categories makes text again) is typed again."""
+    return frame.assign(**{name: frame[name].astype(pd.CategoricalDtype(sorted(pd.unique(frame[name].to_numpy()))))
+                           for name in columns if name in frame.columns and not isinstance(frame[name].dtype, pd.CategoricalDtype)})
 
 
 def resolve_observations(observations: pd.DataFrame, scope_table: pd.DataFrame | None,

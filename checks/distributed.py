@@ -276,7 +276,7 @@ class Partitions:
         return [self.parts[p] for p in sorted({p for d in documents for p in self.where.get(d, [])})]
 
     def every_observation(self) -> pd.DataFrame:
-        return _rows(self.parts, None, self.columns).reset_index(drop=True)
+        return loading.categorical(_rows(self.parts, None, self.columns).reset_index(drop=True), loading.REPEATED)  # typed as load() types it
 
 
 def _rows(parts: list[Path], documents: set[str] | None, columns: list[str]) -> pd.DataFrame:

@@ -14,20 +14,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from checks.dataset import Dataset
+from checks.dataset import REPEATED, Dataset, categorical
 from checks.grammar import CHANGE_ROLES, ParsedValue, parse
 from checks.unit_table import magnitude_of
 
 STATUS_ROLES = {"baseline", "actual"}  # both state what a figure was in a period
 SHARE_DIMENSIONS = {"share", "share_difference"}
 READING = ["kind", "trend", "cumulative", "aspirational", "footnote_year", "cell_unit", "parse_error", "number", "lower", "upper"]
-# Text columns that repeat a few values across the rows (keys, codes, catalogue facts): held as categoricals whose
-# categories are sorted, so they sort and group as the text does, at one or two bytes a row instead of a pointer
-# (schemas/parsed.py). The unique or nearly unique ones (id, quote, value_printed) and those that may be None stay text.
-CATEGORICAL = ["document", "indicator", "region", "scope", "scope_printed", "period", "period_note", "role", "unit_printed", "section",
-               "note", "basis", "table", "row_group", "row_label", "column_header", "file", "kind", "cell_unit", "period_key", "role_class",
-               "indicator_name", "direction", "quantity", "parent_indicator", "share_part", "share_whole", "minuend", "subtrahend",
-               "target_limit"]
+# Text columns that repeat a few values across the rows: the loaded ones (dataset.REPEATED, categoricals from the
+# load) and the parse's codes and catalogue facts, held as categoricals whose categories are sorted, so they sort and
+# group as the text does, at one or two bytes a row instead of a pointer (schemas/parsed.py). Those that may be None
+# stay text.
+CATEGORICAL = [*REPEATED, "kind", "cell_unit", "period_key", "role_class", "indicator_name", "direction", "quantity", "parent_indicator",
+               "share_part", "share_whole", "minuend", "subtrahend", "target_limit"]
 CATALOGUE = {"name": "indicator_name", "direction": "direction", "quantity": "quantity", "additive": "additive",
              "parent": "parent_indicator", "share_part": "share_part", "share_whole": "share_whole",
              "minuend": "minuend", "subtrahend": "subtrahend", "target_limit": "target_limit"}
@@ -74,7 +73,7 @@ def build(dataset: Dataset) -> pd.DataFrame:
     lost = _per_distinct(reading["cell_unit"], magnitude_of).where((obs["unit_printed"] != "").to_numpy(), "")
     lacking = ((lost != "") & (lost != _per_distinct(obs["unit_printed"], magnitude_of).to_numpy())).to_numpy()
     _unreadable(reading, lacking, "the value prints the magnitude " + lost[lacking].map(repr) + " (" + reading.loc[lacking, "cell_unit"].map(repr)
-                + ") but the unit entered is " + obs.loc[lacking, "unit_printed"].map(repr).to_numpy()
+                + ") but the unit entered is " + obs.loc[lacking, "unit_printed"].astype("str").map(repr).to_numpy()
                 + ": enter unit_printed " + reading.loc[lacking, "cell_unit"].map(repr))
 
     # a unit printed inside the value, when the row names none; never fall back silently to the catalogue unit
@@ -91,7 +90,7 @@ def build(dataset: Dataset) -> pd.DataFrame:
     factor = np.where(convertible, unit_factor.to_numpy() / canonical["catalogue_factor"].to_numpy(dtype=float), 1.0)
 
     footnote = reading["footnote_year"]
-    key = obs["period"].copy()
+    key = obs["period"].astype("str")  # a copy, as text: footnote years are written into it
     noted = (footnote.notna() & (footnote != 0)).to_numpy()
     key[noted] = footnote[noted].astype(int).astype(str).to_numpy()
     ranged = (key.str.len() >= 9) & (key.str[4:5] == "-")
@@ -109,7 +108,7 @@ def build(dataset: Dataset) -> pd.DataFrame:
         "unit_id": unit_id, "unit_dimension": dimension, "unit_assumed": assumed, "converted": convertible,
         "catalogue_unit": canonical["catalogue_unit_id"], "catalogue_dimension": canonical["catalogue_dimension"],
         "period_key": key, "year_start": start, "year": end,
-        "role_class": obs["role"].where(~obs["role"].isin(STATUS_ROLES), "status"),
+        "role_class": pd.Series(np.where(obs["role"].isin(STATUS_ROLES), "status", obs["role"].to_numpy(dtype=object)), index=index, dtype="str"),
         "is_change": obs["role"].isin(CHANGE_ROLES),
         "indicator_name": facts["indicator_name"], "direction": facts["direction"], "quantity": facts["quantity"],
         "additive": facts["additive"] == "true", "parent_indicator": facts["parent_indicator"], "share_part": facts["share_part"],
@@ -123,11 +122,9 @@ def build(dataset: Dataset) -> pd.DataFrame:
 
 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with its CATEGORICAL columns as categoricals of their distinct values, sorted (so they
-    sort as the text does); also for parsed frames put together from parts (pd.concat of categoricals
-    of different categories makes text again)."""
-    return frame.assign(**{name: frame[name].astype(pd.CategoricalDtype(sorted(pd.unique(frame[name].to_numpy()))))
-                           for name in CATEGORICAL if name in frame.columns})
+    """`frame` with its CATEGORICAL columns as categoricals (dataset.categorical), also a parsed frame put
+    together from parts."""
+    return categorical(frame, CATEGORICAL)
 
 
 def _readings(values: pd.Series, roles: pd.Series, notes: pd.Series, share_unit: pd.Series, index_base: np.ndarray, tolerances) -> pd.DataFrame:
@@ -162,6 +159,7 @@ def _factorize(keys: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
 
 def _unit_columns(texts: pd.Series, resolve, prefix: str) -> pd.DataFrame:
     """unit id, dimension and factor per row, resolving each distinct text once."""
+    texts = pd.Series(texts.to_numpy(dtype=object), index=texts.index)  # mapped as text (a categorical maps to a categorical)
     distinct = pd.unique(texts.to_numpy())
     found = {text: resolve(text) for text in distinct}
     ids = {t: (u.unit_id if u else None) for t, u in found.items()}
@@ -173,7 +171,8 @@ def _unit_columns(texts: pd.Series, resolve, prefix: str) -> pd.DataFrame:
 
 def _per_distinct(texts: pd.Series, function) -> pd.Series:
     """function(text) per row, called once per distinct text."""
-    return texts.map({text: function(text) for text in pd.unique(texts.to_numpy())})
+    values = texts.to_numpy(dtype=object)  # mapped as text (a categorical maps to a categorical)
+    return pd.Series(values, index=texts.index).map({text: function(text) for text in pd.unique(values)})
 
 
 def _unreadable(reading: pd.DataFrame, rows: np.ndarray, errors: pd.Series) -> None:

@@ -53,6 +53,12 @@ def _table_cells(ctx: Context) -> pd.DataFrame:
     return ctx.obs.loc[ctx.obs["section"] == "table", ["id", "document", "indicator", "role"]].reset_index(drop=True)
 
 
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its categorical columns as text: a suite sees the cells as the table holds them (a
+    type expectation reads `str`, not the category the parsed frame keeps them as)."""
+    return frame.astype({name: "str" for name, dtype in frame.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)})
+
+
 FRAMES: dict[str, Callable[[Context], pd.DataFrame]] = {
     "observations": _observations,
     "percent_figures": _percent_figures,
@@ -162,7 +168,7 @@ def _run_suite(data: dict, session: Session, ctx: Context) -> Outcome:
     import great_expectations as gx
 
     context, source, actions = session.start()
-    frame = FRAMES[meta["frame"]](ctx)
+    frame = _as_text(FRAMES[meta["frame"]](ctx))
     if meta.get("document"):
         frame = frame[frame["document"] == meta["document"]]
     batch_definition = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("all")
