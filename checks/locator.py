@@ -40,7 +40,9 @@ def locate(observations: pd.DataFrame, sources: dict[str, SourceText], window: i
             starts[row], ends[row] = (figure_span.start, figure_span.end) if figure_span else (-1, -1)
         found = rows[starts[rows] >= 0]
         lines[found] = source.lines_of(starts[found])
-    in_quote = [_offset_in_quote(quote, value) for quote, value in zip(observations["quote"], observations["value_printed"], strict=True)]
+    spans: dict[tuple[int, int], tuple[int, int]] = {}  # one tuple per distinct span, shared by the rows that have it (a few hundred)
+    in_quote = [span if span is None else spans.setdefault(span, span)
+                for span in map(_offset_in_quote, observations["quote"].tolist(), observations["value_printed"].tolist())]
     return pd.DataFrame({"id": observations["id"].to_numpy(), "quote_found": quote_found, "figure_found": starts >= 0, "figure_start": starts,
                          "figure_end": ends, "figure_line": lines, "figure_in_quote": in_quote},
                         columns=["id", "quote_found", "figure_found", "figure_start", "figure_end", "figure_line", "figure_in_quote"])
