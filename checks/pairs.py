@@ -216,6 +216,7 @@ def _bounded(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: lis
     max_pairs_per_key, then, while the pairing as a whole would exceed its budget, the largest groups
     left (many groups just under the per-key limit must not add up to an allocation of gigabytes
     either). The groups are counted on the integer keys; only when one is left out are they named."""
+    left, right = _narrowed(left, right, left_on[0], right_on[0])
     left_key, right_key = join_keys(left, right, left_on, right_on)
     per_key, budget = ctx.settings.max_pairs_per_key, pairing_budget(ctx)
     if len(left) * len(right) <= min(per_key, budget):  # no group, nor all of them, can be over a limit: skip the counting
@@ -228,6 +229,20 @@ def _bounded(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: lis
         return left, right, left_key, right_key
     left, right = _left_out(ctx, left, right, left_on, right_on)
     return left, right, *join_keys(left, right, left_on, right_on)
+
+
+def _narrowed(left: pd.DataFrame, right: pd.DataFrame, left_column: str, right_column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A few figures paired with many (the shares with every figure, the margins with every rate):
+    the larger frame without the rows whose first key column holds a value the smaller one never
+    has, before any key is coded. Those rows match nothing: the pairs, their order and the groups
+    counted against the limits are the same."""
+    if left is right:
+        return left, right
+    if len(right) > 2 * len(left):
+        right = right[right[right_column].isin(pd.unique(left[left_column].to_numpy()))]
+    elif len(left) > 2 * len(right):
+        left = left[left[left_column].isin(pd.unique(right[right_column].to_numpy()))]
+    return left, right
 
 
 def _left_out(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: list[str], right_on: list[str]):
