@@ -93,9 +93,9 @@ def build(dataset: Dataset) -> pd.DataFrame:
     key = obs["period"].astype("str")  # a copy, as text: footnote years are written into it
     noted = (footnote.notna() & (footnote != 0)).to_numpy()
     key[noted] = footnote[noted].astype(int).astype(str).to_numpy()
-    ranged = (key.str.len() >= 9) & (key.str[4:5] == "-")
-    start = key.str[:4].astype(int)
-    end = key.str[5:9].where(ranged, key.str[:4]).astype(int)
+    codes, keys = pd.factorize(key.to_numpy())  # first and last year read once per distinct key (a few dozen), not sliced per row
+    years = np.array([period_years(k) for k in keys], dtype=np.int64).reshape(-1, 2)
+    start, end = years[codes, 0], years[codes, 1]
 
     number = reading["number"].astype(float)
     frame = obs.copy(deep=False)  # copy-on-write: the loaded columns are shared, not copied; new columns are its own
