@@ -183,7 +183,9 @@ def change_mismatch(ctx: Context) -> Outcome:
         figures, {"implied_start": [float(r.low), float(r.high)], "printed_start": [r.s_lower, r.s_upper]})
         for r, figures, printed_change, printed_end, printed_start in zip(rows(bad[["year", "year_start", "low", "high", "s_lower", "s_upper"]]),
                                                                           ids, change, end, start, strict=True)]
-    reasons = {"the figure at one end is not printed": len(changes) - len(starts),
-               "a % change of a share (relative or in points?)": len(starts) - checked}
+    # undecided counts changes, never pairings: a change whose end is printed twice (two documents) pairs twice
+    paired, compared = changes["at"].isin(starts["at"]), changes["at"].isin(decided["at"])
+    reasons = {"the figure at one end is not printed": int((~paired).sum()),
+               "a % change of a share (relative or in points?)": int((paired & ~compared).sum())}
     reasons = {k: v for k, v in reasons.items() if v}
     return Outcome(checked, violations, sum(reasons.values()), reasons)
