@@ -122,6 +122,10 @@ def run_options(function):
                      help="Colour in the terminal; auto honours NO_COLOR."),
         click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
                      help="Language of the HTML report's own text (headings, labels); what the dataset and sources say stays as printed."),
+        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="SEED_CACHE_DIR",
+                     help="Where the sources' scans are kept between runs, keyed by text and code "
+                          "[default: $XDG_CACHE_HOME/seed, else ~/.cache/seed; never from the config file]."),
+        click.option("--no-cache", is_flag=True, envvar="SEED_NO_CACHE", help="Scan every source afresh: read and write no cache."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -244,7 +248,8 @@ def list_settings(config, dataset_dir):
 
 
 def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report, json_path, junit_path, sarif_path, markdown_path,
-         output_format, fail_on, previous, new_only, select, ignore, quiet, verbose, color, lang="en", data_docs=None, engine="pandas") -> int:
+         output_format, fail_on, previous, new_only, select, ignore, quiet, verbose, color, lang="en", data_docs=None, engine="pandas",
+         cache_dir=None, no_cache=False) -> int:
     from checks.outputs import check_writable, write_all
     from checks.pipeline import execute
     from checks.report_model import Scope
@@ -287,6 +292,9 @@ def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report
         else:  # the observation files and sources are read in the engine's partitions
             from checks.distributed import load
             dataset = load(dataset_dir, engine)
+        if not no_cache:
+            from checks.scan_cache import default_directory
+            dataset.scan_cache = cache_dir or default_directory()
         progress.step("running rules" + (" and Great Expectations suites" if with_suites else ""))
         result = execute(dataset, rules, with_suites=with_suites, suite_names=suite_names, data_docs=data_docs,
                          previous=previous_report.json_dict() if previous_report else None, engine=engine)

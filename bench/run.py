@@ -5,7 +5,8 @@
 For each size: the dataset is generated once (bench/data/, not committed), then measured in two
 fresh processes: `bench.layers` times each layer (CPU and wall seconds, rows per second, peak
 memory) and checks the recall of the injected contradictions and the findings on the clean part;
-`check all --no-report` is timed end to end (wall, CPU, peak memory of the process). The scaling
+`check all --no-report --json` is timed end to end (wall, CPU, peak memory of the process, the
+rules' seconds from its JSON) twice on a fresh cache of the sources' scans: cold, then warm. The scaling
 exponent of every layer between consecutive sizes (log CPU ratio / log size ratio) is printed
 and flagged when above 1.1. Results are appended to bench/results/<date>.json so runs compare.
 """
@@ -21,6 +22,7 @@ import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import UTC, datetime
@@ -149,7 +151,17 @@ def measure_size(size: int, seed: int, args) -> dict:
         if engine == "pandas" and size not in args.sizes:  # an engine-only size (10 M): in-process it does not fit in memory
             continue
         command = [check, "all", "--dataset", str(path), "--no-report", "--fail-on", "never"] + (["--engine", engine] if engine != "pandas" else [])
-        entry[f"check_all[{engine}]"] = _isolated(command, args.timeout)
+        with tempfile.TemporaryDirectory(prefix="seed-bench-") as folder:
+            # a fresh cache of the sources' scans (checks/scan_cache.py): the first run scans every
+            # source (cold, as a first run or a new document), the second reads the scans back
+            for label in ("", ", warm cache"):
+                report = Path(folder) / "report.json"
+                usage = _isolated([*command, "--cache-dir", folder, "--json", str(report)], args.timeout)
+                if usage.get("exit") == 0 and report.exists():
+                    rules = json.loads(report.read_text(encoding="utf-8"))["rules"]
+                    usage["rules_seconds"] = round(sum(r["seconds"] for r in rules if r["family"] != "suites"), 2)
+                    usage["slowest_rules"] = {r["rule"]: r["seconds"] for r in sorted(rules, key=lambda r: -r["seconds"])[:5]}
+                entry[f"check_all[{engine}{label}]"] = usage
     return entry
 
 
@@ -199,7 +211,8 @@ def table(run: dict) -> str:
     for s in run["sizes"]:
         for key, value in s.items():
             if key.startswith("check_all"):
-                lines.append(f"{key} at {s['size']:,}: wall {value.get('wall', 0):.1f} s, CPU {value.get('cpu', 0):.1f} s, "
+                rules = f", rules {value['rules_seconds']:.1f} s" if "rules_seconds" in value else ""
+                lines.append(f"{key} at {s['size']:,}: wall {value.get('wall', 0):.1f} s, CPU {value.get('cpu', 0):.1f} s{rules}, "
                              f"peak {value.get('peak_mb', 0):.0f} MB, exit {value.get('exit')} {value.get('tail', '')[:300]}")
         q = s.get("quality")
         if q:

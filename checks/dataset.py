@@ -60,6 +60,7 @@ class Dataset:
     expectations: dict[str, dict] = field(default_factory=dict)  # this dataset's own GE suites (expectations/*.json), by name
     scopes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["id", "name", "printed_forms", "definition"]))  # scopes.csv (empty without one)
     partitions: Any = None  # the distributed engine's (checks/distributed.Partitions): the observations and sources are there, not here
+    scan_cache: Path | None = None  # where the run keeps its sources' scans (checks/scan_cache.py): set by the command, never by the dataset
 
     def fingerprint(self) -> str:
         """Hash of every table and source file the load read (and nothing else: no file outside

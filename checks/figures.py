@@ -18,7 +18,7 @@ means: that is the steward's (see checks/draft.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -415,10 +415,10 @@ class Scan:
 
     def __init__(self, text: str, table: list, prose: tuple[np.ndarray, ...]):
         self.text = text
-        self.table = table
+        self.table = table  # NumberTokens, or their fields (`packed`) made tokens when asked for
         self._prose = prose  # start, end, line, start and end of the digits, quote start
-        table_starts = np.array([t.span.start for t in table], dtype=np.int64)
-        table_ends = np.array([t.span.end for t in table], dtype=np.int64)
+        table_starts = np.array([t.span.start if isinstance(t, NumberToken) else t[1] for t in table], dtype=np.int64)
+        table_ends = np.array([t.span.end if isinstance(t, NumberToken) else t[2] for t in table], dtype=np.int64)
         self.order = np.argsort(np.concatenate((table_starts, prose[0])), kind="stable")  # the table's first on a tie
         self.starts = np.concatenate((table_starts, prose[0]))[self.order]
         self.ends = np.concatenate((table_ends, prose[1]))[self.order]
@@ -433,13 +433,37 @@ class Scan:
         starts, ends, lines, printed_starts, printed_ends, quote_starts = self._prose
         for index in chosen:
             if index < count:
-                tokens.append(self.table[index])
+                cell = self.table[index]
+                tokens.append(cell if isinstance(cell, NumberToken) else _unpacked(cell))
                 continue
             at = index - count
             start, end = int(starts[at]), int(ends[at])
             tokens.append(NumberToken(int(lines[at]), Span(start, end), WHITE_SPACE.sub("", text[printed_starts[at]:printed_ends[at]]),
                                       text[start:end], quote_start=int(quote_starts[at])))
         return tokens
+
+    def packed(self) -> tuple[list[list], np.ndarray]:
+        """What the scan is made of, as plain values (checks/scan_cache.py keeps them between runs):
+        each table token's fields (its span as start and end), and the prose arrays as one."""
+        table = [cell if not isinstance(cell, NumberToken) else _packed(cell) for cell in self.table]
+        return table, np.stack(self._prose).astype(np.int64) if len(self._prose) else np.zeros((6, 0), dtype=np.int64)
+
+    @classmethod
+    def unpacked(cls, text: str, table: list[list], prose: np.ndarray) -> Scan:
+        """The scan `packed` gave, over the same text."""
+        return cls(text, table, tuple(prose))
+
+
+_TOKEN_FIELDS = [f.name for f in fields(NumberToken) if f.name != "span"]
+
+
+def _packed(token: NumberToken) -> list:
+    return [token.line, token.span.start, token.span.end, *(getattr(token, name) for name in _TOKEN_FIELDS[1:])]
+
+
+def _unpacked(values: list) -> NumberToken:
+    line, start, end, *rest = values
+    return NumberToken(line, Span(start, end), *rest)
 
 
 class FigureScanner:

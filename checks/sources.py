@@ -262,6 +262,8 @@ def _blank(text: str) -> str:
 
 
 def unit_pattern(aliases: list[str]) -> str:
-    """A regex alternation of printed units, longest first, plus % and percentage points."""
+    """A regex alternation of printed units, longest first, plus % and percentage points. The same
+    units give the same text in every process (ties in length in code point order, not in the
+    order of a set), as the scans kept between runs are keyed by it (checks/scan_cache.py)."""
     forms = set(aliases) | {"%", "个百分点", "百分点"}
-    return "|".join(re.escape(a) for a in sorted(forms, key=len, reverse=True) if a)
+    return "|".join(re.escape(a) for a in sorted(forms, key=lambda form: (-len(form), form)) if a)

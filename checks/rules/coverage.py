@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from checks import scanner
+from checks import scan_cache, scanner
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.locator import by_id
@@ -25,8 +25,7 @@ def _gaps(ctx: Context) -> list:
     for row in scanner.exclusion_records(ctx.dataset.exclusions):
         exclusions.setdefault(row["document"], []).append(row)
     none = np.zeros(0, dtype=np.int64)
-    for doc_id, source in ctx.dataset.sources.items():
-        scanned = source.scan_figures(pattern, described=False)
+    for doc_id, scanned in scan_cache.scans(ctx.dataset.sources, pattern, ctx.dataset.scan_cache):
         where = positions.get(doc_id, none)
         results.append((doc_id, len(scanned), scanner.unaccounted(scanned, starts[where], ends[where], exclusions.get(doc_id, []))))
     return results

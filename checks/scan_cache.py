@@ -1,0 +1,145 @@
+"""Each source's coverage scan, kept between runs.
+
+Scanning every printed number of every source is the costliest part of the coverage rules (about
+4 of the rules' 11 CPU seconds at a million observations), and a source does not change once
+entered: stewards add a document a week and re-check the rest. So, as ruff and mypy keep what
+they computed per file, a scan is kept in an SQLite file under the user's cache folder and read
+back when the same text is scanned with the same unit pattern by the same code.
+
+The key is a hash of everything the scan is a function of: the source's text and name (a markdown
+name changes what is markup), the unit pattern, and the code (every module of `checks`, so any
+change of the scanner or the grammar starts a new cache file). The cache lives outside the
+dataset on purpose: a dataset (a pull request) must not be able to ship scans of its own. It is
+only ever an optimisation: a cache that cannot be opened, read or written is passed over and the
+sources are scanned, never a failed run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from checks.figures import Scan
+from checks.sources import SourceText
+
+CHUNK = 256  # sources looked up (and their misses written) together
+STALE_DAYS = 30  # a cache file of other code not opened for this long is removed
+
+
+def default_directory() -> Path:
+    """$XDG_CACHE_HOME/seed, else ~/.cache/seed."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "seed"
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of every module of the `checks` package, as installed."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def scans(sources: dict[str, SourceText], pattern: str, directory: Path | None) -> Iterator[tuple[str, Scan]]:
+    """(document, its figures as coverage reads them: SourceText.scan_figures(pattern,
+    described=False)) for each source, read from the cache in `directory` where it holds them
+    (None: no cache), scanned and kept there where it does not."""
+    store = _Store.open(directory) if directory is not None else None
+    items = list(sources.items())
+    for first in range(0, len(items), CHUNK):
+        chunk = items[first:first + CHUNK]
+        keys = [_key(source, pattern) for _, source in chunk] if store else []
+        found = store.get(keys) if store else {}
+        misses = []
+        for position, (doc_id, source) in enumerate(chunk):
+            kept = found.get(keys[position]) if store else None
+            scan = _unpack(source, kept) if kept is not None else None
+            if scan is None:
+                scan = source.scan_figures(pattern, described=False)
+                if store:
+                    misses.append((keys[position], scan))
+            yield doc_id, scan
+        if store and misses:
+            store.put(misses)
+    if store:
+        store.close()
+
+
+def _key(source: SourceText, pattern: str) -> str:
+    digest = hashlib.sha256()
+    for part in (code_fingerprint(), source.name, pattern):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(source.raw.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _unpack(source: SourceText, kept: tuple[str, bytes]) -> Scan | None:
+    """The kept scan over `source`, or None when what was kept does not read back (a damaged file)."""
+    tables, prose = kept
+    try:
+        table = json.loads(tables)
+        arrays = np.frombuffer(prose, dtype="<i8").reshape(6, -1)
+        if not isinstance(table, list) or not all(isinstance(cell, list) and len(cell) > 3 for cell in table):
+            return None
+        return Scan.unpacked(source._digits_folded, table, arrays)  # the text scan_figures reads
+    except (ValueError, TypeError):
+        return None
+
+
+class _Store:
+    """One SQLite file per code fingerprint: key → (table tokens as JSON, prose arrays as bytes)."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self.connection = connection
+
+    @classmethod
+    def open(cls, directory: Path) -> _Store | None:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            _remove_stale(directory)
+            connection = sqlite3.connect(directory / f"scans-{code_fingerprint()}.sqlite3", timeout=10)
+            connection.execute("PRAGMA journal_mode=WAL")  # readers and the partitions' writers side by side
+            connection.execute("CREATE TABLE IF NOT EXISTS scans (key TEXT PRIMARY KEY, tables TEXT NOT NULL, prose BLOB NOT NULL)")
+            return cls(connection)
+        except (OSError, sqlite3.Error):
+            return None
+
+    def get(self, keys: list[str]) -> dict[str, tuple[str, bytes]]:
+        try:
+            marks = ",".join("?" * len(keys))
+            rows = self.connection.execute(f"SELECT key, tables, prose FROM scans WHERE key IN ({marks})", keys).fetchall()  # marks only
+        except sqlite3.Error:
+            return {}
+        return {key: (tables, prose) for key, tables, prose in rows if isinstance(tables, str) and isinstance(prose, bytes)}
+
+    def put(self, scanned: list[tuple[str, Scan]]) -> None:
+        rows = []
+        for key, scan in scanned:
+            table, prose = scan.packed()
+            rows.append((key, json.dumps(table, ensure_ascii=False), prose.astype("<i8").tobytes()))
+        with contextlib.suppress(sqlite3.Error), self.connection:
+            self.connection.executemany("INSERT OR REPLACE INTO scans VALUES (?, ?, ?)", rows)
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.connection.close()
+
+
+def _remove_stale(directory: Path) -> None:
+    """Cache files of other code (an older Seed) not opened for STALE_DAYS."""
+    current = f"scans-{code_fingerprint()}.sqlite3"
+    for path in directory.glob("scans-*.sqlite3*"):
+        with contextlib.suppress(OSError):
+            if not path.name.startswith(current) and time.time() - path.stat().st_mtime > STALE_DAYS * 86400:
+                path.unlink()
