@@ -2,7 +2,9 @@
 
     python -m bench.generate OUT_DIR --observations 100000 [--seed 0] [--inject-every 350]
 
-Shape: 1 province, 100 prefectures, 3,000 counties (30 a prefecture), 300 indicators in 50
+Shape: 1 province, 100 prefectures, 3,000 counties (30 a prefecture); above about 1.5 M
+observations, a country: another province of that shape per 100 prefectures (never the same
+prefectures again, which would repeat each figure in ever more documents). 300 indicators in 50
 groups of six related ones (a total, its sub-category, the sub-category's share of the total, a
 rate to raise, a rate to lower, and the margin between the two rates in 个百分点), 10 years of
 actuals (2016-2024 printed in reports, targets for 2025 and 2030 in plans). Every printed figure
@@ -32,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3  # 3: a new province per 100 prefectures (was: the same prefectures again); up to 1.5 M as 2
 SHIPPED = Path(__file__).resolve().parent.parent / "datasets"
 PREFECTURES = 100
 COUNTIES_PER_PREFECTURE = 30
@@ -51,6 +53,22 @@ GROUP_MEMBERS = ("total", "part", "share", "rate_up", "rate_down", "margin")
 STATUS_LINES = (("total", 2, "万千瓦", "{year}年{name}总量为"), ("part", 2, "万千瓦", "{year}年{name}清洁部分达"),
                 ("share", 2, "%", "{name}清洁部分占比"), ("rate_up", 1, "%", "{name}达标率"), ("rate_down", 1, "%", "{name}超标率"),
                 ("margin", 1, "个百分点", "{name}达标率高于超标率"))
+
+
+def prefecture_id(p: int) -> str:
+    """p00 ... p99 in the first province; s1p00 ... in the next ones."""
+    return f"p{p:02d}" if p < PREFECTURES else f"s{p // PREFECTURES}p{p % PREFECTURES:02d}"
+
+
+def county_id(p: int, c: int) -> str:
+    return f"{prefecture_id(p)}c{c:02d}"
+
+
+def parse_region(region: str) -> tuple[int, int | None]:
+    """(prefecture number, county number or None) of a region id of prefecture_id / county_id."""
+    province, _, rest = region.rpartition("p") if region.startswith("s") else ("s0", "p", region[1:])
+    prefecture, _, county = rest.partition("c")
+    return int(province[1:]) * PREFECTURES + int(prefecture), int(county) if county else None
 
 
 def _names(count: int, suffix: str, width: int) -> list[str]:
@@ -97,7 +115,8 @@ class Generator:
 
     def __post_init__(self):
         self.random = random.Random(self.seed)
-        self.pref_names = _names(PREFECTURES, "市", 2)
+        self.prefectures = 1  # prefectures written so far (a new province every PREFECTURES)
+        self.pref_names = _names(len(NAME_CHARS) ** 2, "市", 2)
         self.county_names = _names(PREFECTURES * COUNTIES_PER_PREFECTURE, "县", 3)
         self.themes = [THEMES[2 * (i % 13)] + THEMES[2 * (i % 13) + 1] + NAME_CHARS[i // 13] for i in range(GROUPS)]
         self.next_injection = self.inject_every // 2
@@ -106,13 +125,20 @@ class Generator:
 
     # ---- catalogue -------------------------------------------------------------------------
     def regions(self) -> pd.DataFrame:
-        rows = [{"id": "prov", "name": "试验省", "level": "province", "parent": ""}]
-        for p in range(PREFECTURES):
-            rows.append({"id": f"p{p:02d}", "name": self.pref_names[p], "level": "prefecture", "parent": "prov"})
-            for c in range(COUNTIES_PER_PREFECTURE):
-                rows.append({"id": f"p{p:02d}c{c:02d}", "name": self.county_names[p * COUNTIES_PER_PREFECTURE + c],
-                             "level": "county", "parent": f"p{p:02d}"})
+        rows = []
+        for k in range(-(-self.prefectures // PREFECTURES)):
+            province = "prov" if k == 0 else f"prov{k}"
+            rows.append({"id": province, "name": "试验省" if k == 0 else f"试验{NAME_CHARS[k]}省", "level": "province", "parent": ""})
+            for p in range(k * PREFECTURES, (k + 1) * PREFECTURES):
+                rows.append({"id": prefecture_id(p), "name": self.pref_names[p], "level": "prefecture", "parent": province})
+                for c in range(COUNTIES_PER_PREFECTURE):
+                    rows.append({"id": county_id(p, c), "name": self.county_name(p, c), "level": "county", "parent": prefecture_id(p)})
         return pd.DataFrame(rows)
+
+    def county_name(self, p: int, c: int) -> str:
+        """A county's name: unique within its province (another province's counties have its names
+        again, as real ones often do; their ids and parents differ)."""
+        return self.county_names[(p % PREFECTURES) * COUNTIES_PER_PREFECTURE + c]
 
     def indicators(self) -> pd.DataFrame:
         rows = []
@@ -152,12 +178,12 @@ class Generator:
     # ---- documents -------------------------------------------------------------------------
     def document(self, kind: str, prefecture: int, year: int | None, figures: int) -> Document:
         """The open document of this kind for the prefecture (and year); a new one every ~200 figures."""
-        stem = {"report": f"rep-p{prefecture:02d}-{year}", "counties": f"cty-p{prefecture:02d}-{year}", "plan": f"plan-p{prefecture:02d}"}[kind]
+        region = prefecture_id(prefecture)
+        stem = {"report": f"rep-{region}-{year}", "counties": f"cty-{region}-{year}", "plan": f"plan-{region}"}[kind]
         part = self.doc_fill.get(stem, 0) // FIGURES_PER_DOCUMENT
         self.doc_fill[stem] = self.doc_fill.get(stem, 0) + figures
         doc_id = f"{stem}-{part}"
         if doc_id not in self.documents:
-            region = f"p{prefecture:02d}"
             title = {"report": f"{self.pref_names[prefecture]}{year}年生态环境状况公报", "counties": f"{self.pref_names[prefecture]}各县{year}年工作汇编",
                      "plan": f"{self.pref_names[prefecture]}生态环境保护规划"}[kind]
             self.documents[doc_id] = Document(doc_id, region, "plan" if kind == "plan" else "progress_report",
@@ -165,8 +191,8 @@ class Generator:
         return self.documents[doc_id]
 
     def region_name(self, region: str) -> str:
-        p = int(region[1:3])
-        return self.pref_names[p] if "c" not in region else self.county_names[p * COUNTIES_PER_PREFECTURE + int(region[4:6])]
+        p, c = parse_region(region)
+        return self.pref_names[p] if c is None else self.county_name(p, c)
 
     def observe(self, doc: Document, indicator: str, region: str, period: str, role: str, value: str, unit: str,
                 quote: str, section: str = "text", line: int | None = None) -> int:
@@ -192,9 +218,9 @@ class Generator:
 
     def report_block(self, g: int, p: int, year: int) -> dict:
         """A prefecture's report for one group and year, and its two counties in the compilation."""
-        pref = f"p{p:02d}"
+        pref = prefecture_id(p)
         pair = g % (COUNTIES_PER_PREFECTURE // 2)
-        counties = [f"{pref}c{2 * pair:02d}", f"{pref}c{2 * pair + 1:02d}"]
+        counties = [county_id(p, 2 * pair), county_id(p, 2 * pair + 1)]
         report = self.document("report", p, year, 22)
         rows = {"report": report, "pref": self.status_lines(report, g, pref, year)}
         for county in counties:
@@ -221,7 +247,7 @@ class Generator:
 
     def plan_block(self, g: int, p: int) -> dict:
         """A prefecture plan's baselines (2020) and targets (2025, 2030) in text and table."""
-        pref = f"p{p:02d}"
+        pref = prefecture_id(p)
         plan = self.document("plan", p, None, 15)
         base = self.truth(g, pref, BASE_YEAR)
         name = self.pref_names[p] + self.themes[g]
@@ -421,8 +447,9 @@ class Generator:
             for g in range(GROUPS):
                 if len(self.rows) >= self.observations:
                     break
-                plan = self.plan_block(g, p % PREFECTURES)
-                blocks = [self.report_block(g, p % PREFECTURES, year) for year in REPORT_YEARS]
+                self.prefectures = p + 1
+                plan = self.plan_block(g, p)
+                blocks = [self.report_block(g, p, year) for year in REPORT_YEARS]
                 if len(self.rows) < self.next_injection:
                     continue
                 for _ in range(len(INJECTIONS)):
