@@ -67,13 +67,22 @@ def status_after_as_of(ctx: Context) -> Outcome:
         for r in bad.itertuples(index=False)], undated, {"document has no as-of date": undated} if undated else {})
 
 
-# 表102023年: table 10 of 2023; 2022年度森林督查 names a programme's year, not the figure's
-YEAR_NAMED = re.compile(r"(?:(?<![\d.])|(?<=表\d)|(?<=表\d\d))((?:19|20)\d{2})\s*年(?!度)")
+# 表102023年: table 10 of 2023; 2022年度森林督查 names a programme's year, not the figure's. The four digits
+# come first and the lookbehinds read the character before them (not a digit or a point, or 表 and one or
+# two digits): the engine then skips to a 1 or a 2, where lookbehinds first were tried at every character
+_YEAR = r"(?:19|20)\d{2}"
+_NAMED_AFTER = r"(?:(?<![\d.]\d{4})|(?<=表\d{5})|(?<=表\d{6}))\s*年(?!度)"
+YEAR_NAMED = re.compile(f"({_YEAR}){_NAMED_AFTER}")
 RELATIVE = re.compile(r"今年|本年|当年|去年|上年|前年|上半年|下半年|季度|同期")  # a year said relative to the document
 # A year named as a point of comparison or a starting point is not the year of the figure after it.
 # (the words a year's text before it ends with, white space aside)
 NOT_THE_FIGURES_YEAR = ("比", "较", "与", "同", "相比", "对比", "低于", "高于", "超过", "超出", "恢复到", "恢复至")
 LEVEL_OF_A_YEAR = re.compile(r"\s*水平")  # 超过2019年水平: a year's level as a point of comparison
+# the same, over many texts at once (_QuoteYears): where a year is named (uncaptured: a capture group first hides
+# the digits from the engine's skipping), where one is named as a level, where a comparison word ends before one
+_YEAR_NAMED_AT = re.compile(_YEAR + _NAMED_AFTER)
+_YEAR_AS_A_LEVEL = re.compile(_YEAR + _NAMED_AFTER + LEVEL_OF_A_YEAR.pattern)
+_COMPARED_YEAR = re.compile("(?:" + "|".join(map(re.escape, NOT_THE_FIGURES_YEAR)) + r")\s*(?=" + _YEAR + ")")
 SENTENCE_ENDS = "。！？；!?;"
 _SENTENCE_BREAKS = np.zeros(0x110000, dtype=bool)  # per code point: a sentence end or a line break
 _SENTENCE_BREAKS[[ord(c) for c in SENTENCE_ENDS + "\n"]] = True
@@ -147,25 +156,21 @@ def text_year_slip(ctx: Context) -> Outcome:
     that includes a named year (2016-2020 under 2020年), nor where no year is named (undecided).
     The paragraph is read from the source, so the family runs by document on the partitioned engine.
     """
-    text = (ctx.obs["section"] == "text").to_numpy()
-    obs = ctx.obs.loc[text, ["id", "document", "quote", "value_printed", "year_start", "year", "line", "period_key"]]
+    obs = ctx.obs
+    text = np.flatnonzero((obs["section"] == "text").to_numpy())  # positions; columns are taken as arrays, never the rows as a frame
     named = _NamedYears()
-    # the years each distinct quote names before its figure (the last occurrence of the value)
-    pair, quotes, values = _distinct(obs["quote"], obs["value_printed"])
-    before = [str(q)[: max(str(q).rfind(str(v)), 0)] for q, v in zip(quotes, values, strict=True)]
-    named_by = named.of(before)[pair]  # per row: the id of its set of years
-    relative_only = np.array([bool(RELATIVE.search(text)) for text in before], dtype=bool)[pair] & (named.sizes()[named_by] == 0)
-    # else the years its paragraph names before it, once per distinct place in a source
+    # the years each quote names before its figure (the last occurrence of the value), and whether it names a relative year
+    named_by, relative = _quote_years(named, obs["quote"].to_numpy()[text], obs["value_printed"].to_numpy()[text])
+    relative_only = relative & (named.sizes()[named_by] == 0)
+    # else the years its paragraph names before it
     bare = np.flatnonzero((named.sizes()[named_by] == 0) & ~relative_only)
     if len(bare):
-        starts = by_id(ctx.obs, ctx.located, "figure_start").astype(np.int64)[np.flatnonzero(text)[bare]]
-        place, documents, places = _distinct(obs["document"].to_numpy()[bare], starts)
-        sentences = _sentences_before(ctx, documents, np.asarray(places, dtype=np.int64))
-        named_by[bare] = named.of(sentences)[place]
+        starts = by_id(obs, ctx.located, "figure_start").astype(np.int64)[text[bare]]
+        named_by[bare] = _paragraph_years(ctx, named, obs["document"].take(text[bare]), starts)
     has_year = (named.sizes()[named_by] > 0) & ~relative_only
-    decided = obs[has_year]
-    within = named.any_within(named_by[has_year], decided["year_start"].to_numpy(dtype=np.int64), decided["year"].to_numpy(dtype=np.int64))
-    bad = decided[~within]
+    decided = text[has_year]
+    within = named.any_within(named_by[has_year], obs["year_start"].to_numpy(dtype=np.int64)[decided], obs["year"].to_numpy(dtype=np.int64)[decided])
+    bad = obs[["id", "quote", "value_printed", "line", "period_key"]].take(decided[~within])
     reasons = {"the sentence dates the figure relative to the document (今年, 上半年)": int(relative_only.sum()),
                "no year named in the quote or its paragraph": int((~has_year & ~relative_only).sum())}
     return Outcome(len(decided), [
@@ -173,15 +178,6 @@ def text_year_slip(ctx: Context) -> Outcome:
                   f"{', '.join(sorted(years))}: {r.quote}", (r.id,), {"period": r.period_key, "named": sorted(years)})
         for years, r in zip(named.sets_of(named_by[has_year][~within]), bad.itertuples(index=False), strict=True)],
         sum(reasons.values()), {k: v for k, v in reasons.items() if v})
-
-
-def _distinct(first, second) -> tuple[np.ndarray, list, list]:
-    """(per row the index of its distinct pair, the distinct firsts, the distinct seconds)."""
-    left, lefts = pd.factorize(np.asarray(first), use_na_sentinel=False)  # (each column hashed once: a MultiIndex factorize is 7x slower)
-    right, rights = pd.factorize(np.asarray(second), use_na_sentinel=False)
-    width = max(len(rights), 1)
-    codes, pairs = pd.factorize(left.astype(np.int64) * width + right)
-    return codes, lefts[pairs // width].tolist(), rights[pairs % width].tolist()
 
 
 class _NamedYears:
@@ -195,13 +191,16 @@ class _NamedYears:
         self._ids: dict[frozenset[str], int] = {}
         self._of_text: dict[str, int] = {}
 
+    def id_of(self, years: frozenset[str]) -> int:
+        known = self._ids.setdefault(years, len(self._ids))
+        if known == len(self.sets):
+            self.sets.append(years)
+        return known
+
     def of(self, texts: list[str]) -> np.ndarray:
         """The id of the set of years each text names."""
         for text in set(texts) - self._of_text.keys():
-            years = frozenset(years_named(text))
-            known = self._of_text[text] = self._ids.setdefault(years, len(self._ids))
-            if known == len(self.sets):
-                self.sets.append(years)
+            self._of_text[text] = self.id_of(frozenset(years_named(text)))
         of_text = self._of_text
         return np.array([of_text[text] for text in texts], dtype=np.int64)
 
@@ -219,23 +218,89 @@ class _NamedYears:
         return np.searchsorted(keys, high, side="right") > np.searchsorted(keys, low, side="left")
 
 
-def _sentences_before(ctx: Context, documents: list, starts: np.ndarray) -> list[str]:
-    """Per place (a document, the raw offset where a figure starts): the sentence before the
-    figure, within its source line (a paragraph is a line in these sources): a year named
-    sentences earlier dates other figures. Empty when the figure was not found (start < 0). Each
-    source's sentence ends and line breaks are found once, and every place's sentence start by
-    one sorted search."""
-    codes, names = pd.factorize(np.asarray(documents, dtype=object))
+_SEPARATORS = "\x00\x01\x02\x03\x04\x05\x06\x07\x08"  # none a space, a digit, a point or a character of a word the patterns read
+
+
+def _quote_years(named: _NamedYears, quotes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the id of the set of years its quote names before its figure (years_named of the quote
+    up to the value's last occurrence), and whether that text names a year relative to the document.
+
+    Each distinct quote is read once, all of them in one pass of each pattern over their text joined
+    by a separator none holds (it reads as the ends of a text do: no space, digit, point or word runs
+    across it). A row's text is its quote cut before its figure: what the patterns find in the whole
+    quote before the cut is what they find in the cut text, unless the cut text ends (spaces aside) in
+    a digit, 年 or 水 (a year, its 年, 年度 or 水平 could run across the cut): those texts are read one by one."""
+    codes, distinct = pd.factorize(quotes)
+    distinct = [str(q) for q in distinct]
+    cut = np.maximum(np.array([str(q).rfind(str(v)) for q, v in zip(quotes.tolist(), values.tolist(), strict=True)], dtype=np.int64), 0)
+    joined, separator = "", ""
+    for separator in _SEPARATORS:
+        joined = separator.join(distinct)
+        if joined.count(separator) == len(distinct) - 1:
+            break
+    else:  # every separator is printed in some quote: each text read by itself
+        return _cut_years(named, distinct, codes, cut)
+    lengths = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
+    low = (np.cumsum(lengths + 1) - lengths - 1)[codes]  # where each row's quote starts in the joined text
+    high = low + cut
+    # years named (those named as a level or after a comparison word dropped), and relative years
+    at = np.array([m.start() for m in _YEAR_NAMED_AT.finditer(joined)], dtype=np.int64)
+    level = np.array([m.start() for m in _YEAR_AS_A_LEVEL.finditer(joined)] if "水平" in joined else [], dtype=np.int64)
+    compared = np.array([m.end() for m in _COMPARED_YEAR.finditer(joined)], dtype=np.int64)
+    at = at[~np.isin(at, level) & ~np.isin(at, compared)]
+    years = [joined[i:i + 4] for i in at.tolist()]
+    relative_words = np.array([m.span() for m in RELATIVE.finditer(joined)], dtype=np.int64).reshape(-1, 2)
+    relative = np.searchsorted(relative_words[:, 1], high, "right") > np.searchsorted(relative_words[:, 0], low, "left")
+    # each row's years: those found from its quote's start to its cut
+    first, last = np.searchsorted(at, low, "left"), np.searchsorted(at, high, "left")
+    ids = np.full(len(codes), named.id_of(frozenset()), dtype=np.int64)
+    one = np.flatnonzero(last - first == 1)
+    if len(one):
+        year_codes, distinct_years = pd.factorize(np.array(years, dtype=object))
+        ids[one] = np.array([named.id_of(frozenset([year])) for year in distinct_years], dtype=np.int64)[year_codes[first[one]]]
+    many = np.flatnonzero(last - first > 1)
+    if len(many):
+        spans = {(a, b) for a, b in zip(first[many].tolist(), last[many].tolist(), strict=True)}
+        id_of = {span: named.id_of(frozenset(years[span[0]:span[1]])) for span in spans}
+        ids[many] = [id_of[span] for span in zip(first[many].tolist(), last[many].tolist(), strict=True)]
+    # texts whose cut may split what a pattern reads (by the character before the cut): read by themselves
+    cut_short = np.flatnonzero(cut > 0)
+    ending = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)[high[cut_short] - 1]
+    unsafe = np.zeros(int(ending.max(initial=0)) + 1, dtype=bool)  # per character (a few distinct ones end the cut texts)
+    for c in np.flatnonzero(np.bincount(ending)).tolist():
+        unsafe[c] = chr(c).isspace() or chr(c).isdecimal() or chr(c) in "年水"
+    reread = cut_short[unsafe[ending]]
+    if len(reread):
+        ids[reread], relative[reread] = _cut_years(named, distinct, codes[reread], cut[reread])
+    return ids, relative
+
+
+def _cut_years(named: _NamedYears, distinct: list[str], codes: np.ndarray, cut: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """_quote_years of rows (their quote's code, where it is cut), each distinct text read by itself."""
+    texts = [distinct[c][:e] for c, e in zip(codes.tolist(), cut.tolist(), strict=True)]
+    return named.of(texts), np.array([bool(RELATIVE.search(text)) for text in texts], dtype=bool)
+
+
+def _paragraph_years(ctx: Context, named: _NamedYears, documents: pd.Series, starts: np.ndarray) -> np.ndarray:
+    """Per figure (its document, the raw offset where it starts): the id of the set of years the
+    sentence before it names, within its source line (a paragraph is a line in these sources): a
+    year named sentences earlier dates other figures. No year when the figure was not found (start < 0).
+    Each source's sentence ends, line breaks and 年 are found once, and every figure's sentence start by
+    one sorted search; only a sentence holding a 年 is read (every year named is followed by 年)."""
+    ids = np.full(len(starts), named.id_of(frozenset()), dtype=np.int64)
+    codes, names = pd.factorize(documents)
     order = np.argsort(codes, kind="stable")
-    sentences = [""] * len(starts)
     for rows in np.split(order, np.flatnonzero(np.diff(codes[order])) + 1) if len(order) else []:
         source = ctx.dataset.sources.get(names[codes[rows[0]]])
         if source is None:
             continue
         raw, at = source.raw, starts[rows]
-        breaks = np.flatnonzero(_SENTENCE_BREAKS[np.frombuffer(raw.encode("utf-32-le"), dtype=np.uint32)])
+        characters = np.frombuffer(raw.encode("utf-32-le"), dtype=np.uint32)
+        breaks = np.flatnonzero(_SENTENCE_BREAKS[characters])
         before = np.searchsorted(breaks, at, side="left")  # breaks before the figure
-        begins = np.where(before > 0, breaks[np.maximum(before - 1, 0)] + 1, 0)
-        for row, start, begin in zip(rows.tolist(), at.tolist(), begins.tolist(), strict=True):
-            sentences[row] = raw[begin:start] if start >= 0 else ""
-    return sentences
+        begins = np.where(before > 0, breaks[np.maximum(before - 1, 0)] + 1, 0) if len(breaks) else np.zeros_like(at)  # (a source of one line, unended)
+        years = np.flatnonzero(characters == ord("年"))
+        dated = (at >= 0) & (np.searchsorted(years, at, "left") > np.searchsorted(years, begins, "left"))
+        if dated.any():
+            ids[rows[dated]] = named.of([raw[begin:start] for begin, start in zip(begins[dated].tolist(), at[dated].tolist(), strict=True)])
+    return ids
