@@ -88,14 +88,49 @@ def keyed_join(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: l
     return side_by_side(left, right, *_matches(left_key, right_key), prefix)
 
 
-def ordered_pairs(ctx: Context, obs: pd.DataFrame, key: list[str], prefix: str = "b_") -> pd.DataFrame:
-    """Every pair of rows of `obs` with the same key, once (the row with the smaller id first).
-    Only the pairs kept are built (the index says where each stands among all the key's pairs)."""
-    obs, _, left_key, right_key = _bounded(ctx, obs, obs, key, key)
-    a, b = _matches(left_key, right_key)
+def ordered_pairs(ctx: Context, obs: pd.DataFrame, key: list[str], prefix: str = "b_", columns: list[str] | None = None) -> pd.DataFrame:
+    """Every pair of rows of `obs` with the same key, once (the row with the smaller id first), in
+    the order of a self-merge; `columns` of both (default: every column). Only the pairs kept are
+    built (the index says where each stands among all the key's pairs, each row with itself included)."""
+    obs, _, codes, _ = _bounded(ctx, obs, obs, key, key)
+    x, y, place = _two_of_a_key(codes)
     ids = obs["id"].to_numpy()
-    kept = np.flatnonzero(ids[a] < ids[b])
-    return side_by_side(obs, obs, a[kept], b[kept], prefix).set_axis(kept)
+    first = ids[x] < ids[y]
+    second = ~first
+    second[second] = ids[y[second]] < ids[x[second]]  # (equal ids pair neither way)
+    a, b = np.where(first, x, y)[first | second], np.where(first, y, x)[first | second]
+    merged = np.argsort(a * max(len(codes), 1) + b)  # as a self-merge orders them: by the left row, then the right
+    a, b = a[merged], b[merged]
+    shown = obs if columns is None else obs[columns]
+    return side_by_side(shown, shown, a, b, prefix).set_axis(place[0][a] + place[1][b])
+
+
+def _two_of_a_key(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Every two rows of the same key, once each (positions x < y), from one sort; and, per row,
+    where its pairs start among all of a self-merge's and where it stands among its key's rows (a
+    pair's place in a self-merge is the one's plus the other's)."""
+    n = len(key)
+    order = np.argsort(_dense(key) * max(n, 1) + np.arange(n))  # by key, then position: each key's rows in their order
+    ordered = key[order]
+    new = np.ones(n, dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(new)
+    group = np.cumsum(new) - 1
+    slot = np.arange(n) - starts[group]  # where each sorted row stands among its key's
+    size = np.diff(np.append(starts, n))[group]
+    later = size - 1 - slot  # the rows after it in its key
+    first = np.repeat(np.arange(n), later)
+    second = first + 1 + np.arange(len(first)) - np.repeat(np.cumsum(later) - later, later)
+    sizes, slots = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    sizes[order], slots[order] = size, slot
+    return order[first], order[second], (np.cumsum(sizes) - sizes, slots)
+
+
+def _dense(key: np.ndarray) -> np.ndarray:
+    """`key` as it is when key × len(key) fits in an int64, else numbered densely (same order)."""
+    if not len(key) or (int(key.min()) >= 0 and (int(key.max()) + 1) * len(key) < 1 << 62):
+        return key
+    return np.unique(key, return_inverse=True)[1].reshape(-1)
 
 
 def earlier_pairs(ctx: Context, later: pd.DataFrame, earlier: pd.DataFrame, series: list[str]) -> pd.DataFrame:
@@ -148,6 +183,8 @@ def _codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray, i
         size = len(categories) + int(new.sum()) + 1  # the last code: missing
         left_codes, right_codes = left.cat.codes.to_numpy(np.int64), right.cat.codes.to_numpy(np.int64)
         return np.where(left_codes < 0, size - 1, left_codes), np.append(known, size - 1)[right_codes], size
+    if left.dtype == bool and right.dtype == bool:  # flags are their own codes
+        return left.to_numpy(np.int64), right.to_numpy(np.int64), 2
     if left is right:  # a frame paired with itself: its values coded once
         codes, uniques = pd.factorize(left, use_na_sentinel=False)
         codes = codes.astype(np.int64, copy=False)
@@ -221,10 +258,13 @@ def _bounded(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: lis
     per_key, budget = ctx.settings.max_pairs_per_key, pairing_budget(ctx)
     if len(left) * len(right) <= min(per_key, budget):  # no group, nor all of them, can be over a limit: skip the counting
         return left, right, left_key, right_key
-    left_groups, left_sizes = np.unique(left_key, return_counts=True)
-    right_groups, right_sizes = np.unique(right_key, return_counts=True)
-    _, on_left, on_right = np.intersect1d(left_groups, right_groups, assume_unique=True, return_indices=True)
-    pairs = left_sizes[on_left] * right_sizes[on_right]
+    if left is right and left_on == right_on:  # a frame paired with itself: each group's rows with each other
+        pairs = np.unique(left_key, return_counts=True)[1] ** 2
+    else:
+        left_groups, left_sizes = np.unique(left_key, return_counts=True)
+        right_groups, right_sizes = np.unique(right_key, return_counts=True)
+        _, on_left, on_right = np.intersect1d(left_groups, right_groups, assume_unique=True, return_indices=True)
+        pairs = left_sizes[on_left] * right_sizes[on_right]
     if not len(pairs) or (pairs.max() <= per_key and pairs.sum() <= budget):
         return left, right, left_key, right_key
     left, right = _left_out(ctx, left, right, left_on, right_on)
@@ -338,9 +378,14 @@ def comparable(pairs: pd.DataFrame, need_direction: bool = True) -> tuple[pd.Dat
     return pairs[~undecided], counts
 
 
-def numeric_pairs(pairs: pd.DataFrame, prefix: str, reason: str = "one side has no number") -> tuple[pd.DataFrame, int, dict[str, int]]:
+def numeric_pairs(pairs: pd.DataFrame, prefix: str, reason: str = "one side has no number",
+                  among: np.ndarray | None = None) -> tuple[pd.DataFrame, int, dict[str, int]]:
     """The pairs whose two sides both have a number (the other side's columns carry `prefix`),
-    how many do not, and that count under `reason` (empty when none)."""
-    decided = pairs[pairs["numeric"] & pairs[f"{prefix}numeric"]]
-    undecided = len(pairs) - len(decided)
+    how many do not, and that count under `reason` (empty when none). `among`: only the pairs it
+    marks are read (one filter of the frame, not two)."""
+    numeric = (pairs["numeric"] & pairs[f"{prefix}numeric"]).to_numpy()
+    if among is None:
+        among = np.ones(len(pairs), dtype=bool)
+    decided = pairs[among & numeric]
+    undecided = int(among.sum()) - len(decided)
     return decided, undecided, ({reason: undecided} if undecided else {})

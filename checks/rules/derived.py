@@ -52,18 +52,20 @@ def implied_totals_disagree(ctx: Context) -> Outcome:
     numeric = ctx.obs["numeric"]
     obs = ctx.obs.loc[numeric, ["lower", "upper", "indicator", *PLACE]].assign(at=np.flatnonzero(numeric))
     shares, whole_of = join_keys(obs, implied, ["indicator", *PLACE], ["share_whole", *PLACE])
-    printed = obs[np.isin(shares, whole_of)]  # the figures printed for a total some share implies
+    printed = obs[pd.Series(shares).isin(whole_of).to_numpy()]  # the figures printed for a total some share implies (one hash table)
     # only what pairing and comparing read; which figures and how printed, for the failures only
     candidates = pd.DataFrame({"whole": stacked([implied["share_whole"], printed["indicator"]]),
                                **{c: stacked([implied[c], printed[c]]) for c in PLACE},
                                "low": stacked([implied["total_low"], printed["lower"]]), "high": stacked([implied["total_high"], printed["upper"]]),
                                "id": np.arange(len(implied) + len(printed))})
     # every two candidates for the same total in the same place: one self-merge, not a loop over all pairs
-    pairs = ordered_pairs(ctx, candidates, ["whole", *PLACE])
-    bounds = pairs[["low", "high", "b_low", "b_high"]].abs().to_numpy(dtype=float)
-    scale = np.nanmax(np.where(np.isfinite(bounds), bounds, np.nan), axis=1) if len(pairs) else np.zeros(0)
+    pairs = ordered_pairs(ctx, candidates, ["whole", *PLACE], columns=["id", "low", "high"])  # (id: where a candidate stands)
+    bounds = [pairs[c].abs().to_numpy(dtype=float) for c in ["low", "high", "b_low", "b_high"]]
+    finite = [np.where(np.isfinite(b), b, np.nan) for b in bounds]
+    scale = np.fmax(np.fmax(finite[0], finite[1]), np.fmax(finite[2], finite[3]))  # the largest finite bound (NaN if none)
     bad = pairs[~meets(pairs["low"], pairs["high"], pairs["b_low"], pairs["b_high"], slack=scale * ctx.settings.derived_relative)]
     bad = bad.sort_values(["id", "b_id"])
+    bad = bad.assign(whole=candidates["whole"].take(bad["id"].to_numpy()).to_numpy())
     ids, labels = _described(ctx, implied, printed, np.unique(bad[["id", "b_id"]].to_numpy()))
     names = implied_names(ctx, bad["whole"])
     return Outcome(len(pairs), [

@@ -45,7 +45,7 @@ def pairs(ctx: Context) -> pd.DataFrame:
     taken for the failures only (`shown`)."""
     obs = observations(ctx)
     keys = obs[["id", *KEY]].assign(at=np.arange(len(obs)))  # paired on the key; both sides' columns joined once, to the pairs kept
-    joined = _same_basis(judged(obs, ordered_pairs(ctx, keys, KEY), COMPARED))
+    joined = _same_basis(judged(obs, ordered_pairs(ctx, keys, KEY, columns=["at"]), COMPARED))
     past = (joined["year"] < joined["as_of_year"]) & (joined["b_year"] < joined["b_as_of_year"])
     return joined.assign(restatement=joined["role_class"].isin(RESTATABLE) & past & (joined["as_of_year"] != joined["b_as_of_year"]))
 
@@ -65,25 +65,23 @@ def _by_date(joined: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _same_basis(joined: pd.DataFrame) -> pd.DataFrame:
     """A nominal and a real growth are two figures. A growth whose basis is not printed stands for
-    whichever printed definition it agrees with: it disagrees only when it meets none of them."""
-    stated, b_stated = joined["basis"] != "", joined["b_basis"] != ""
-    joined = joined[~(stated & b_stated & (joined["basis"] != joined["b_basis"]))]
-    stated, b_stated = joined["basis"] != "", joined["b_basis"] != ""
-    one_unstated = stated != b_stated
-    unstated_id = joined["id"].where(~stated, joined["b_id"])
-    agree = meets(joined["lower"], joined["upper"], joined["b_lower"], joined["b_upper"])
-    agrees_with_some = agree[one_unstated].groupby(unstated_id[one_unstated]).any()
-    rescued = one_unstated & ~agree & unstated_id.map(agrees_with_some).fillna(False).astype(bool)
-    return joined[~rescued]
+    whichever printed definition it agrees with: it disagrees only when it meets none of them.
+    (Judged on the columns, the pairs filtered once; a figure is known by its position `at`.)"""
+    stated, b_stated = (joined["basis"] != "").to_numpy(), (joined["b_basis"] != "").to_numpy()
+    two_bases = stated & b_stated & (joined["basis"] != joined["b_basis"]).to_numpy()
+    one_unstated = (stated != b_stated) & ~two_bases
+    agree = meets(joined["lower"], joined["upper"], joined["b_lower"], joined["b_upper"]).to_numpy()
+    unstated_at = np.where(stated, joined["b_at"].to_numpy(), joined["at"].to_numpy())
+    rescued = one_unstated & ~agree & np.isin(unstated_at, unstated_at[one_unstated & agree])
+    return joined[~two_bases & ~rescued]
 
 
 def _decided(ctx: Context, restatement: bool | None = None) -> tuple[pd.DataFrame, int, dict]:
     """The pairs both of whose figures have a number (all pairs, or only restatements or only
     the others), how many are left undecided, and why."""
     both = pairs(ctx)
-    if restatement is not None:
-        both = both[both["restatement"] == restatement]
-    return numeric_pairs(both, "b_")
+    among = None if restatement is None else (both["restatement"] == restatement).to_numpy()
+    return numeric_pairs(both, "b_", among=among)
 
 
 def _where(doc: str, section: str, line: int) -> str:
