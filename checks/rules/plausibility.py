@@ -7,39 +7,46 @@ import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
-from checks.pairs import SERIES, baseline_pairs, comparable, judged, latest_earlier, per_distinct, rows, widened
+from checks.pairs import SERIES, baseline_pairs, comparable, latest_earlier, per_distinct, rows, widened
 
 COLUMNS = ["id", "document", "section", "quote", *SERIES, "year", "kind", "value", "value_printed", "quantity", "numeric", "cumulative",
            "direction", "lower", "upper", "converted"]
 
 
-JUMP = ["value", "year", "kind", "quantity"]  # what judging the size of a change reads of each figure
 KINDS = ["point", "floor", "ceiling", "approx", "range"]
 
 
-def _consecutive_actuals(ctx: Context) -> pd.DataFrame:
+def _consecutive_actuals(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     """Each status figure with the previous year's status figure of the same series (any document):
-    their positions in the parsed frame (`at`, `b_at`) and the JUMP columns of both."""
+    their positions in the parsed frame (`at`, `b_at`), ordered by the later figure's year."""
     obs = ctx.obs
     yearly = (obs["role_class"] == "status") & obs["numeric"] & ~obs["cumulative"] & per_distinct(obs["period_key"], lambda keys: keys.str.len() == 4)
-    # paired on the keys; the pairs get the JUMP columns of both sides, and the failing ones every COLUMN, at the end
-    keys = obs.loc[yearly, [*SERIES, "year"]].assign(at=np.flatnonzero(yearly)).sort_values("year")
-    return judged(obs, latest_earlier(ctx, keys, keys, SERIES), JUMP)
+    at = np.flatnonzero(yearly)
+    at = at[obs["year"].to_numpy()[at].argsort(kind="quicksort")]  # as sort_values("year") orders them
+    keys = obs[[*SERIES, "year"]].take(at).assign(at=at)  # paired on the keys; the failing pairs get every COLUMN, at the end
+    pairs = latest_earlier(ctx, keys, keys, SERIES, columns=["at"])
+    return pairs["at"].to_numpy(), pairs["b_at"].to_numpy()
 
 
-def _over_limit(ctx: Context, pairs: pd.DataFrame) -> tuple[int, pd.DataFrame]:
-    """How many pairs have a size of change to judge (both values positive, of a kind with a value),
-    and those over the limit, with their `ratio`, `years` and `limit`."""
-    judged = pairs[(pairs["value"] > 0) & (pairs["b_value"] > 0)]
-    judged = judged[judged["kind"].isin(KINDS)]
+def _over_limit(ctx: Context, value, b_value, year, b_year, kind_ok, share) -> tuple[int, np.ndarray, pd.DataFrame]:
+    """Of pairs given column by column (the values, years, whether the later figure's kind has a
+    value and is a share or rate): how many have a size of change to judge (both values positive,
+    of a kind with a value), the positions of those over the limit, and their `ratio`, `years`, `limit`."""
+    judged = np.flatnonzero((value > 0) & (b_value > 0) & kind_ok)
     settings = ctx.settings
-    value, b_value = judged["value"].to_numpy(dtype=float), judged["b_value"].to_numpy(dtype=float)
+    value, b_value = value[judged].astype(float), b_value[judged].astype(float)
     ratio = np.maximum(value, b_value) / np.minimum(value, b_value)
-    years = np.clip(judged["year"].to_numpy() - judged["b_year"].to_numpy(), 1, None).astype(float)
-    per_period = np.where(judged["quantity"].isin(["share", "rate"]).to_numpy(), float(settings.max_ratio_share), float(settings.max_ratio_other))
+    years = np.clip(year[judged] - b_year[judged], 1, None).astype(float)
+    per_period = np.where(share[judged], float(settings.max_ratio_share), float(settings.max_ratio_other))
     limit = per_period ** np.maximum(1.0, years / settings.ratio_years)
     over = ratio > limit
-    return len(judged), judged[over].assign(ratio=ratio[over], years=years[over], limit=limit[over])
+    return len(judged), judged[over], pd.DataFrame({"ratio": ratio[over], "years": years[over], "limit": limit[over]})
+
+
+def _columns(frame: pd.DataFrame, prefix: str = "") -> tuple[np.ndarray, ...]:
+    """What _over_limit reads of the later (`prefix` "") figure of each pair, or of each figure."""
+    return (frame[f"{prefix}value"].to_numpy(dtype=float), frame[f"{prefix}year"].to_numpy(), frame[f"{prefix}kind"].isin(KINDS).to_numpy(),
+            frame[f"{prefix}quantity"].isin(["share", "rate"]).to_numpy())
 
 
 def narrated(pairs: pd.DataFrame) -> pd.Series:
@@ -66,9 +73,13 @@ def large_jump(ctx: Context) -> Outcome:
     the document states it, so it is context, not a doubt). A warning, never an error.
     """
     pairs, undecided = comparable(baseline_pairs(ctx), need_direction=False)
-    checked, over_target = _over_limit(ctx, pairs)
-    consecutive, over_consecutive = _over_limit(ctx, _consecutive_actuals(ctx))  # the failing pairs only get every column
-    over_consecutive = pd.concat([widened(ctx.obs, over_consecutive, COLUMNS), over_consecutive[["ratio", "years", "limit"]].reset_index(drop=True)], axis=1)
+    value, year, kind_ok, share = _columns(pairs)
+    checked, over, sizes = _over_limit(ctx, value, pairs["b_value"].to_numpy(dtype=float), year, pairs["b_year"].to_numpy(), kind_ok, share)
+    over_target = pd.concat([pairs.take(over).reset_index(drop=True), sizes], axis=1)
+    at, b_at = _consecutive_actuals(ctx)  # judged on the columns of the parsed frame; the failing pairs only get every column
+    value, year, kind_ok, share = _columns(ctx.obs)
+    consecutive, over, sizes = _over_limit(ctx, value[at], value[b_at], year[at], year[b_at], kind_ok[at], share[at])
+    over_consecutive = pd.concat([widened(ctx.obs, pd.DataFrame({"at": at[over], "b_at": b_at[over]}), COLUMNS), sizes], axis=1)
     jumps = pd.concat([over_target.assign(what="target against the figure before it"), over_consecutive.assign(what="consecutive figures")],
                       ignore_index=True)
     bad = jumps[~narrated(jumps)]  # only a jump over the limit is read for a sentence narrating it
