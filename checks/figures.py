@@ -217,7 +217,7 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
     if all(t[-1] == "blank" for t in tokens):
         return []
     if not described:
-        return [NumberToken(line, span, printed, text, section="table", quote_start=quote_start) for span, printed, text, *_ in tokens]
+        return [table_figure(line, span.start, span.end, printed, text, quote_start) for span, printed, text, *_ in tokens]
     # A row one cell wider than its header splits the label column: a group and the row's own label
     # (`绿色产品市场占有率（%）` then `节能家电市场占有率（%）`); a blank group is the one above, and a row
     # without its own number (its first cell blank) continues the group above; a numbered row ends it.
@@ -461,6 +461,20 @@ def _packed(token: NumberToken) -> list:
     return [token.line, token.span.start, token.span.end, *(getattr(token, name) for name in _TOKEN_FIELDS[1:])]
 
 
+_TABLE_FIGURE = _packed(NumberToken(0, Span(0, 0), "", "", section="table"))
+_QUOTE_START = 2 + _TOKEN_FIELDS.index("quote_start")  # (packed: line, start, end, then the fields after line)
+
+
+def table_figure(line: int, start: int, end: int, printed: str, text: str, quote_start: int) -> list:
+    """A table cell's figure as Scan holds it packed (where it stands and what it prints; the rest
+    as NumberToken's defaults): made a NumberToken only when asked for, as most are covered by an
+    observation and never looked at (a list is a quarter of a frozen dataclass's cost to make)."""
+    cell = _TABLE_FIGURE.copy()
+    cell[:5] = line, start, end, printed, text
+    cell[_QUOTE_START] = quote_start
+    return cell
+
+
 def _unpacked(values: list) -> NumberToken:
     line, start, end, *rest = values
     return NumberToken(line, Span(start, end), *rest)
@@ -486,9 +500,10 @@ class FigureScanner:
         """Every figure, and unless `figures_only` the table cells that hold a word or a blank. Not
         `described`: the figures only, the cells of tab, pipe and space rows without their label,
         header, period and unit (what coverage reads: where a number stands and what it prints)."""
-        table = self._tables(described)
-        prose = self._prose_spans({t.line for t in table})
-        return Scan(self.text, [t for t in table if t.kind == "figure"] if figures_only or not described else table, prose)
+        table = self._tables(described)  # (not described: the tab, pipe and space rows' figures packed, see table_figure)
+        prose = self._prose_spans({t.line if isinstance(t, NumberToken) else t[0] for t in table})
+        figures = [t for t in table if not isinstance(t, NumberToken) or t.kind == "figure"] if figures_only or not described else table
+        return Scan(self.text, figures, prose)
 
     def _table_lines(self) -> tuple[list[int], np.ndarray]:
         """(the 0-based lines a table may be read from, and per line the number of lines before it
