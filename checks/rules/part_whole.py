@@ -52,8 +52,9 @@ def region_exceeds_parent(ctx: Context) -> Outcome:
     rates or concentrations (a county may be cleaner than its city), nor across different years.
     """
     obs = levels(ctx, ["indicator", "region", "additive", *SAME_FIGURE])
-    additive = obs[obs["additive"]].merge(ancestors(ctx.dataset.regions), on="region")
-    pairs = keyed_join(ctx, additive, obs, ["indicator", "ancestor", *SAME_FIGURE], ["indicator", "region", *SAME_FIGURE], prefix="w_")
+    # the ancestor a categorical: paired with the parsed frame's categorical regions through their categories, not row by row as text
+    additive = obs[obs["additive"]].merge(ancestors(ctx.dataset.regions).astype({"ancestor": "category"}), on="region")
+    pairs = keyed_join(ctx, additive, obs, ["indicator", "ancestor", *SAME_FIGURE], ["indicator", "region", *SAME_FIGURE], prefix="w_", columns=["at"])
     return _outcome(ctx, pairs, lambda p: f"{p.indicator_name} of {p.region} exceeds that of {p.w_region}")
 
 
@@ -66,5 +67,6 @@ def subcategory_exceeds_category(ctx: Context) -> Outcome:
     """
     obs = levels(ctx, ["indicator", "region", "parent_indicator", *SAME_FIGURE])
     children = obs[obs["parent_indicator"] != ""]
-    pairs = keyed_join(ctx, children, obs, ["parent_indicator", "region", *SAME_FIGURE], ["indicator", "region", *SAME_FIGURE], prefix="w_")
+    pairs = keyed_join(ctx, children, obs, ["parent_indicator", "region", *SAME_FIGURE], ["indicator", "region", *SAME_FIGURE], prefix="w_",
+                       columns=["at"])
     return _outcome(ctx, pairs, lambda p: f"{p.indicator_name} exceeds its category {p.w_indicator_name}")
