@@ -129,10 +129,10 @@ def _two_of_a_key(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[np.nda
     return order[first], order[second], (np.cumsum(sizes) - sizes, slots)
 
 
-def earlier_pairs(ctx: Context, later: pd.DataFrame, earlier: pd.DataFrame, series: list[str]) -> pd.DataFrame:
+def earlier_pairs(ctx: Context, later: pd.DataFrame, earlier: pd.DataFrame, series: list[str], columns: list[str] | None = None) -> pd.DataFrame:
     """Each row of `later` with every row of `earlier` in the same series and an earlier year;
-    the earlier row's columns carry the prefix b_."""
-    pairs = keyed_join(ctx, later, earlier, series)
+    the earlier row's columns carry the prefix b_ (`columns` of both, with year; default every column)."""
+    pairs = keyed_join(ctx, later, earlier, series, columns=None if columns is None else list(dict.fromkeys(["year", *columns])))
     return pairs[pairs["b_year"] < pairs["year"]]
 
 
@@ -372,17 +372,31 @@ def known_by(pairs: pd.DataFrame) -> pd.DataFrame:
 def baseline_pairs(ctx: Context) -> pd.DataFrame:
     """Each target with the latest earlier baseline of its own document, and with the latest
     earlier status figure (baseline or actual, any section or document printed by the target's
-    as-of date). Columns of the earlier figure carry the prefix b_; a pair found both ways once."""
+    as-of date). Columns of the earlier figure carry the prefix b_; a pair found both ways once.
+    Paired on positions and a few coded columns (the as-of date by its place among the dates, a
+    status figure of an indicator no target has left out first); the pairs get every column once, at the end."""
     obs = with_as_of(ctx)
-    keys = obs[KEYS].assign(at=np.arange(len(obs)))  # paired on these few columns; the pairs get every column once, at the end
-    targets = keys[keys["role"] == "target"]
-    own = latest_earlier(ctx, targets, keys[keys["role"] == "baseline"], ["document", *SERIES])
-    status = keys[keys["role"].isin(["baseline", "actual"])]
-    known = known_by(earlier_pairs(ctx, targets, status, SERIES))
+    role = obs["role"]
+    keys = obs[["document", *SERIES, "year"]].assign(as_of=_as_of_order(obs["as_of"]), at=np.arange(len(obs)))
+    targets = keys[(role == "target").to_numpy()]
+    own = latest_earlier(ctx, targets, keys[(role == "baseline").to_numpy()], ["document", *SERIES], columns=["at"])
+    status = keys[(role.isin(["baseline", "actual"]) & obs["indicator"].isin(pd.unique(targets["indicator"].to_numpy()))).to_numpy()]
+    known = known_by(earlier_pairs(ctx, targets, status, SERIES, columns=["at", "as_of", "document"]))
     latest = known[known["b_year"] == known.groupby("at")["b_year"].transform("max")]
     # one latest figure per target: its own document's first, then the first by id
-    anywhere = latest.assign(other=latest["b_document"] != latest["document"]).sort_values(["id", "other", "b_id"]).drop_duplicates("id")
+    ids = obs["id"].to_numpy()
+    at, b_at = latest["at"].to_numpy(), latest["b_at"].to_numpy()
+    anywhere = pd.DataFrame({"id": ids[at], "other": (latest["b_document"] != latest["document"]).to_numpy(), "b_id": ids[b_at], "at": at, "b_at": b_at})
+    anywhere = anywhere.sort_values(["id", "other", "b_id"]).drop_duplicates("id")
     return widened(obs, pd.concat([own[["at", "b_at"]], anywhere[["at", "b_at"]]], ignore_index=True).drop_duplicates())
+
+
+def _as_of_order(as_of: pd.Series) -> np.ndarray:
+    """Each as-of date (text) as its place among the distinct dates: compared as the text is."""
+    codes, dates = pd.factorize(as_of.to_numpy(dtype=object))
+    place = np.empty(len(dates), dtype=np.int64)
+    place[np.argsort(np.asarray(dates, dtype=object))] = np.arange(len(dates))
+    return place[codes]
 
 
 @per_run
