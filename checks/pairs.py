@@ -74,20 +74,22 @@ def role_side(role: pd.Series) -> pd.Series:
 
 
 def keyed_join(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: list[str], right_on: list[str] | None = None,
-               prefix: str = "b_", equal: tuple[list[str], list[str]] | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+               prefix: str = "b_", equal: tuple[list[str], list[str]] | None = None,
+               columns: list[str] | tuple[list[str], list[str]] | None = None) -> pd.DataFrame:
     """Rows of `left` with the rows of `right` whose key matches; `right`'s columns carry `prefix`.
     Key groups over the limit are dropped and recorded on the context. In the order of a merge:
     `left`'s rows in turn, each with its matches in `right`'s order. `equal`: further columns of
     `left` and of `right` that must be equal too (the pairs of the key kept where they are, as a
     filter of the join would keep them, without making the others); the limits count the key's groups.
-    `columns`: the columns of both the pairs carry (default: every column)."""
+    `columns`: the columns of both the pairs carry, or of `left` and of `right` (default: every column)."""
     right_on = right_on or left_on
     left, right, left_key, right_key = _bounded(ctx, left, right, left_on, right_on)
     if equal is not None:
         more_left, more_right = join_keys(left, right, *equal)
         left_key, right_key = _combined([left_key, more_left], [right_key, more_right])
     if columns is not None:
-        left, right = left[columns], right[columns]
+        left_columns, right_columns = columns if isinstance(columns, tuple) else (columns, columns)
+        left, right = left[left_columns], right[right_columns]
     return side_by_side(left, right, *_matches(left_key, right_key), prefix)
 
 

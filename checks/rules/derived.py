@@ -128,16 +128,20 @@ def difference_mismatch(ctx: Context) -> Outcome:
     and period, on the same side (an actual margin with actual rates, a target margin with target
     rates: never an actual margin with the targets set for its year). Fires when the difference of the two intervals does not meet the margin's.
     """
-    numeric = ctx.obs["numeric"]
-    obs = ctx.obs.loc[numeric, ["lower", "upper", "indicator", "minuend", "subtrahend", "region", "scope", "period_key", "role", "unit_dimension"]]
-    obs = obs.assign(at=np.flatnonzero(numeric))  # where each figure stands: its id and how it is printed are read for the failures only
+    numeric = ctx.obs["numeric"].to_numpy()
     key = ["region", "scope", "period_key", "side"]  # an actual margin against actual rates, a target one against targets
-    margins = obs.loc[(obs["minuend"] != "") & (obs["subtrahend"] != ""), ["lower", "upper", "at", "minuend", "subtrahend", *key[:-1], "role"]]
+    # the rows selected by masks of the whole frame, each with only the columns read: where each figure stands (at); its id
+    # and how it is printed are read for the failures only
+    margin = numeric & ((ctx.obs["minuend"] != "") & (ctx.obs["subtrahend"] != "")).to_numpy()
+    margins = ctx.obs.loc[margin, ["lower", "upper", "minuend", "subtrahend", *key[:-1], "role"]].assign(at=np.flatnonzero(margin))
     # the two rates; an amount of the same indicator is not one
-    obs = obs.loc[obs["unit_dimension"] == "share", ["lower", "upper", "at", "indicator", *key[:-1], "role"]]
+    rate = numeric & (ctx.obs["unit_dimension"] == "share").to_numpy()
+    obs = ctx.obs.loc[rate, ["lower", "upper", "indicator", *key[:-1], "role"]].assign(at=np.flatnonzero(rate))
     margins, obs = margins.assign(side=role_side(margins["role"])), obs.assign(side=role_side(obs["role"]))
-    joined = keyed_join(ctx, margins, obs, ["minuend", *key], ["indicator", *key], prefix="m_")
-    joined = keyed_join(ctx, joined, obs, ["subtrahend", *key], ["indicator", *key], prefix="s_")
+    joined = keyed_join(ctx, margins, obs, ["minuend", *key], ["indicator", *key], prefix="m_",
+                        columns=(["lower", "upper", "at", "subtrahend", *key], ["lower", "upper", "at"]))  # what the second pairing and the rule read
+    joined = keyed_join(ctx, joined, obs, ["subtrahend", *key], ["indicator", *key], prefix="s_",
+                        columns=(["lower", "upper", "at", "m_lower", "m_upper", "m_at"], ["lower", "upper", "at"]))
     low, high = subtract(joined["m_lower"], joined["m_upper"], joined["s_lower"], joined["s_upper"])
     bad = joined.assign(low=low, high=high)[~meets(low, high, joined["lower"], joined["upper"])]  # compared at once; only failures formatted
     ids = {side: printed_at(ctx, "id", bad[f"{side}at"]) for side in ("", "m_", "s_")}
@@ -159,14 +163,18 @@ def change_mismatch(ctx: Context) -> Outcome:
     counts the change as undecided.
     """
     series = ["indicator", "region", "scope"]
-    numeric = ctx.obs["numeric"]
-    obs = ctx.obs.loc[numeric, ["lower", "upper", *series, "year", "year_start", "role", "role_class", "unit_dimension", "catalogue_dimension"]]
-    obs = obs.assign(at=np.flatnonzero(numeric))  # where each figure stands: its id and how it is printed are read for the failures only
-    changes = obs.loc[(obs["role"] == "change") & (obs["year_start"] < obs["year"]),
-                      ["lower", "upper", "at", *series, "year", "year_start", "unit_dimension", "catalogue_dimension"]]
-    status = obs.loc[obs["role_class"] == "status", ["lower", "upper", "at", *series, "year"]]
-    ends = keyed_join(ctx, changes, status, series, prefix="e_", equal=(["year"], ["year"]))  # each change with the figures at its end
-    starts = keyed_join(ctx, ends, status, series, prefix="s_", equal=(["year_start"], ["year"]))  # and at its start
+    obs, numeric = ctx.obs, ctx.obs["numeric"].to_numpy()
+    # the rows selected by masks of the whole frame, each with only the columns read: where each figure stands (at); its id
+    # and how it is printed are read for the failures only
+    change = numeric & ((obs["role"] == "change") & (obs["year_start"] < obs["year"])).to_numpy()
+    changes = obs.loc[change, ["lower", "upper", *series, "year", "year_start", "unit_dimension", "catalogue_dimension"]].assign(at=np.flatnonzero(change))
+    stated = numeric & (obs["role_class"] == "status").to_numpy()
+    status = obs.loc[stated, ["lower", "upper", *series, "year"]].assign(at=np.flatnonzero(stated))
+    ends = keyed_join(ctx, changes, status, series, prefix="e_", equal=(["year"], ["year"]),  # each change with the figures at its end
+                      columns=([*changes.columns], ["lower", "upper", "at"]))
+    starts = keyed_join(ctx, ends, status, series, prefix="s_", equal=(["year_start"], ["year"]),  # and at its start
+                        columns=(["lower", "upper", "at", "year", "year_start", "unit_dimension", "catalogue_dimension", "e_lower", "e_upper", "e_at"],
+                                 ["lower", "upper", "at"]))
     # the end minus an absolute change (points on a share, or the indicator's own unit); B ÷ (1 + a % change) on an amount;
     # a % change of a share (relative or in points?) stays undecided
     absolute = (starts["unit_dimension"] == "share_difference") | (
