@@ -365,6 +365,21 @@ def with_as_of(ctx: Context) -> pd.DataFrame:
     return ctx.obs.assign(as_of=ctx.obs["document"].map(as_of).astype("str").fillna(""))  # text: compared with <=
 
 
+@per_run
+def dimensions(ctx: Context) -> pd.DataFrame:
+    """Each figure's unit dimension (`unit`) and its indicator's catalogue dimension (`catalogue`), as
+    categoricals of one vocabulary, for the rules that compare them: compared as codes, where the parsed
+    frame's text columns compare value by value (~0.04 CPU s a comparison at 1 M). Missing where the
+    parsed frame holds None; a missing value compares unequal to every value, as there."""
+    columns = [ctx.obs["unit_dimension"], ctx.obs["catalogue_dimension"]]
+    coded = [pd.factorize(column.to_numpy(dtype=object)) for column in columns]  # each column hashed once (its values are few and shared)
+    vocabulary = sorted({value for _, distinct in coded for value in distinct.tolist() if isinstance(value, str)})
+    at = {value: i for i, value in enumerate(vocabulary)}
+    return pd.DataFrame({name: pd.Categorical.from_codes(
+        np.array([at.get(value, -1) if isinstance(value, str) else -1 for value in distinct.tolist()] + [-1], dtype=np.int64)[codes], categories=vocabulary)
+        for name, (codes, distinct) in zip(["unit", "catalogue"], coded, strict=True)}, index=ctx.obs.index)
+
+
 def known_by(pairs: pd.DataFrame) -> pd.DataFrame:
     """Pairs whose earlier figure was printed no later than the target (as-of dates)."""
     return pairs[pairs["b_as_of"] <= pairs["as_of"]]

@@ -14,7 +14,7 @@ import pandas as pd
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import divide, fmt, meets, subtract
-from checks.pairs import join_keys, keyed_join, ordered_pairs, role_side, rows, stacked
+from checks.pairs import dimensions, join_keys, keyed_join, ordered_pairs, role_side, rows, stacked
 
 PLACE = ["region", "scope", "period_key", "role_class", "cumulative"]
 
@@ -25,8 +25,8 @@ def implied_totals(ctx: Context) -> pd.DataFrame:
     total_high). The share's id, and where the share and the part stand in the parsed frame (at,
     p_at): what a message prints of them is read for the failures only (`printed_at`)."""
     numeric = ctx.obs["numeric"]
-    obs = ctx.obs.loc[numeric, ["lower", "upper", "indicator", *PLACE, "share_part", "share_whole", "unit_dimension"]].assign(at=np.flatnonzero(numeric))
-    shares = obs[(obs["share_part"] != "") & (obs["share_whole"] != "") & (obs["unit_dimension"] == "share")]
+    obs = ctx.obs.loc[numeric, ["lower", "upper", "indicator", *PLACE, "share_part", "share_whole"]].assign(at=np.flatnonzero(numeric))
+    shares = obs[(obs["share_part"] != "") & (obs["share_whole"] != "") & (dimensions(ctx)["unit"] == "share").to_numpy()[numeric.to_numpy()]]
     shares = shares[["lower", "upper", "at", "share_part", "share_whole", *PLACE]].assign(id=ctx.obs["id"].to_numpy()[shares["at"].to_numpy()])
     parts = obs[["lower", "upper", "at", "indicator", *PLACE]]  # paired on the columns the rules read, never every column
     joined = keyed_join(ctx, shares, parts, ["share_part", *PLACE], ["indicator", *PLACE], prefix="p_")
@@ -135,7 +135,7 @@ def difference_mismatch(ctx: Context) -> Outcome:
     margin = numeric & ((ctx.obs["minuend"] != "") & (ctx.obs["subtrahend"] != "")).to_numpy()
     margins = ctx.obs.loc[margin, ["lower", "upper", "minuend", "subtrahend", *key[:-1], "role"]].assign(at=np.flatnonzero(margin))
     # the two rates; an amount of the same indicator is not one
-    rate = numeric & (ctx.obs["unit_dimension"] == "share").to_numpy()
+    rate = numeric & (dimensions(ctx)["unit"] == "share").to_numpy()
     obs = ctx.obs.loc[rate, ["lower", "upper", "indicator", *key[:-1], "role"]].assign(at=np.flatnonzero(rate))
     margins, obs = margins.assign(side=role_side(margins["role"])), obs.assign(side=role_side(obs["role"]))
     joined = keyed_join(ctx, margins, obs, ["minuend", *key], ["indicator", *key], prefix="m_",

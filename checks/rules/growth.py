@@ -16,7 +16,7 @@ import pandas as pd
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, meets
-from checks.pairs import keyed_join, per_distinct
+from checks.pairs import dimensions, keyed_join, per_distinct
 
 SERIES = ["indicator", "region", "scope", "cumulative"]
 PRICE_DIMENSIONS = {"money", "money_usd", "money_per_person"}  # a level in money moves with prices
@@ -92,7 +92,7 @@ def average_annual(ctx: Context) -> Outcome:
     within rounding; a real growth, or an unprinted basis, of a level in money is undecided.
     """
     obs = ctx.obs
-    rated = (obs["role"] == "change") & obs["numeric"] & obs["average_annual"] & (obs["unit_dimension"] == "share")  # 年均 / 年平均, read by the grammar
+    rated = (obs["role"] == "change") & obs["numeric"] & obs["average_annual"] & (dimensions(ctx)["unit"] == "share")  # 年均 / 年平均, read by the grammar
     rated &= per_distinct(obs["period_key"], lambda keys: keys.astype(str).str.match(PERIOD))
     if not rated.any():  # no average annual growth: no level is read
         return Outcome(0, [])

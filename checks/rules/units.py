@@ -7,7 +7,7 @@ import pandas as pd
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.grammar import APPROX_WORDS, NEUTRAL_WORDS, REACH_WORDS
-from checks.pairs import per_distinct
+from checks.pairs import dimensions, per_distinct
 
 COUNT_NOUNS = ("天数", "个数", "次数", "人数", "家数", "数量", "件数")
 VERBS = re.compile("(" + "|".join(sorted(NEUTRAL_WORDS + REACH_WORDS + APPROX_WORDS, key=len, reverse=True)) + ")$")
@@ -25,7 +25,7 @@ def wrong_dimension(ctx: Context) -> Outcome:
     printed = ~obs["unit_assumed"]
     # dimensions a figure may carry: the catalogue's; a change may also be relative (%) and, on a
     # share, in percentage points — tested for every row at once, only failures read and formatted
-    dimension, catalogue = obs["unit_dimension"], obs["catalogue_dimension"]
+    dimension, catalogue = dimensions(ctx)["unit"], dimensions(ctx)["catalogue"]
     allowed = (dimension == catalogue) | (obs["is_change"] & ((dimension == "share") | ((dimension == "share_difference") & (catalogue == "share"))))
     bad = obs.loc[printed & ~allowed, ["id", "value_printed", "unit_printed", "cell_unit", "unit_dimension", "indicator_name", "catalogue_unit",
                                        "catalogue_dimension"]]
@@ -59,7 +59,7 @@ def count_as_share(ctx: Context) -> Outcome:
     Fires when the words right before the figure in its quote end in a count noun (优良天数 98%)
     while the unit is %. Does not fire when the name says it is a share (优良天数比例 98.6%).
     """
-    shares = ctx.obs.loc[(ctx.obs["unit_dimension"] == "share") & ~ctx.obs["is_change"], ["id", "quote", "value_printed"]]
+    shares = ctx.obs.loc[(dimensions(ctx)["unit"] == "share") & ~ctx.obs["is_change"], ["id", "quote", "value_printed"]]
     # only a quote holding a count noun at all can name its figure for a count: the others are passed at once
     candidates = shares[shares["quote"].str.contains("|".join(COUNT_NOUNS), regex=True)]
     spans = candidates["id"].map(ctx.located_by_id["figure_in_quote"])
