@@ -109,10 +109,17 @@ def fold_cell(text: str) -> str:
     return OCR_DECIMAL.sub(".", text.strip())
 
 
-@lru_cache(maxsize=1 << 16)
 def value_cell(text: str, unit_pattern: str) -> tuple[str, str] | None:
-    """(digits, unit in the cell) of a cell that prints a figure, else None. Read once per distinct
-    cell text (a pure function of its arguments: tables repeat their cells across documents)."""
+    """(digits, unit in the cell) of a cell that prints a figure, else None."""
+    if PLAIN_NUMBER.fullmatch(text):  # a plain number is its own reading (nothing to fold): not cached,
+        return text, ""               # as numbers seldom repeat and would push the labels out of the cache
+    return _value_cell(text, unit_pattern)
+
+
+@lru_cache(maxsize=1 << 16)
+def _value_cell(text: str, unit_pattern: str) -> tuple[str, str] | None:
+    """value_cell of any other cell, read once per distinct cell text (a pure function of its
+    arguments: tables repeat their labels and marked cells across documents)."""
     folded = fold_cell(text)
     if PLAIN_NUMBER.fullmatch(folded):  # (what the grammar reads in a plain number: a point, no unit)
         return folded, ""
@@ -153,9 +160,16 @@ def is_header_row(cells: list[Cell], unit_pattern: str) -> bool:
     return not any(value_cell(t, unit_pattern) and not YEAR.fullmatch(t) for t in texts)
 
 
-@lru_cache(maxsize=1 << 12)
 def _names_column(text: str) -> bool:
-    """A header cell: a year or a header word."""
+    """A header cell: a year or a header word. A plain number names a column only as a year (read
+    without the cache, as value_cell reads it)."""
+    if PLAIN_NUMBER.fullmatch(text):
+        return YEAR.fullmatch(text) is not None
+    return _names_column_cached(text)
+
+
+@lru_cache(maxsize=1 << 12)
+def _names_column_cached(text: str) -> bool:
     return bool(YEAR_HEADER.fullmatch(text.replace(" ", "")) or YEAR_CELL.fullmatch(text) or any(w in text for w in HEADER_WORDS))
 
 

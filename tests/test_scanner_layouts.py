@@ -215,3 +215,22 @@ def test_the_prose_pattern_matches_as_its_plain_form_does():
         found = [(m.start(), m.end(), m.start("num"), m.end("num")) for m in plain.finditer(text)]
         assert list(zip(starts.tolist(), ends.tolist(), digits.tolist(), digits_end.tolist(), strict=True)) == found, text
         assert [m.span("num") for m in BARE_DECIMAL.finditer(text)] == [m.span() for m in bare.finditer(text)], text
+
+
+def test_a_plain_number_cell_is_read_as_the_cached_reading_reads_it():
+    """value_cell and _names_column read a plain number without their caches (numbers seldom
+    repeat): on cells of digits, points, years, 。, spaces and header words they answer what the
+    cached readings answer, cell for cell."""
+    import random
+
+    from checks.figures import _names_column, _names_column_cached, _value_cell, value_cell
+
+    units = scan_pattern(UNITS)
+    pieces = [*"0123456789" * 4, *". 。年%", "2020", "1999", "指标", "万吨", "(", ")"]
+    chance = random.Random(6)
+    cells = ["2020", "2025", "988.54", "12", "0", "3000", "20201", "2020.5", "1.", ".5", "76。7"]
+    cells += ["".join(chance.choice(pieces) for _ in range(chance.randint(1, 8))) for _ in range(3000)]
+    for cell in cells:
+        assert value_cell(cell, units) == _value_cell(cell, units), cell
+        assert _names_column(cell) == _names_column_cached(cell), cell
+    assert _names_column("2020") and not _names_column("988.54") and value_cell("988.54", units) == ("988.54", "")
