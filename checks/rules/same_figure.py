@@ -14,7 +14,7 @@ import pandas as pd
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, meets
-from checks.pairs import judged, numeric_pairs, ordered_pairs, widened, with_as_of
+from checks.pairs import dimensions, judged, numeric_pairs, ordered_pairs, widened, with_as_of
 
 # Same indicator, region, scope, period (footnote year applied), kind of role, cumulative or not,
 # unit dimension (a change in % is not a change in 个百分点), and binding or aspirational (力争).
@@ -30,11 +30,13 @@ COMPARED = ["id", "role_class", "year", "as_of_year", "basis", "kind", "value", 
 
 @per_run
 def observations(ctx: Context) -> pd.DataFrame:
-    """The parsed observations with their document's as-of date and its year, and the growth basis."""
+    """The parsed observations with their document's as-of date and its year, and the growth basis; the
+    unit dimension (a key) as the shared categorical (pairs.dimensions: coded through its categories, a
+    missing one matching a missing one and named nan in an oversized group's key, as the text was)."""
     obs = with_as_of(ctx)
     dates, distinct = pd.factorize(obs["as_of"], use_na_sentinel=False)  # each document's date read once, not each row's
     as_of_year = pd.to_numeric(pd.Series(distinct).str[:4], errors="coerce").to_numpy()[dates]
-    return obs.assign(basis=obs.get("basis", ""), as_of_year=as_of_year)[[*KEY, *COLUMNS, "basis"]]
+    return obs.assign(basis=obs.get("basis", ""), as_of_year=as_of_year, unit_dimension=dimensions(ctx)["unit"])[[*KEY, *COLUMNS, "basis"]]
 
 
 @per_run
