@@ -55,13 +55,14 @@ def status_after_as_of(ctx: Context) -> Outcome:
     2022: a document cannot state what a later year was. Does not fire on a figure of the as-of
     year itself (a report of 2024 on 2024), nor on targets, which look ahead on purpose.
     """
-    obs = with_as_of(ctx)[["id", "document", "role", "value_printed", "period_key", "year_start", "as_of"]]  # never every column of the status rows
-    status = obs[role_side(obs["role"]) == "status"]
-    year = _as_of_year(status["as_of"])
-    dated = status[year.notna()]
-    bad = dated[dated["year_start"] > year[year.notna()]]
-    undated = len(status) - len(dated)
-    return Outcome(len(dated), [
+    obs = with_as_of(ctx)
+    status = (role_side(obs["role"]) == "status").to_numpy()
+    year = _as_of_year(obs["as_of"]).to_numpy()  # judged on columns; the rows' text is taken for the failures only
+    dated = status & ~np.isnan(year)
+    bad = obs[["id", "document", "role", "value_printed", "period_key", "year_start", "as_of"]].take(
+        np.flatnonzero(dated & (obs["year_start"].to_numpy() > np.where(dated, year, 0))))
+    undated = int(status.sum()) - int(dated.sum())
+    return Outcome(int(dated.sum()), [
         Violation(f"{r.role} {r.value_printed!r} is dated {r.period_key}, after its document {r.document} (as of {r.as_of})", (r.id,),
                   {"period": r.period_key, "as_of": r.as_of})
         for r in bad.itertuples(index=False)], undated, {"document has no as-of date": undated} if undated else {})
