@@ -232,8 +232,8 @@ def _quote_years(named: _NamedYears, quotes: np.ndarray, values: np.ndarray) -> 
     quote before the cut is what they find in the cut text, unless the cut text ends (spaces aside) in
     a digit, 年 or 水 (a year, its 年, 年度 or 水平 could run across the cut): those texts are read one by one."""
     codes, distinct = pd.factorize(quotes)
-    distinct = [str(q) for q in distinct]
-    cut = np.maximum(np.array([str(q).rfind(str(v)) for q, v in zip(quotes.tolist(), values.tolist(), strict=True)], dtype=np.int64), 0)
+    distinct = distinct.tolist()  # (quotes and printed values are text, never missing: schemas/parsed.py)
+    cut = np.maximum(np.array([q.rfind(v) for q, v in zip(quotes.tolist(), values.tolist(), strict=True)], dtype=np.int64), 0)
     joined, separator = "", ""
     for separator in _SEPARATORS:
         joined = separator.join(distinct)
