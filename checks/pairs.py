@@ -302,8 +302,8 @@ def _bounded(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: lis
     max_pairs_per_key, then, while the pairing as a whole would exceed its budget, the largest groups
     left (many groups just under the per-key limit must not add up to an allocation of gigabytes
     either). The groups are counted on the integer keys; only when one is left out are they named."""
-    left, right = _narrowed(left, right, left_on, right_on)
-    left_key, right_key = join_keys(left, right, left_on, right_on)
+    left, right, coded = _narrowed(left, right, left_on, right_on)
+    left_key, right_key = coded if coded is not None else join_keys(left, right, left_on, right_on)
     per_key, budget = ctx.settings.max_pairs_per_key, pairing_budget(ctx)
     if len(left) * len(right) <= min(per_key, budget):  # no group, nor all of them, can be over a limit: skip the counting
         return left, right, left_key, right_key
@@ -320,22 +320,26 @@ def _bounded(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: lis
     return left, right, *join_keys(left, right, left_on, right_on)
 
 
-def _narrowed(left: pd.DataFrame, right: pd.DataFrame, left_on: list[str], right_on: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _narrowed(left: pd.DataFrame, right: pd.DataFrame, left_on: list[str], right_on: list[str]):
     """A few figures paired with many (the shares with every figure, the margins with every rate,
     the targets with every status figure): the larger frame without the rows whose key the smaller
     one never has, as far as its categorical and flag columns tell (coded cheaply, through their
     categories; else by its first column), before the whole key is coded. Those rows match nothing:
-    the pairs, their order and the groups counted against the limits are the same."""
+    the pairs, their order and the groups counted against the limits are the same. With the frames,
+    their keys when every key column was coded (else None)."""
     if left is right or (len(right) <= 2 * len(left) and len(left) <= 2 * len(right)):
-        return left, right
+        return left, right, None
     cheap = [(a, b) for a, b in zip(left_on, right_on, strict=True) if all(
         isinstance(frame[c].dtype, pd.CategoricalDtype) or frame[c].dtype == bool for frame, c in ((left, a), (right, b)))]
+    whole = len(cheap) == len(left_on)
     if not cheap:
         cheap = [(left_on[0], right_on[0])]
     left_key, right_key = join_keys(left, right, [a for a, _ in cheap], [b for _, b in cheap])
     if len(right) > 2 * len(left):
-        return left, right[pd.Series(right_key).isin(pd.unique(left_key)).to_numpy()]
-    return left[pd.Series(left_key).isin(pd.unique(right_key)).to_numpy()], right
+        keep = pd.Series(right_key).isin(pd.unique(left_key)).to_numpy()
+        return left, right[keep], (left_key, right_key[keep]) if whole else None
+    keep = pd.Series(left_key).isin(pd.unique(right_key)).to_numpy()
+    return left[keep], right, (left_key[keep], right_key) if whole else None
 
 
 def _left_out(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: list[str], right_on: list[str]):
