@@ -224,6 +224,11 @@ def _codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray, i
     """The values of two key columns as codes of one vocabulary (a missing value equal to a missing
     one, as a merge matches them), and the vocabulary's size. Two categoricals are matched through
     their categories, never value by value."""
+    if isinstance(left.dtype, pd.CategoricalDtype) and left is right:  # a column paired with itself: its codes, missing last
+        codes = left.cat.codes.to_numpy(np.int64)
+        size = len(left.cat.categories) + 1
+        codes = np.where(codes < 0, size - 1, codes)
+        return codes, codes, size
     if isinstance(left.dtype, pd.CategoricalDtype) and isinstance(right.dtype, pd.CategoricalDtype):
         categories = left.cat.categories
         known = categories.get_indexer(right.cat.categories)
@@ -261,7 +266,15 @@ def join_keys(left: pd.DataFrame, right: pd.DataFrame, left_on: list, right_on: 
     """One int64 per row of each frame, equal where all its key columns (`left_on` of `left`, `right_on`
     of `right`) are equal: what a merge would match, as integers."""
     left_key, right_key, size = np.zeros(len(left), dtype=np.int64), np.zeros(len(right), dtype=np.int64), 1
-    itself = left is right and list(left_on) == list(right_on)  # a frame paired with itself: each column coded once
+    itself = left is right and list(left_on) == list(right_on)  # a frame paired with itself: each column coded once, one key
+    if itself:
+        for name in left_on:
+            codes, _, n = _codes(left[name], left[name])
+            if size * n >= 1 << 62:
+                distinct, inverse = np.unique(left_key, return_inverse=True)
+                left_key, size = inverse.reshape(-1), len(distinct)
+            left_key, size = left_key * n + codes, size * n
+        return left_key, left_key
     for left_column, right_column in zip(left_on, right_on, strict=True):
         column = left[left_column]
         left_codes, right_codes, n = _codes(column, column if itself else right[right_column])
