@@ -475,17 +475,17 @@ def _packed(token: NumberToken) -> list:
     return [token.line, token.span.start, token.span.end, *(getattr(token, name) for name in _TOKEN_FIELDS[1:])]
 
 
-_TABLE_FIGURE = _packed(NumberToken(0, Span(0, 0), "", "", section="table"))
-_QUOTE_START = 2 + _TOKEN_FIELDS.index("quote_start")  # (packed: line, start, end, then the fields after line)
+TABLE_FIGURE = _packed(NumberToken(0, Span(0, 0), "", "", section="table"))
+QUOTE_START = 2 + _TOKEN_FIELDS.index("quote_start")  # (packed: line, start, end, then the fields after line)
 
 
 def table_figure(line: int, start: int, end: int, printed: str, text: str, quote_start: int) -> list:
     """A table cell's figure as Scan holds it packed (where it stands and what it prints; the rest
     as NumberToken's defaults): made a NumberToken only when asked for, as most are covered by an
     observation and never looked at (a list is a quarter of a frozen dataclass's cost to make)."""
-    cell = _TABLE_FIGURE.copy()
+    cell = TABLE_FIGURE.copy()
     cell[:5] = line, start, end, printed, text
-    cell[_QUOTE_START] = quote_start
+    cell[QUOTE_START] = quote_start
     return cell
 
 

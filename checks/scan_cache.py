@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from checks.figures import Scan
+from checks.figures import QUOTE_START, TABLE_FIGURE, Scan
 from checks.sources import SourceText
 
 CHUNK = 256  # sources looked up (and their misses written) together
@@ -90,11 +90,14 @@ def _unpack(source: SourceText, kept: tuple[str, bytes]) -> Scan | None:
     try:
         table = json.loads(tables)
         arrays = np.frombuffer(prose, dtype="<i8").reshape(6, -1)
-        if not isinstance(table, list) or not all(isinstance(cell, list) and len(cell) > 3 for cell in table):
-            return None
-        return Scan.unpacked(source._digits_folded, table, arrays)  # the text scan_figures reads
-    except (ValueError, TypeError):
+    except ValueError:
         return None
+    # each table token whole, as Scan.tokens will make it (a token made later must not fail)
+    width = len(TABLE_FIGURE)
+    if not isinstance(table, list) or not all(isinstance(cell, list) and len(cell) == width and all(
+            type(cell[i]) is int for i in (0, 1, 2, QUOTE_START)) for cell in table):
+        return None
+    return Scan.unpacked(source._digits_folded, table, arrays)  # the text scan_figures reads
 
 
 class _Store:
@@ -105,15 +108,26 @@ class _Store:
 
     @classmethod
     def open(cls, directory: Path) -> _Store | None:
+        path = directory / f"scans-{code_fingerprint()}.sqlite3"
         try:
             directory.mkdir(parents=True, exist_ok=True)
             _remove_stale(directory)
-            connection = sqlite3.connect(directory / f"scans-{code_fingerprint()}.sqlite3", timeout=10)
-            connection.execute("PRAGMA journal_mode=WAL")  # readers and the partitions' writers side by side
-            connection.execute("CREATE TABLE IF NOT EXISTS scans (key TEXT PRIMARY KEY, tables TEXT NOT NULL, prose BLOB NOT NULL)")
-            return cls(connection)
-        except (OSError, sqlite3.Error):
+        except OSError:
             return None
+        for attempt in range(2):
+            try:
+                connection = sqlite3.connect(path, timeout=10)
+                connection.execute("PRAGMA journal_mode=WAL")  # readers and the partitions' writers side by side
+                connection.execute("CREATE TABLE IF NOT EXISTS scans (key TEXT PRIMARY KEY, tables TEXT NOT NULL, prose BLOB NOT NULL)")
+                return cls(connection)
+            except sqlite3.DatabaseError as error:  # not a database (a damaged file): made anew, once
+                if attempt or "not a database" not in str(error):
+                    return None
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            except (OSError, sqlite3.Error):
+                return None
+        return None
 
     def get(self, keys: list[str]) -> dict[str, tuple[str, bytes]]:
         try:

@@ -2,6 +2,7 @@
 without the cache finds, a changed text, unit pattern or code is scanned afresh, and a cache that
 is damaged or cannot be written is passed over."""
 
+import json
 import os
 import shutil
 import sqlite3
@@ -103,7 +104,9 @@ def test_a_damaged_cache_file_is_passed_over(shipped_copy, tmp_path):
     _coverage(shipped_copy, tmp_path)
     (kept,) = tmp_path.glob("scans-*.sqlite3")
     kept.write_bytes(b"not a database" * 100)
-    assert _coverage(shipped_copy, tmp_path) == uncached
+    assert _coverage(shipped_copy, tmp_path) == uncached  # read afresh, and the file made anew
+    with sqlite3.connect(kept) as connection:
+        assert connection.execute("SELECT count(*) FROM scans").fetchone()[0] == len(load(shipped_copy).sources)
 
 
 def test_a_damaged_entry_is_scanned_again(shipped_copy, tmp_path):
@@ -112,6 +115,13 @@ def test_a_damaged_entry_is_scanned_again(shipped_copy, tmp_path):
     (kept,) = tmp_path.glob("scans-*.sqlite3")
     with sqlite3.connect(kept) as connection:
         connection.execute("UPDATE scans SET prose = x'0102', tables = '[[1]]'")
+    assert _coverage(shipped_copy, tmp_path) == uncached
+    wrong_type = json.dumps([[1, 2, "3", "4", "5", "table", "", "", "", "", "", -1, "figure", "", "", ""]])  # an end that is text
+    with sqlite3.connect(kept) as connection:  # table tokens of the wrong type or width, prose whole
+        connection.execute("UPDATE scans SET prose = x'', tables = ?", (wrong_type,))
+    assert _coverage(shipped_copy, tmp_path) == uncached
+    with sqlite3.connect(kept) as connection:
+        connection.execute("UPDATE scans SET prose = x'', tables = '[[1, 2, 3]]'")
     assert _coverage(shipped_copy, tmp_path) == uncached
 
 
