@@ -2,14 +2,17 @@
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.grammar import APPROX_WORDS, NEUTRAL_WORDS, REACH_WORDS
+from checks.locator import by_id
 from checks.pairs import dimensions, per_distinct
 
 COUNT_NOUNS = ("天数", "个数", "次数", "人数", "家数", "数量", "件数")
+COUNT_NOUN = re.compile("|".join(COUNT_NOUNS))
 VERBS = re.compile("(" + "|".join(sorted(NEUTRAL_WORDS + REACH_WORDS + APPROX_WORDS, key=len, reverse=True)) + ")$")
 
 
@@ -59,10 +62,15 @@ def count_as_share(ctx: Context) -> Outcome:
     Fires when the words right before the figure in its quote end in a count noun (优良天数 98%)
     while the unit is %. Does not fire when the name says it is a share (优良天数比例 98.6%).
     """
-    shares = ctx.obs.loc[(dimensions(ctx)["unit"] == "share") & ~ctx.obs["is_change"], ["id", "quote", "value_printed"]]
-    # only a quote holding a count noun at all can name its figure for a count: the others are passed at once
-    candidates = shares[shares["quote"].str.contains("|".join(COUNT_NOUNS), regex=True)]
-    spans = candidates["id"].map(ctx.located_by_id["figure_in_quote"])
+    shares = np.flatnonzero(((dimensions(ctx)["unit"] == "share") & ~ctx.obs["is_change"]).to_numpy())
+    # only a quote holding a count noun at all can name its figure for a count: the others are passed at once (the
+    # nouns found in one pass over the quotes joined, a noun never running across the joint)
+    quotes = ctx.obs["quote"].to_numpy()[shares].tolist()
+    lengths = np.fromiter(map(len, quotes), dtype=np.int64, count=len(quotes))
+    nouns = np.array([m.start() for m in COUNT_NOUN.finditer("\x00".join(quotes))], dtype=np.int64)
+    holding = np.unique(np.searchsorted(np.cumsum(lengths + 1) - lengths - 1, nouns, "right") - 1)
+    candidates = ctx.obs[["id", "quote", "value_printed"]].take(shares[holding])
+    spans = by_id(ctx.obs, ctx.located, "figure_in_quote")[shares[holding]]
     violations = []
     for r, span in zip(candidates.itertuples(index=False), spans, strict=False):
         if not span:
