@@ -1,7 +1,10 @@
 """provenance: sources unchanged, every quote found in its source, every figure in its quote."""
 
+import numpy as np
+
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
+from checks.locator import by_id
 
 
 @rule("provenance.source-changed", "error")
@@ -29,9 +32,9 @@ def quote_not_found(ctx: Context) -> Outcome:
     is. Fires when the quote was retyped, cleaned or points at the wrong line (more than
     `line_window` lines away).
     """
-    merged = _with_where(ctx)
-    bad = merged[~merged["quote_found"]]
-    return Outcome(len(merged), [
+    quote_found, _ = _found(ctx)
+    bad = ctx.obs[["id", "document", "line"]].take(np.flatnonzero(~quote_found))
+    return Outcome(len(quote_found), [
         Violation(f"quote not found in {r.document} within {ctx.settings.line_window} lines of line {r.line}", (r.id,))
         for r in bad.itertuples(index=False)])
 
@@ -46,15 +49,15 @@ def value_not_in_quote(ctx: Context) -> Outcome:
     under the column printed as the row's `column_header` (a blank is never proven by an empty
     value found anywhere).
     """
-    merged = _with_where(ctx)
-    found = merged[merged["quote_found"]]
-    bad = found[~found["figure_found"]]
-    return Outcome(len(found), [Violation(_not_in_quote(r), (r.id,)) for r in bad.itertuples(index=False)])
+    quote_found, figure_found = _found(ctx)
+    bad = ctx.obs[["id", "document", "line", "value_printed", "column_header"]].take(np.flatnonzero(quote_found & ~figure_found))
+    return Outcome(int(quote_found.sum()), [Violation(_not_in_quote(r), (r.id,)) for r in bad.itertuples(index=False)])
 
 
-def _with_where(ctx: Context):
-    """The columns the provenance messages read, with whether quote and figure were found."""
-    return ctx.obs[["id", "document", "line", "value_printed", "column_header"]].merge(ctx.located[["id", "quote_found", "figure_found"]], on="id")
+def _found(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """Per observation: whether its quote and its figure were found (the located frame's, by id: no join
+    when both frames hold the same ids in the same order); what a message prints is read for the failures only."""
+    return by_id(ctx.obs, ctx.located, "quote_found").astype(bool), by_id(ctx.obs, ctx.located, "figure_found").astype(bool)
 
 
 def _not_in_quote(row) -> str:
