@@ -222,9 +222,26 @@ class _NamedYears:
 _SEPARATORS = "\x00\x01\x02\x03\x04\x05\x06\x07\x08"  # none a space, a digit, a point or a character of a word the patterns read
 
 
+# every year named is followed by 年, and every relative word holds one of these: a text holding none names neither
+_MARKS = ("年", "季度", "同期")
+if not all(any(mark in word for mark in _MARKS) for word in RELATIVE.pattern.split("|")):
+    raise RuntimeError("periods: a relative word holds none of _MARKS")
+
+
 def _quote_years(named: _NamedYears, quotes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per row: the id of the set of years its quote names before its figure (years_named of the quote
     up to the value's last occurrence), and whether that text names a year relative to the document.
+    Only the quotes holding a 年, 季度 or 同期 are read (_MARKS; 40 % of the text figures at 1 M)."""
+    ids, relative = np.full(len(quotes), named.id_of(frozenset()), dtype=np.int64), np.zeros(len(quotes), dtype=bool)
+    year, quarter, same_period = _MARKS
+    marked = np.flatnonzero(np.array([year in q or quarter in q or same_period in q for q in quotes.tolist()], dtype=bool))
+    if len(marked):
+        ids[marked], relative[marked] = _marked_quote_years(named, quotes[marked], values[marked])
+    return ids, relative
+
+
+def _marked_quote_years(named: _NamedYears, quotes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """_quote_years of the rows whose quote holds a mark.
 
     Each distinct quote is read once, all of them in one pass of each pattern over their text joined
     by a separator none holds (it reads as the ends of a text do: no space, digit, point or word runs
