@@ -25,7 +25,7 @@ COLUMNS = ["id", "document", "section", "line", "kind", "value", "lower", "upper
 RESTATABLE = {"status", "change"}
 
 
-COMPARED = ["id", "role_class", "year", "as_of_year", "basis", "kind", "value", "lower", "upper", "numeric"]  # what the rules compare, per side
+COMPARED = ["role_class", "year", "as_of_year", "basis", "kind", "value", "lower", "upper", "numeric"]  # what the rules compare, per side
 
 
 @per_run
