@@ -24,12 +24,12 @@ def implied_totals(ctx: Context) -> pd.DataFrame:
     """Each share with its part in the same place and period: the whole it implies (total_low,
     total_high). The share's id, and where the share and the part stand in the parsed frame (at,
     p_at): what a message prints of them is read for the failures only (`printed_at`)."""
-    numeric = ctx.obs["numeric"]
-    obs = ctx.obs.loc[numeric, ["lower", "upper", "indicator", *PLACE, "share_part", "share_whole"]].assign(at=np.flatnonzero(numeric))
-    shares = obs[(obs["share_part"] != "") & (obs["share_whole"] != "") & (dimensions(ctx)["unit"] == "share").to_numpy()[numeric.to_numpy()]]
-    shares = shares[["lower", "upper", "at", "share_part", "share_whole", *PLACE]].assign(id=ctx.obs["id"].to_numpy()[shares["at"].to_numpy()])
-    parts = obs[["lower", "upper", "at", "indicator", *PLACE]]  # paired on the columns the rules read, never every column
-    joined = keyed_join(ctx, shares, parts, ["share_part", *PLACE], ["indicator", *PLACE], prefix="p_")
+    obs, numeric = ctx.obs, ctx.obs["numeric"].to_numpy()
+    share = numeric & ((obs["share_part"] != "") & (obs["share_whole"] != "") & (dimensions(ctx)["unit"] == "share")).to_numpy()
+    shares = obs.loc[share, ["lower", "upper", "share_part", "share_whole", *PLACE]].assign(at=np.flatnonzero(share), id=obs["id"].to_numpy()[share])
+    parts = obs.loc[numeric, ["lower", "upper", "indicator", *PLACE]].assign(at=np.flatnonzero(numeric))  # the columns the rules read, never every column
+    joined = keyed_join(ctx, shares, parts, ["share_part", *PLACE], ["indicator", *PLACE], prefix="p_",
+                        columns=(["lower", "upper", "at", "share_part", "share_whole", *PLACE, "id"], ["lower", "upper", "at"]))
     low, high = divide(joined["p_lower"], joined["p_upper"], joined["lower"] / 100, joined["upper"] / 100)
     return joined.assign(total_low=low, total_high=high)
 
