@@ -269,7 +269,8 @@ def join_keys(left: pd.DataFrame, right: pd.DataFrame, left_on: list, right_on: 
     itself = left is right and list(left_on) == list(right_on)  # a frame paired with itself: each column coded once, one key
     if itself:
         for name in left_on:
-            codes, _, n = _codes(left[name], left[name])
+            column = left[name]
+            codes, _, n = _codes(column, column)
             if size * n >= 1 << 62:
                 distinct, inverse = np.unique(left_key, return_inverse=True)
                 left_key, size = inverse.reshape(-1), len(distinct)
