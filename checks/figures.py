@@ -180,6 +180,8 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
     unit) words (`不明显`, `按省下达目标`, `—`: kind "word") and cells left blank (kind "blank", in a
     row that prints some value: a row of blanks is a group's heading). Not `described`: the
     figures only, each with where it stands and what it prints (no label, header, period nor unit)."""
+    if not described:
+        return _row_figures_only(line, cells, unit_pattern, skip_first, quote_start)
     header = list(context.header)
     while header and not header[-1].text.strip():
         header.pop()
@@ -199,10 +201,6 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
     for index, cell in enumerate(trimmed):
         text = cell.text.strip()
         found = value_cell(text, unit_pattern) if text and not (index == 0 and skip_first) else None
-        if not described:
-            if found is not None:
-                tokens.append((Span(cell.start, cell.end), found[0], text, "", "", "", "", "", "figure"))
-            continue
         column = header[index + shift].text.strip() if 0 <= index + shift < len(header) else ""
         if not text:
             if index and value_column(column):
@@ -230,8 +228,6 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
         tokens.append((Span(cell.start, cell.end), digits, text, label, column, year or context.year, note, unit, "figure"))
     if all(t[-1] == "blank" for t in tokens):
         return []
-    if not described:
-        return [table_figure(line, span.start, span.end, printed, text, quote_start) for span, printed, text, *_ in tokens]
     # A row one cell wider than its header splits the label column: a group and the row's own label
     # (`绿色产品市场占有率（%）` then `节能家电市场占有率（%）`); a blank group is the one above, and a row
     # without its own number (its first cell blank) continues the group above; a numbered row ends it.
@@ -244,6 +240,21 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
     return [NumberToken(line, span, printed, text, section="table", label=label, header=column, period=period, period_note=note,
                         unit=unit, quote_start=quote_start, kind=kind, table=context.title, row_label=row_label, row_group=context.group)
             for span, printed, text, label, column, period, note, unit, kind in tokens]
+
+
+def _row_figures_only(line: int, cells: list[Cell], unit_pattern: str, skip_first: bool, quote_start: int) -> list[list]:
+    """row_figures, not described: the cells that print a figure (never the first when it numbers
+    or labels the row), packed (table_figure). No header, label nor group is read: a row's words
+    and blanks make no token here, so the row is read cell by cell and nothing else."""
+    figures = []
+    for index, cell in enumerate(cells):
+        text = cell.text.strip()
+        if not text or (index == 0 and skip_first):
+            continue
+        found = value_cell(text, unit_pattern)
+        if found is not None:
+            figures.append(table_figure(line, cell.start, cell.end, found[0], text, quote_start))
+    return figures
 
 
 @lru_cache(maxsize=1 << 12)
