@@ -408,7 +408,8 @@ def prose_matches(pattern: re.Pattern, joined: str, codes: np.ndarray) -> tuple[
     end, where the digits start, where they end). A sign `-` right before the digits starts the
     match when what stands before the sign may stand before a number and the previous match did
     not take it (as `(?<![…])(?P<sign>-(?=\\d))?` read it)."""
-    found = np.array([(m.start(), m.end(), m.end("num")) for m in pattern.finditer(joined)], dtype=np.int64).reshape(-1, 3)
+    matches = list(pattern.finditer(joined))  # (one list per end: faster than an array of tuples)
+    found = np.array([[m.start() for m in matches], [m.end() for m in matches], [m.end("num") for m in matches]], dtype=np.int64).T
     digits = found[:, 0]
     previous_end = np.concatenate(([0], found[:-1, 1]))
     signed = (digits >= 1) & (previous_end <= digits - 1)
