@@ -270,8 +270,7 @@ def join_keys(left: pd.DataFrame, right: pd.DataFrame, left_on: list, right_on: 
     """One int64 per row of each frame, equal where all its key columns (`left_on` of `left`, `right_on`
     of `right`) are equal: what a merge would match, as integers."""
     left_key, right_key, size = np.zeros(len(left), dtype=np.int64), np.zeros(len(right), dtype=np.int64), 1
-    itself = left is right and list(left_on) == list(right_on)  # a frame paired with itself: each column coded once, one key
-    if itself:
+    if left is right and list(left_on) == list(right_on):  # a frame paired with itself: each column coded once, one key
         for name in left_on:
             column = left[name]
             codes, _, n = _codes(column, column)
@@ -281,8 +280,7 @@ def join_keys(left: pd.DataFrame, right: pd.DataFrame, left_on: list, right_on: 
             left_key, size = left_key * n + codes, size * n
         return left_key, left_key
     for left_column, right_column in zip(left_on, right_on, strict=True):
-        column = left[left_column]
-        left_codes, right_codes, n = _codes(column, column if itself else right[right_column])
+        left_codes, right_codes, n = _codes(left[left_column], right[right_column])
         if size * n >= 1 << 62:  # the combined key would overflow: renumber what is combined so far densely
             distinct, inverse = np.unique(np.concatenate([left_key, right_key]), return_inverse=True)
             left_key, right_key, size = inverse[: len(left_key)], inverse[len(left_key):], len(distinct)
