@@ -79,7 +79,7 @@ RELATIVE = re.compile(r"今年|本年|当年|去年|上年|前年|上半年|下�
 # (the words a year's text before it ends with, white space aside)
 NOT_THE_FIGURES_YEAR = ("比", "较", "与", "同", "相比", "对比", "低于", "高于", "超过", "超出", "恢复到", "恢复至")
 LEVEL_OF_A_YEAR = re.compile(r"\s*水平")  # 超过2019年水平: a year's level as a point of comparison
-# the same, over many texts at once (_QuoteYears): where a year is named (uncaptured: a capture group first hides
+# the same, over many texts at once (_quote_years): where a year is named (uncaptured: a capture group first hides
 # the digits from the engine's skipping), where one is named as a level, where a comparison word ends before one
 _YEAR_NAMED_AT = re.compile(_YEAR + _NAMED_AFTER)
 _YEAR_AS_A_LEVEL = re.compile(_YEAR + _NAMED_AFTER + LEVEL_OF_A_YEAR.pattern)
