@@ -43,10 +43,11 @@ def _over_limit(ctx: Context, value, b_value, year, b_year, kind_ok, share) -> t
     return len(judged), judged[over], pd.DataFrame({"ratio": ratio[over], "years": years[over], "limit": limit[over]})
 
 
-def _columns(frame: pd.DataFrame, prefix: str = "") -> tuple[np.ndarray, ...]:
-    """What _over_limit reads of the later (`prefix` "") figure of each pair, or of each figure."""
-    return (frame[f"{prefix}value"].to_numpy(dtype=float), frame[f"{prefix}year"].to_numpy(), frame[f"{prefix}kind"].isin(KINDS).to_numpy(),
-            frame[f"{prefix}quantity"].isin(["share", "rate"]).to_numpy())
+def _columns(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """What _over_limit reads of the later figure of each pair (the unprefixed columns), or of each figure:
+    its value, year, whether its kind has a value, whether it is a share or rate."""
+    return (frame["value"].to_numpy(dtype=float), frame["year"].to_numpy(), frame["kind"].isin(KINDS).to_numpy(),
+            frame["quantity"].isin(["share", "rate"]).to_numpy())
 
 
 def narrated(pairs: pd.DataFrame) -> pd.Series:
