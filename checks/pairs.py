@@ -404,6 +404,14 @@ def dimensions(ctx: Context) -> pd.DataFrame:
         for name, (codes, distinct) in zip(["unit", "catalogue"], coded, strict=True)}, index=ctx.obs.index)
 
 
+@per_run
+def as_of_dates(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """Each figure's as-of date (with_as_of) as its code among the distinct dates, and those dates (text):
+    the 1 M dates hashed once per run for the rules that read their years or their order."""
+    codes, dates = pd.factorize(with_as_of(ctx)["as_of"].to_numpy(dtype=object), use_na_sentinel=False)
+    return codes, np.asarray(dates, dtype=object)
+
+
 def known_by(pairs: pd.DataFrame) -> pd.DataFrame:
     """Pairs whose earlier figure was printed no later than the target (as-of dates)."""
     return pairs[pairs["b_as_of"] <= pairs["as_of"]]
@@ -418,7 +426,7 @@ def baseline_pairs(ctx: Context) -> pd.DataFrame:
     status figure of an indicator no target has left out first); the pairs get every column once, at the end."""
     obs = with_as_of(ctx)
     role = obs["role"]
-    keys = obs[["document", *SERIES, "year"]].assign(as_of=_as_of_order(obs["as_of"]), at=np.arange(len(obs)))
+    keys = obs[["document", *SERIES, "year"]].assign(as_of=_as_of_order(ctx), at=np.arange(len(obs)))
     targets = keys[(role == "target").to_numpy()]
     own = latest_earlier(ctx, targets, keys[(role == "baseline").to_numpy()], ["document", *SERIES], columns=["at"])
     status = keys[(role.isin(["baseline", "actual"]) & obs["indicator"].isin(pd.unique(targets["indicator"].to_numpy()))).to_numpy()]
@@ -432,11 +440,11 @@ def baseline_pairs(ctx: Context) -> pd.DataFrame:
     return widened(obs, pd.concat([own[["at", "b_at"]], anywhere[["at", "b_at"]]], ignore_index=True).drop_duplicates())
 
 
-def _as_of_order(as_of: pd.Series) -> np.ndarray:
-    """Each as-of date (text) as its place among the distinct dates: compared as the text is."""
-    codes, dates = pd.factorize(as_of.to_numpy(dtype=object))
+def _as_of_order(ctx: Context) -> np.ndarray:
+    """Each figure's as-of date (text) as its place among the distinct dates: compared as the text is."""
+    codes, dates = as_of_dates(ctx)
     place = np.empty(len(dates), dtype=np.int64)
-    place[np.argsort(np.asarray(dates, dtype=object))] = np.arange(len(dates))
+    place[np.argsort(dates)] = np.arange(len(dates))
     return place[codes]
 
 

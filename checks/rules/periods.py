@@ -14,7 +14,7 @@ import pandas as pd
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.locator import by_id
-from checks.pairs import SERIES, keyed_join, role_side, with_as_of
+from checks.pairs import SERIES, as_of_dates, keyed_join, role_side, with_as_of
 
 
 @rule("periods.target-not-after-baseline", "error")
@@ -40,11 +40,11 @@ def target_not_after_baseline(ctx: Context) -> Outcome:
         for p in late.itertuples(index=False)], alone, {"no baseline of the series in the document": alone} if alone else {})
 
 
-def _as_of_year(as_of: pd.Series) -> pd.Series:
-    """The year of each as-of date (NaN where none is read), read once per distinct date (one a document)."""
-    codes, dates = pd.factorize(as_of)
-    years = pd.to_numeric(pd.Series(dates).str[:4], errors="coerce").to_numpy(dtype=float)
-    return pd.Series(np.where(codes >= 0, years[np.maximum(codes, 0)] if len(years) else np.nan, np.nan), index=as_of.index)
+def _as_of_year(codes: np.ndarray, dates: np.ndarray) -> np.ndarray:
+    """The year of each as-of date (NaN where none is read), read once per distinct date (one a document);
+    the dates as pairs.as_of_dates gives them."""
+    years = pd.to_numeric(pd.Series(dates, dtype=object).str[:4], errors="coerce").to_numpy(dtype=float)
+    return np.where(codes >= 0, years[np.maximum(codes, 0)] if len(years) else np.nan, np.nan)
 
 
 @rule("periods.status-after-as-of", "error")
@@ -57,7 +57,7 @@ def status_after_as_of(ctx: Context) -> Outcome:
     """
     obs = with_as_of(ctx)
     status = (role_side(obs["role"]) == "status").to_numpy()
-    year = _as_of_year(obs["as_of"]).to_numpy()  # judged on columns; the rows' text is taken for the failures only
+    year = _as_of_year(*as_of_dates(ctx))  # judged on columns; the rows' text is taken for the failures only
     dated = status & ~np.isnan(year)
     bad = obs[["id", "document", "role", "value_printed", "period_key", "year_start", "as_of"]].take(
         np.flatnonzero(dated & (obs["year_start"].to_numpy() > np.where(dated, year, 0))))

@@ -14,7 +14,7 @@ import pandas as pd
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, meets
-from checks.pairs import dimensions, judged, numeric_pairs, ordered_pairs, widened, with_as_of
+from checks.pairs import as_of_dates, dimensions, judged, numeric_pairs, ordered_pairs, widened, with_as_of
 
 # Same indicator, region, scope, period (footnote year applied), kind of role, cumulative or not,
 # unit dimension (a change in % is not a change in 个百分点), and binding or aspirational (力争).
@@ -34,7 +34,7 @@ def observations(ctx: Context) -> pd.DataFrame:
     unit dimension (a key) as the shared categorical (pairs.dimensions: coded through its categories, a
     missing one matching a missing one and named nan in an oversized group's key, as the text was)."""
     obs = with_as_of(ctx)
-    dates, distinct = pd.factorize(obs["as_of"], use_na_sentinel=False)  # each document's date read once, not each row's
+    dates, distinct = as_of_dates(ctx)  # each document's date read once, not each row's
     as_of_year = pd.to_numeric(pd.Series(distinct).str[:4], errors="coerce").to_numpy()[dates]
     return obs.assign(basis=obs.get("basis", ""), as_of_year=as_of_year, unit_dimension=dimensions(ctx)["unit"])[[*KEY, *COLUMNS, "basis"]]
 
