@@ -18,7 +18,7 @@ import numpy as np
 
 from checks import __version__
 from checks.dataset import Dataset
-from checks.engine import Context, Rule, run
+from checks.engine import Context, Rule, cyclic_gc_paused, run
 from checks.findings import SEVERITIES, Finding, fails_run, plain, severity_rank
 from checks.report_model import FINDING, SCHEMA_VERSION, Report, RuleResult, Scope, Waiver
 from checks.settings import in_use
@@ -46,6 +46,10 @@ class RunResult:
     def report(self, fail_on: str = "error", new_only: bool = False, scope: Scope | None = None, charts: bool = True) -> Report:
         """The typed report every output renders. `charts=False` leaves out the report's chart data
         (`series`), for a run that draws no chart (no HTML report and no JSON)."""
+        with cyclic_gc_paused():  # (dicts and lists only: see engine.cyclic_gc_paused)
+            return self._report(fail_on, new_only, scope, charts)
+
+    def _report(self, fail_on: str, new_only: bool, scope: Scope | None, charts: bool) -> Report:
         ordered = sorted(self.findings, key=lambda f: (-severity_rank(f.severity), f.rule, f.document or "", f.line or 0))
         fails = [fails_run(f.severity, f.status, fail_on, new_only) for f in ordered]
         failing = sum(fails)

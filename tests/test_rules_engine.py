@@ -39,6 +39,22 @@ def test_a_rule_that_raises_becomes_an_error_finding_and_the_run_goes_on(tmp_pat
     assert [(f.rule, f.severity, [o["id"] for o in f.observations]) for f in findings if f.rule == "test.fine"] == [("test.fine", "info", ["o2"])]
 
 
+def test_the_cyclic_collector_is_held_off_while_rules_run_and_restored_after_even_a_crash(tmp_path):
+    import gc
+    seen = []
+    watch = Rule("test.watch", "info", lambda ctx: (seen.append(gc.isenabled()), Outcome(0, []))[1])
+    context = Context(load(tiny(tmp_path)))
+    assert gc.isenabled()
+    engine.run(context, [Rule("test.boom", "warning", _boom), watch])
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # a caller that holds it off itself keeps it off
+    try:
+        engine.run(context, [watch])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_a_duplicate_rule_id_raises_at_registration():
     existing = next(iter(REGISTRY))
     before = dict(REGISTRY)
