@@ -250,12 +250,13 @@ def list_settings(config, dataset_dir):
 def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report, json_path, junit_path, sarif_path, markdown_path,
          output_format, fail_on, previous, new_only, select, ignore, quiet, verbose, color, lang="en", data_docs=None, engine="pandas",
          cache_dir=None, no_cache=False) -> int:
+    from checks.engine import cyclic_gc_paused
     from checks.outputs import check_writable, write_all
     from checks.pipeline import execute
     from checks.report_model import Scope
     from checks.selection import select_rules
     from checks.spreadsheet import is_workbook, load_dataset
-    from checks.terminal import Progress, print_text, use_colour
+    from checks.terminal import Progress, use_colour
 
     if new_only and previous is None:
         raise click.UsageError("--new-only needs --previous")
@@ -303,17 +304,27 @@ def _run(rules, with_suites, *, command_complete, dataset_dir, report, no_report
         scope = Scope(complete=complete, families=families, rules=len(result.summaries), select=select, ignore=ignore)
         # chart data only where a chart may be drawn: the HTML report, or a JSON it can be rebuilt from
         model = result.report(fail_on, new_only, scope, charts=bool(report or json_path or output_format == "json"))
-        write_all([(what, path, _render(what, model, lang)) for what, path in files])
-    colour = use_colour(color, text_stream)
+        with cyclic_gc_paused():  # the outputs are strings, dicts and lists (see engine.cyclic_gc_paused)
+            write_all([(what, path, _render(what, model, lang)) for what, path in files])
+    with cyclic_gc_paused():
+        return _print(model, files, colour=use_colour(color, text_stream), text_stream=text_stream, output_format=output_format,
+                      data_docs=data_docs if with_suites else None, partial_without_report=not complete and report is None and not no_report,
+                      quiet=quiet, verbose=verbose)
+
+
+def _print(model, files, *, colour, text_stream, output_format, data_docs, partial_without_report, quiet, verbose) -> int:
+    """What goes to standard output: the JSON report or annotations when asked for, then the text
+    summary naming the files written; the exit code."""
+    from checks.terminal import print_text
     if output_format == "json":
         click.echo(model.to_text(), nl=False)
     elif output_format == "github":
         from checks.report_github import render_github
         click.echo(render_github(model), nl=False)
     written = [(what.lstrip("-"), str(path)) for what, path in files]
-    if data_docs and with_suites:
+    if data_docs:
         written.append(("data docs", str(Path(data_docs) / "index.html")))
-    if not complete and report is None and not no_report:
+    if partial_without_report:
         written.append(("report", "none written for a partial run (give --report PATH)"))
     print_text(model, verbosity=-1 if quiet else 1 if verbose else 0, colour=colour, outputs=written, stream=text_stream)
     return EXIT_FINDINGS if model.counts.failing else EXIT_OK

@@ -112,6 +112,7 @@ def measure(root: Path, with_suites: bool, with_html: bool) -> dict:
     with layers.time("import"):
         from checks import engine, locator, observations, pipeline
         from checks.dataset import load
+        from checks.engine import cyclic_gc_paused
         from checks.outputs import write_one
         from checks.report_github import render_github
         from checks.rules import RULES
@@ -157,26 +158,28 @@ def measure(root: Path, with_suites: bool, with_html: bool) -> dict:
         chart_data = pipeline.series(context)
     context.series = lambda: chart_data  # type: ignore[method-assign]  # the report reads the chart data timed above
     result = pipeline.RunResult(dataset, context, findings, summaries, suites)
-    # The outputs as `check all` writes them (cli._run): the report, then each file, each a layer.
-    with layers.time("report"):
-        model = result.report()
-    folder = Path(tempfile.mkdtemp(prefix="seed-bench-"))
-    try:
-        with layers.time("JSON (write)"):
-            write_one("--json", folder / "r.json", output("--json", model))
-        with layers.time("terminal"):
-            print_text(model, stream=io.StringIO())
-        with layers.time("typed outputs (JUnit, SARIF, Markdown, GitHub)"):  # the first types every finding
-            for what, name in (("--junit", "r.xml"), ("--sarif", "r.sarif"), ("--markdown", "r.md")):
-                write_one(what, folder / name, output(what, model))
-            render_github(model)
-        if with_html:
-            with layers.time("HTML (write)"):
-                write_one("--report", folder / "r.html", output("--report", model))
-        json_mb = (folder / "r.json").stat().st_size / 1e6
-        html_mb = (folder / "r.html").stat().st_size / 1e6 if with_html else None
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    # The outputs as `check all` writes them (cli._run: the cyclic collector held off): the report,
+    # then each file, each a layer.
+    with cyclic_gc_paused():
+        with layers.time("report"):
+            model = result.report()
+        folder = Path(tempfile.mkdtemp(prefix="seed-bench-"))
+        try:
+            with layers.time("JSON (write)"):
+                write_one("--json", folder / "r.json", output("--json", model))
+            with layers.time("terminal"):
+                print_text(model, stream=io.StringIO())
+            with layers.time("typed outputs (JUnit, SARIF, Markdown, GitHub)"):  # the first types every finding
+                for what, name in (("--junit", "r.xml"), ("--sarif", "r.sarif"), ("--markdown", "r.md")):
+                    write_one(what, folder / name, output(what, model))
+                render_github(model)
+            if with_html:
+                with layers.time("HTML (write)"):
+                    write_one("--report", folder / "r.html", output("--report", model))
+            json_mb = (folder / "r.json").stat().st_size / 1e6
+            html_mb = (folder / "r.html").stat().st_size / 1e6 if with_html else None
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
     manifest_path = root / "injected.json"
     quality = recall(findings, json.loads(manifest_path.read_text(encoding="utf-8")), dataset.observations) if manifest_path.exists() else None
     return {"observations": n, "documents": len(dataset.documents), "layers": layers.layers, "peak_mb": _peak_mb(),
