@@ -227,6 +227,8 @@ def candidates(ws: Workspace) -> dict[str, list[Mutant]]:
 
     # a figure printed twice: one side reprinted ×1.3
     pairs = same_figure.pairs(ctx)
+    ids = same_figure.shown(ctx, pairs, ["id"])  # (the pairs hold positions, not ids)
+    pairs = pairs.assign(id=ids["id"].to_numpy(), b_id=ids["b_id"].to_numpy())
     for p in pairs[pairs["numeric"] & pairs["b_numeric"]].itertuples(index=False):
         row = obs.loc[p.id]
         if points[p.id]:  # above the other side, or below it where that side is a floor (超过126万亿元 stays met above)
