@@ -472,7 +472,7 @@ class Scan:
         """What the scan is made of, as plain values (checks/scan_cache.py keeps them between runs):
         each table token's fields (its span as start and end), and the prose arrays as one."""
         table = [cell if not isinstance(cell, NumberToken) else _packed(cell) for cell in self.table]
-        return table, np.stack(self._prose).astype(np.int64) if len(self._prose) else np.zeros((6, 0), dtype=np.int64)
+        return table, np.stack(self._prose).astype(np.int64)
 
     @classmethod
     def unpacked(cls, text: str, table: list[list], prose: np.ndarray) -> Scan:

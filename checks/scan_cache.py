@@ -32,7 +32,7 @@ from checks.figures import QUOTE_START, TABLE_FIGURE, Scan
 from checks.sources import SourceText
 
 CHUNK = 256  # sources looked up (and their misses written) together
-STALE_DAYS = 30  # a cache file of other code not opened for this long is removed
+STALE_DAYS = 30  # a cache file of other code not written to for this long is removed
 
 
 def default_directory() -> Path:
@@ -56,23 +56,26 @@ def scans(sources: dict[str, SourceText], pattern: str, directory: Path | None) 
     described=False)) for each source, read from the cache in `directory` where it holds them
     (None: no cache), scanned and kept there where it does not."""
     store = _Store.open(directory) if directory is not None else None
-    items = list(sources.items())
-    for first in range(0, len(items), CHUNK):
-        chunk = items[first:first + CHUNK]
-        keys = [_key(source, pattern) for _, source in chunk] if store else []
-        found = store.get(keys) if store else {}
-        misses = []
-        for position, (doc_id, source) in enumerate(chunk):
-            kept = found.get(keys[position]) if store else None
-            scan = _unpack(source, kept) if kept is not None else None
-            if scan is None:
-                scan = source.scan_figures(pattern, described=False)
-                if store:
-                    misses.append((keys[position], scan))
-            yield doc_id, scan
-        if store and misses:
-            store.put(misses)
-    if store:
+    if store is None:  # no cache, or one that cannot be opened
+        for doc_id, source in sources.items():
+            yield doc_id, source.scan_figures(pattern, described=False)
+        return
+    try:
+        items = list(sources.items())
+        for first in range(0, len(items), CHUNK):
+            chunk = items[first:first + CHUNK]
+            keys = [_key(source, pattern) for _, source in chunk]
+            found = store.get(keys)
+            misses = []
+            for key, (doc_id, source) in zip(keys, chunk, strict=True):
+                scan = _unpack(source, found[key]) if key in found else None
+                if scan is None:
+                    scan = source.scan_figures(pattern, described=False)
+                    misses.append((key, scan))
+                yield doc_id, scan
+            if misses:
+                store.put(misses)
+    finally:
         store.close()
 
 
@@ -151,7 +154,7 @@ class _Store:
 
 
 def _remove_stale(directory: Path) -> None:
-    """Cache files of other code (an older Seed) not opened for STALE_DAYS."""
+    """Cache files of other code (an older Seed) not written to for STALE_DAYS."""
     current = f"scans-{code_fingerprint()}.sqlite3"
     for path in directory.glob("scans-*.sqlite3*"):
         with contextlib.suppress(OSError):
