@@ -80,10 +80,12 @@ def scans(sources: dict[str, SourceText], pattern: str, directory: Path | None) 
 
 
 def _key(source: SourceText, pattern: str) -> str:
+    """The code, the source's name, the unit pattern and the source: the sha256 of its file as the
+    loader read it (how the bytes are decoded is code, in the fingerprint), else of its text."""
     digest = hashlib.sha256()
-    for part in (code_fingerprint(), source.name, pattern):
+    content = source.sha256 or hashlib.sha256(source.raw.encode("utf-8", "surrogatepass")).hexdigest()
+    for part in (code_fingerprint(), source.name, pattern, content):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    digest.update(source.raw.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -92,7 +94,7 @@ def _unpack(source: SourceText, kept: tuple[str, bytes]) -> Scan | None:
     tables, prose = kept
     try:
         table = json.loads(tables)
-        arrays = np.frombuffer(prose, dtype="<i8").reshape(6, -1)
+        arrays = np.frombuffer(prose, dtype=_position_type(source._digits_folded)).reshape(6, -1).astype(np.int64)
     except ValueError:
         return None
     # each table token whole, as Scan.tokens will make it (a token made later must not fail)
@@ -101,6 +103,11 @@ def _unpack(source: SourceText, kept: tuple[str, bytes]) -> Scan | None:
             type(cell[i]) is int for i in (0, 1, 2, QUOTE_START)) for cell in table):
         return None
     return Scan.unpacked(source._digits_folded, table, arrays)  # the text scan_figures reads
+
+
+def _position_type(text: str) -> str:
+    """The prose arrays hold offsets and lines of `text` (or -1): 4 bytes each unless it is longer."""
+    return "<i4" if len(text) < 2**31 - 1 else "<i8"
 
 
 class _Store:
@@ -121,6 +128,7 @@ class _Store:
             try:
                 connection = sqlite3.connect(path, timeout=10)
                 connection.execute("PRAGMA journal_mode=WAL")  # readers and the partitions' writers side by side
+                connection.execute("PRAGMA synchronous=NORMAL")  # a cache: a write lost to a power cut is scanned again
                 connection.execute("CREATE TABLE IF NOT EXISTS scans (key TEXT PRIMARY KEY, tables TEXT NOT NULL, prose BLOB NOT NULL)")
                 return cls(connection)
             except sqlite3.DatabaseError as error:  # not a database (a damaged file): made anew, once
@@ -144,7 +152,7 @@ class _Store:
         rows = []
         for key, scan in scanned:
             table, prose = scan.packed()
-            rows.append((key, json.dumps(table, ensure_ascii=False), prose.astype("<i8").tobytes()))
+            rows.append((key, json.dumps(table, ensure_ascii=False), prose.astype(_position_type(scan.text)).tobytes()))
         with contextlib.suppress(sqlite3.Error), self.connection:
             self.connection.executemany("INSERT OR REPLACE INTO scans VALUES (?, ?, ?)", rows)
 

@@ -74,6 +74,10 @@ def test_the_scan_is_keyed_by_text_name_pattern_and_code(monkeypatch):
     assert key != scan_cache._key(SourceText("a.txt", "产量12.6万吨。\n"), "吨")
     assert key != scan_cache._key(SourceText("a.md", "产量12.5万吨。\n"), "吨")  # markdown: other markup
     assert key != scan_cache._key(source, "吨|个")
+    # a loaded source is keyed by its file's sha256 (the loader's), not hashed again
+    read = SourceText("a.txt", "产量12.5万吨。\n", sha256="1" * 64)
+    assert scan_cache._key(read, "吨") == scan_cache._key(SourceText("a.txt", "other text", sha256="1" * 64), "吨")
+    assert scan_cache._key(read, "吨") != scan_cache._key(SourceText("a.txt", "产量12.5万吨。\n", sha256="2" * 64), "吨")
     monkeypatch.setattr(scan_cache, "code_fingerprint", lambda: "other code")
     assert key != scan_cache._key(source, "吨")
 
