@@ -6,7 +6,8 @@
   part-whole, derived, growth, outcomes); the second frame's columns carry a prefix.
 - `earlier_pairs` / `latest_earlier`: each row with every (the latest) earlier row of its series
   (targets, plausibility).
-- `ordered_pairs`: every pair of rows of one frame within a key, each pair once (a before b by id).
+- `ordered_pairs`: every pair of rows of one frame within a key, each pair once (a before b by id);
+  `key_groups`: the groups it would pair, for a rule that pairs only some.
 - `baseline_pairs` / `target_pairs`: each target with the latest status figure known before it,
   and with every earlier target of its series (targets, plausibility); `comparable` and
   `numeric_pairs` split off the pairs a comparison cannot decide, with the reason.
@@ -108,6 +109,14 @@ def ordered_pairs(ctx: Context, obs: pd.DataFrame, key: list[str], prefix: str =
     a, b = a[merged], b[merged]
     shown = obs if columns is None else obs[columns]
     return side_by_side(shown, shown, a, b, prefix).set_axis(place[0][a] + place[1][b])
+
+
+def key_groups(ctx: Context, obs: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """`obs` without the key groups ordered_pairs would leave out (recorded on the context as it
+    records them), and each row's group as a number from 0: for a rule that judges whole groups
+    first and pairs the rows of a few (ordered_pairs of those rows leaves nothing more out)."""
+    obs, _, codes, _ = _bounded(ctx, obs, obs, key, key)
+    return obs, pd.factorize(codes)[0]
 
 
 def _two_of_a_key(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:

@@ -6,6 +6,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -33,6 +34,21 @@ def test_ordered_pairs_are_each_pair_once_within_a_key(tmp_path):
     got = pairs.ordered_pairs(ctx, ctx.obs[["id", "indicator", "region"]], ["indicator", "region"])
     assert sorted(zip(got["id"], got["b_id"], strict=True)) == [("o1", "o2"), ("o1", "o3"), ("o2", "o3")]
     assert ctx.oversized == []
+
+
+def test_key_groups_are_the_groups_ordered_pairs_pairs(tmp_path):
+    ctx = _context(tmp_path, limit=4)  # ganzhou: 3 × 3 pairs > 4, left out and recorded as ordered_pairs leaves it out
+    kept, group = pairs.key_groups(ctx, ctx.obs[["id", "indicator", "region"]], ["indicator", "region"])
+    assert kept["id"].tolist() == ["o4"] and group.tolist() == [0]
+    assert [g.key for g in ctx.oversized] == [("air_good_days_share", "ganzhou")]
+
+
+def test_only_a_total_whose_candidates_might_not_meet_is_disputed():
+    """Totals 0 and 1 share a value (1: one interval inside another); 2 does not; 3 has an unbounded candidate."""
+    from checks.rules.derived import _disputed
+    total = np.array([0, 0, 1, 1, 2, 2, 3, 3])
+    low, high = np.array([1.0, 2, 0, 5, 1, 3, 1, 1]), np.array([3.0, 4, 9, 6, 2, 4, 2, np.inf])
+    assert _disputed(total, low, high).tolist() == [False, False, True, True]
 
 
 def test_a_key_group_over_the_limit_is_left_out_and_recorded(tmp_path):

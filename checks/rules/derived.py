@@ -14,7 +14,7 @@ import pandas as pd
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import divide, fmt, meets, subtract
-from checks.pairs import dimensions, join_keys, keyed_join, ordered_pairs, role_side, rows, stacked
+from checks.pairs import dimensions, join_keys, key_groups, keyed_join, ordered_pairs, role_side, rows, stacked
 
 PLACE = ["region", "scope", "period_key", "role_class", "cumulative"]
 
@@ -58,8 +58,11 @@ def implied_totals_disagree(ctx: Context) -> Outcome:
                                **{c: stacked([implied[c], printed[c]]) for c in PLACE},
                                "low": stacked([implied["total_low"], printed["lower"]]), "high": stacked([implied["total_high"], printed["upper"]]),
                                "id": np.arange(len(implied) + len(printed))})
-    # every two candidates for the same total in the same place: one self-merge, not a loop over all pairs
-    pairs = ordered_pairs(ctx, candidates, ["whole", *PLACE], columns=["id", "low", "high"])  # (id: where a candidate stands)
+    # every two candidates for the same total in the same place; only the totals where two might disagree are paired
+    kept, total = key_groups(ctx, candidates, ["whole", *PLACE])
+    sizes = np.bincount(total)
+    disputed = _disputed(total, kept["low"].to_numpy(dtype=float), kept["high"].to_numpy(dtype=float))
+    pairs = ordered_pairs(ctx, kept[disputed[total]], ["whole", *PLACE], columns=["id", "low", "high"])  # (id: where a candidate stands)
     bounds = [pairs[c].abs().to_numpy(dtype=float) for c in ["low", "high", "b_low", "b_high"]]
     finite = [np.where(np.isfinite(b), b, np.nan) for b in bounds]
     scale = np.fmax(np.fmax(finite[0], finite[1]), np.fmax(finite[2], finite[3]))  # the largest finite bound (NaN if none)
@@ -69,12 +72,24 @@ def implied_totals_disagree(ctx: Context) -> Outcome:
     ids, labels = _described(ctx, implied, printed, np.unique(bad[["id", "b_id"]].to_numpy()))
     names = implied_names(ctx, bad["whole"])
     interval = lru_cache(maxsize=None)(fmt)  # a total is in several failing pairs (1,147 distinct intervals in 6,034 at 1 M)
-    return Outcome(len(pairs), [
+    return Outcome(int((sizes * (sizes - 1) // 2).sum()), [  # every two candidates of a total (their ids, positions, differ)
         Violation(f"{labels[r.id]} implies {interval(r.low, r.high)} but {labels[r.b_id]} gives {interval(r.b_low, r.b_high)} "
                   f"for the same total ({names[r.whole]})",
                   tuple(sorted(set(ids[r.id] + ids[r.b_id]))),
                   {"totals": [{"from": labels[r.id], "interval": [r.low, r.high]}, {"from": labels[r.b_id], "interval": [r.b_low, r.b_high]}]})
         for r in rows(bad[["id", "b_id", "whole", "low", "high", "b_low", "b_high"]])])
+
+
+def _disputed(total: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Per total (numbered from 0): might two of its candidates fail to meet? Not when every bound is
+    finite and the largest lower bound is not above the smallest upper one: then each interval meets
+    every other, whatever the slack (it is never negative). 550 of 83,640 totals at 1 M."""
+    count = int(total.max(initial=-1)) + 1
+    largest_low, smallest_high = np.full(count, -np.inf), np.full(count, np.inf)
+    np.maximum.at(largest_low, total, low)
+    np.minimum.at(smallest_high, total, high)
+    unbounded = np.bincount(total, weights=~(np.isfinite(low) & np.isfinite(high)), minlength=count) > 0
+    return unbounded | ~(largest_low <= smallest_high)
 
 
 def _described(ctx: Context, implied: pd.DataFrame, printed: pd.DataFrame, at: np.ndarray) -> tuple[dict[int, tuple], dict[int, str]]:
