@@ -214,6 +214,9 @@ def test_the_prose_pattern_matches_as_its_plain_form_does():
         starts, ends, digits, digits_end = prose_matches(prose_pattern(units), text, codes)
         found = [(m.start(), m.end(), m.start("num"), m.end("num")) for m in plain.finditer(text)]
         assert list(zip(starts.tolist(), ends.tolist(), digits.tolist(), digits_end.tolist(), strict=True)) == found, text
+        # a text of ASCII digits only is read with [0-9] (FigureScanner): the same matches
+        ascii_read = prose_matches(prose_pattern(units, "[0-9]"), text, codes)
+        assert all(a.tolist() == b.tolist() for a, b in zip(ascii_read, (starts, ends, digits, digits_end), strict=True)), text
         assert [m.span("num") for m in BARE_DECIMAL.finditer(text)] == [m.span() for m in bare.finditer(text)], text
 
 
@@ -234,3 +237,16 @@ def test_a_plain_number_cell_is_read_as_the_cached_reading_reads_it():
         assert value_cell(cell, units) == _value_cell(cell, units), cell
         assert _names_column(cell) == _names_column_cached(cell), cell
     assert _names_column("2020") and not _names_column("988.54") and value_cell("988.54", units) == ("988.54", "")
+
+
+def test_a_text_printing_other_decimal_digits_is_read_with_unicode_digits():
+    """The scanner reads a text with [0-9] only when it prints no other decimal digit: `٣万吨`
+    (Arabic-Indic three) is a figure as `\\d` reads it; the same text with 3 is read with [0-9]."""
+    from checks.figures import FigureScanner
+
+    units = scan_pattern(UNITS)
+    for text, digit in (("全年产量٣万吨，增长5%。", r"\d"), ("全年产量3万吨，增长5%。", "[0-9]")):
+        source = SourceText("a.txt", text)
+        scanner = FigureScanner(source._digits_folded, source._line_starts, units)
+        assert scanner.prose.pattern.startswith(f"(?P<num>{digit}"), text
+        assert [token.text for token in source.scan_numbers(units)] == [text[4:7], "5%"], text
