@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
 
 def number(value) -> str:
@@ -18,6 +19,12 @@ def number(value) -> str:
         return group_thousands(str(value))
     if not isinstance(value, float):
         return str(value)
+    return _float_text(value)
+
+
+@lru_cache(maxsize=1 << 16)  # findings print the same bounds again and again (18,080 numbers, 5,371 distinct, at 1 M)
+def _float_text(value: float) -> str:
+    """number() of a float (0.0 and -0.0, one key, both print 0)."""
     if math.isnan(value):
         return "—"
     if math.isinf(value):
