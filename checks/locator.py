@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from checks.engine import Context, per_run
 from checks.sources import SourceText
 
 
@@ -48,14 +49,29 @@ def locate(observations: pd.DataFrame, sources: dict[str, SourceText], window: i
                         columns=["id", "quote_found", "figure_found", "figure_start", "figure_end", "figure_line", "figure_in_quote"])
 
 
-def by_id(rows: pd.DataFrame, other: pd.DataFrame, column: str) -> np.ndarray:
+def by_id(rows: pd.DataFrame, other: pd.DataFrame, column: str, in_order: bool | None = None) -> np.ndarray:
     """`column` of `other` for each row of `rows`, joined by id (one to one). When both frames hold
     the same ids in the same order (the parsed and the located frames of a run do), that is seen by
-    comparing them and no join is made."""
-    ids = rows["id"].to_numpy()
-    if len(ids) == len(other) and bool((ids == other["id"].to_numpy()).all()):
+    comparing them (or told: `in_order`) and no join is made."""
+    if in_order if in_order is not None else same_ids(rows, other):
         return other[column].to_numpy()
     return rows[["id"]].merge(other[["id", column]], on="id", how="left", validate="one_to_one")[column].to_numpy()
+
+
+def same_ids(rows: pd.DataFrame, other: pd.DataFrame) -> bool:
+    """Both frames hold the same ids in the same order."""
+    ids = rows["id"].to_numpy()
+    return len(ids) == len(other) and bool((ids == other["id"].to_numpy()).all())
+
+
+@per_run
+def _located_in_order(ctx: Context) -> bool:
+    return same_ids(ctx.obs, ctx.located)
+
+
+def located(ctx: Context, column: str) -> np.ndarray:
+    """`column` of the located frame for each parsed observation (by_id; the ids compared once a run)."""
+    return by_id(ctx.obs, ctx.located, column, _located_in_order(ctx))
 
 
 def _scan_pattern(units: pd.DataFrame | None) -> str:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
-from checks.locator import by_id
+from checks.locator import located
 from checks.pairs import SERIES, as_of_dates, keyed_join, role_side, with_as_of
 
 
@@ -166,7 +166,7 @@ def text_year_slip(ctx: Context) -> Outcome:
     # else the years its paragraph names before it
     bare = np.flatnonzero((named.sizes()[named_by] == 0) & ~relative_only)
     if len(bare):
-        starts = by_id(obs, ctx.located, "figure_start").astype(np.int64)[text[bare]]
+        starts = located(ctx, "figure_start").astype(np.int64)[text[bare]]
         named_by[bare] = _paragraph_years(ctx, named, obs["document"].take(text[bare]), starts)
     has_year = (named.sizes()[named_by] > 0) & ~relative_only
     decided = text[has_year]

@@ -4,7 +4,7 @@ import numpy as np
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
-from checks.locator import by_id
+from checks.locator import located
 
 
 @rule("provenance.source-changed", "error")
@@ -57,7 +57,7 @@ def value_not_in_quote(ctx: Context) -> Outcome:
 def _found(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     """Per observation: whether its quote and its figure were found (the located frame's, by id: no join
     when both frames hold the same ids in the same order); what a message prints is read for the failures only."""
-    return by_id(ctx.obs, ctx.located, "quote_found").astype(bool), by_id(ctx.obs, ctx.located, "figure_found").astype(bool)
+    return located(ctx, "quote_found").astype(bool), located(ctx, "figure_found").astype(bool)
 
 
 def _not_in_quote(row) -> str:

@@ -8,7 +8,7 @@ import pandas as pd
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.grammar import APPROX_WORDS, NEUTRAL_WORDS, REACH_WORDS
-from checks.locator import by_id
+from checks.locator import located
 from checks.pairs import dimensions, per_distinct
 
 COUNT_NOUNS = ("天数", "个数", "次数", "人数", "家数", "数量", "件数")
@@ -70,7 +70,7 @@ def count_as_share(ctx: Context) -> Outcome:
     nouns = np.array([m.start() for m in COUNT_NOUN.finditer("\x00".join(quotes))], dtype=np.int64)
     holding = np.unique(np.searchsorted(np.cumsum(lengths + 1) - lengths - 1, nouns, "right") - 1)
     candidates = ctx.obs[["id", "quote", "value_printed"]].take(shares[holding])
-    spans = by_id(ctx.obs, ctx.located, "figure_in_quote")[shares[holding]]
+    spans = located(ctx, "figure_in_quote")[shares[holding]]
     violations = []
     for r, span in zip(candidates.itertuples(index=False), spans, strict=False):
         if not span:
