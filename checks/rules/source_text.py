@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from checks.engine import Context, rule
+from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.sources import SourceText
 
@@ -18,15 +18,16 @@ EMPHASIS = re.compile(r"(?<![\w*])\*\*(?=[^\s*])[^*\n，。；;！？!?]{1,60}?(
 # This is for plain-text sources that carry markdown bold, as 001 does.)
 
 
-def _per_line(ctx: Context, judge: Callable[[str, int, str], Violation | None], could_fire: re.Pattern | None = None) -> Outcome:
+def _per_line(ctx: Context, judge: Callable[[str, int, str], Violation | None], words: list[str]) -> Outcome:
     """Every line of every source judged once: (document, line number, text) -> a violation or None.
-    `could_fire`: what a line must hold for the judge to find anything (a single line's match);
-    then only the lines it is found on are judged, found by one search of each source's text."""
+    `words`: what a line must hold for the judge to find anything (each found within a line; none:
+    every line is judged); then only the lines one is found on are judged."""
     checked, violations = 0, []
+    could_fire, starts = _any_of(words), _starts(ctx)
     for doc_id, source in ctx.dataset.sources.items():
         count = source.line_count
         checked += count
-        numbers = _lines_to_judge(source, count, could_fire)
+        numbers = _lines_to_judge(source, count, could_fire, starts[doc_id])
         lines = source.lines if numbers else []  # (split only where a line is judged)
         for number in numbers:
             found = judge(doc_id, number, lines[number - 1])
@@ -35,15 +36,41 @@ def _per_line(ctx: Context, judge: Callable[[str, int, str], Violation | None], 
     return Outcome(checked, violations)
 
 
-def _lines_to_judge(source: SourceText, count: int, could_fire: re.Pattern | None) -> list[int]:
-    """Line numbers (1-based) of `source` on which `could_fire` is found; every line without one."""
+def _lines_to_judge(source: SourceText, count: int, could_fire: re.Pattern | None, starts: list[int]) -> list[int]:
+    """Line numbers (1-based) of `source` on which `could_fire` is found (as its finditer finds it,
+    tried only where a word may start: `starts`); every line without one."""
     if could_fire is None:
         return list(range(1, count + 1))
-    return sorted({source.line_of(m.start()) for m in could_fire.finditer(source.text)})
+    lines: set[int] = set()
+    end = 0
+    for at in starts:
+        found = could_fire.match(source.text, at) if at >= end else None
+        if found:
+            lines.add(source.line_of(at))
+            end = found.end()
+    return sorted(lines)
+
+
+def _words(ctx: Context) -> dict[str, list[str]]:
+    """What a line must hold for each rule of the family to find anything on it (_per_line)."""
+    settings = ctx.settings
+    # every damage match holds a damage character or a single bracketed character: a line with neither is never judged
+    return {"damage": [*settings.damage_characters, "["] if settings.damage_characters else [],
+            "injected": list(settings.injected_markers), "redaction": [settings.redaction_marker]}
+
+
+@per_run
+def _starts(ctx: Context) -> dict[str, list[int]]:
+    """Per source: where a character stands that one of the family's words starts with, found by one
+    search of its text for all three rules (a class of characters: the engine skips to them; at 1 M,
+    547 in 28 M characters, 0.08 CPU s where a search per rule took 0.21)."""
+    first = sorted({word[0] for words in _words(ctx).values() if _any_of(words) for word in words})
+    pattern = re.compile("[" + "".join(map(re.escape, first)) + "]") if first else None
+    return {doc_id: [m.start() for m in pattern.finditer(source.text)] if pattern else [] for doc_id, source in ctx.dataset.sources.items()}
 
 
 def _any_of(words: list[str]) -> re.Pattern | None:
-    """A pattern for a line holding one of `words`; None when one is empty (found on every line)."""
+    """A pattern for a line holding one of `words`; None when there are none or one is empty (found on every line)."""
     return re.compile("|".join(re.escape(w) for w in words)) if words and all(words) else None
 
 
@@ -64,9 +91,7 @@ def damaged_characters(ctx: Context) -> Outcome:
         hits = sorted({m.group() for m in pattern.finditer(text)})
         return Violation(f"line {number} of {doc_id} has characters that look like OCR damage: {' '.join(hits)}",
                          document=doc_id, line=number, key="damage", evidence={"excerpts": hits}) if hits else None
-    # every match holds a damage character or a single bracketed character, so a line with neither a
-    # damage character nor a [ is never judged (one character class: the engine skips to those)
-    return _per_line(ctx, judge, re.compile(rf"[{marks}\[]") if marks else None)
+    return _per_line(ctx, judge, _words(ctx)["damage"])
 
 
 @rule("source-text.injected-text", "warning")
@@ -85,7 +110,7 @@ def injected_text(ctx: Context) -> Outcome:
         start = min(text.find(m) for m in hits)
         return Violation(f"line {number} of {doc_id} contains injected text: …{text[max(0, start - 15): start + 25]}…",
                          document=doc_id, line=number, key="injected", evidence={"markers": hits})
-    return _per_line(ctx, judge, _any_of(list(ctx.settings.injected_markers)))
+    return _per_line(ctx, judge, _words(ctx)["injected"])
 
 
 @rule("source-text.redaction", "info")
@@ -104,4 +129,4 @@ def redaction(ctx: Context) -> Outcome:
         count = EMPHASIS.sub("", text).count(marker)
         return Violation(f"line {number} of {doc_id} has {count} redacted name(s) ({marker})",
                          document=doc_id, line=number, key="redaction", evidence={"count": count}) if count else None
-    return _per_line(ctx, judge, _any_of([marker]))
+    return _per_line(ctx, judge, _words(ctx)["redaction"])
