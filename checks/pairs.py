@@ -235,21 +235,20 @@ def _matches(left_key: np.ndarray, right_key: np.ndarray) -> tuple[np.ndarray, n
 
 def _codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
     """The values of two key columns as codes of one vocabulary (a missing value equal to a missing
-    one, as a merge matches them), and the vocabulary's size. Two categoricals are matched through
-    their categories, never value by value."""
-    if isinstance(left.dtype, pd.CategoricalDtype) and left is right:  # a column paired with itself: its codes, missing last
-        codes = left.cat.codes.to_numpy(np.int64)
-        size = len(left.cat.categories) + 1
-        codes = np.where(codes < 0, size - 1, codes)
-        return codes, codes, size
+    one, as a merge matches them), and the vocabulary's size: fresh arrays, compared only for equality.
+    Two categoricals are matched through their categories, never value by value; their codes are
+    shifted by one (a missing one, -1, is 0) in the one pass that widens them."""
+    if isinstance(left.dtype, pd.CategoricalDtype) and left is right:  # a column paired with itself: its codes
+        codes = np.add(left.cat.codes.to_numpy(), 1, dtype=np.int64)
+        return codes, codes, len(left.cat.categories) + 1
     if isinstance(left.dtype, pd.CategoricalDtype) and isinstance(right.dtype, pd.CategoricalDtype):
         categories = left.cat.categories
         known = categories.get_indexer(right.cat.categories)
         new = known < 0
         known[new] = len(categories) + np.arange(int(new.sum()))
-        size = len(categories) + int(new.sum()) + 1  # the last code: missing
-        left_codes, right_codes = left.cat.codes.to_numpy(np.int64), right.cat.codes.to_numpy(np.int64)
-        return np.where(left_codes < 0, size - 1, left_codes), np.append(known, size - 1)[right_codes], size
+        # the right's categories by their place among the left's (or after them), shifted as the left's codes; -1 (missing) takes the last: 0
+        right_codes = np.take(np.append(known + 1, 0), right.cat.codes.to_numpy())
+        return np.add(left.cat.codes.to_numpy(), 1, dtype=np.int64), right_codes, len(categories) + int(new.sum()) + 1
     if left.dtype == bool and right.dtype == bool:  # flags are their own codes
         return left.to_numpy(np.int64), right.to_numpy(np.int64), 2
     if left is right:  # a frame paired with itself: its values coded once
@@ -277,24 +276,36 @@ def _combined(left: list[np.ndarray], right: list[np.ndarray]) -> tuple[np.ndarr
 
 def join_keys(left: pd.DataFrame, right: pd.DataFrame, left_on: list, right_on: list) -> tuple[np.ndarray, np.ndarray]:
     """One int64 per row of each frame, equal where all its key columns (`left_on` of `left`, `right_on`
-    of `right`) are equal: what a merge would match, as integers."""
-    left_key, right_key, size = np.zeros(len(left), dtype=np.int64), np.zeros(len(right), dtype=np.int64), 1
+    of `right`) are equal: what a merge would match, as integers. (Combined in place: _codes' arrays are fresh.)"""
     if left is right and list(left_on) == list(right_on):  # a frame paired with itself: each column coded once, one key
+        key, size = np.zeros(len(left), dtype=np.int64), 1
         for name in left_on:
             column = left[name]
             codes, _, n = _codes(column, column)
             if size * n >= 1 << 62:
-                distinct, inverse = np.unique(left_key, return_inverse=True)
-                left_key, size = inverse.reshape(-1), len(distinct)
-            left_key, size = left_key * n + codes, size * n
-        return left_key, left_key
+                distinct, inverse = np.unique(key, return_inverse=True)
+                key, size = inverse.reshape(-1), len(distinct)
+            key, size = _widened(key, size, codes, n)
+        return key, key
+    left_key, right_key, size = np.zeros(len(left), dtype=np.int64), np.zeros(len(right), dtype=np.int64), 1
     for left_column, right_column in zip(left_on, right_on, strict=True):
         left_codes, right_codes, n = _codes(left[left_column], right[right_column])
         if size * n >= 1 << 62:  # the combined key would overflow: renumber what is combined so far densely
             distinct, inverse = np.unique(np.concatenate([left_key, right_key]), return_inverse=True)
             left_key, right_key, size = inverse[: len(left_key)], inverse[len(left_key):], len(distinct)
-        left_key, right_key, size = left_key * n + left_codes, right_key * n + right_codes, size * n
+        left_key, _ = _widened(left_key, size, left_codes, n)
+        right_key, size = _widened(right_key, size, right_codes.copy() if right_codes is left_codes else right_codes, n)  # (two keys, never one array)
     return left_key, right_key
+
+
+def _widened(key: np.ndarray, size: int, codes: np.ndarray, n: int) -> tuple[np.ndarray, int]:
+    """`key` (values below `size`) combined with a column's `codes` (below `n`): key * n + codes, made in
+    place where a key is under way (a 1 M-row key a column, not two fresh arrays)."""
+    if size == 1:  # nothing combined yet: the codes are the key
+        return codes, n
+    key *= n
+    key += codes
+    return key, size * n
 
 
 NO_YEAR = -(1 << 62)
