@@ -343,13 +343,13 @@ def _bounded(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: lis
     per_key, budget = ctx.settings.max_pairs_per_key, pairing_budget(ctx)
     if len(left) * len(right) <= min(per_key, budget):  # no group, nor all of them, can be over a limit: skip the counting
         return left, right, left_key, right_key
+    # each group's rows counted on either side (the keys hashed, not sorted: numbered by pd.factorize)
     if left is right and left_on == right_on:  # a frame paired with itself: each group's rows with each other
-        pairs = np.unique(left_key, return_counts=True)[1] ** 2
+        pairs = np.bincount(pd.factorize(left_key)[0]) ** 2
     else:
-        left_groups, left_sizes = np.unique(left_key, return_counts=True)
-        right_groups, right_sizes = np.unique(right_key, return_counts=True)
-        _, on_left, on_right = np.intersect1d(left_groups, right_groups, assume_unique=True, return_indices=True)
-        pairs = left_sizes[on_left] * right_sizes[on_right]
+        groups = pd.factorize(np.concatenate([left_key, right_key]))[0]
+        count = int(groups.max(initial=-1)) + 1
+        pairs = np.bincount(groups[: len(left_key)], minlength=count) * np.bincount(groups[len(left_key):], minlength=count)
     if not len(pairs) or (pairs.max() <= per_key and pairs.sum() <= budget):
         return left, right, left_key, right_key
     left, right = _left_out(ctx, left, right, left_on, right_on)
@@ -405,8 +405,12 @@ def _left_out(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: li
 @per_run
 def with_as_of(ctx: Context) -> pd.DataFrame:
     """The observations with their document's as-of date (`YYYY` or `YYYY-MM`, compared as text)."""
-    as_of = ctx.dataset.documents.set_index("id")["as_of"]
-    return ctx.obs.assign(as_of=ctx.obs["document"].map(as_of).astype("str").fillna(""))  # text: compared with <=
+    return ctx.obs.assign(as_of=_as_of_text(ctx, ctx.obs["document"]))
+
+
+def _as_of_text(ctx: Context, documents: pd.Series) -> pd.Series:
+    """The as-of date of each document id, as text ("" where none)."""
+    return documents.map(ctx.dataset.documents.set_index("id")["as_of"]).astype("str").fillna("")  # text: compared with <=
 
 
 @per_run
@@ -426,10 +430,12 @@ def dimensions(ctx: Context) -> pd.DataFrame:
 
 @per_run
 def as_of_dates(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
-    """Each figure's as-of date (with_as_of) as its code among the distinct dates, and those dates (text):
-    the 1 M dates hashed once per run for the rules that read their years or their order."""
-    codes, dates = pd.factorize(with_as_of(ctx)["as_of"].to_numpy(dtype=object), use_na_sentinel=False)
-    return codes, np.asarray(dates, dtype=object)
+    """Each figure's as-of date (with_as_of) as its code among the distinct dates, and those dates (text),
+    for the rules that read their years or their order: read per document (the document column's codes,
+    a categorical's own), never hashed row by row."""
+    rows, documents = pd.factorize(ctx.obs["document"], use_na_sentinel=False)
+    codes, dates = pd.factorize(_as_of_text(ctx, pd.Series(documents)).to_numpy(dtype=object), use_na_sentinel=False)
+    return codes[rows], np.asarray(dates, dtype=object)
 
 
 def known_by(pairs: pd.DataFrame) -> pd.DataFrame:
