@@ -27,11 +27,18 @@ def implied_totals(ctx: Context) -> pd.DataFrame:
     obs, numeric = ctx.obs, ctx.obs["numeric"].to_numpy()
     share = numeric & ((obs["share_part"] != "") & (obs["share_whole"] != "") & (dimensions(ctx)["unit"] == "share")).to_numpy()
     shares = obs.loc[share, ["lower", "upper", "share_part", "share_whole", *PLACE]].assign(at=np.flatnonzero(share), id=obs["id"].to_numpy()[share])
-    parts = obs.loc[numeric, ["lower", "upper", "indicator", *PLACE]].assign(at=np.flatnonzero(numeric))  # the columns the rules read, never every column
-    joined = keyed_join(ctx, shares, parts, ["share_part", *PLACE], ["indicator", *PLACE], prefix="p_",
+    joined = keyed_join(ctx, shares, _figures(ctx), ["share_part", *PLACE], ["indicator", *PLACE], prefix="p_",
                         columns=(["lower", "upper", "at", "share_part", "share_whole", *PLACE, "id"], ["lower", "upper", "at"]))
     low, high = divide(joined["p_lower"], joined["p_upper"], joined["lower"] / 100, joined["upper"] / 100)
     return joined.assign(total_low=low, total_high=high)
+
+
+@per_run
+def _figures(ctx: Context) -> pd.DataFrame:
+    """The figures with a number, with the columns the implied totals' rules read (never every column)
+    and where each stands in the parsed frame (at): a share's part, or a total printed."""
+    numeric = ctx.obs["numeric"].to_numpy()
+    return ctx.obs.loc[numeric, ["lower", "upper", "indicator", *PLACE]].assign(at=np.flatnonzero(numeric))
 
 
 def printed_at(ctx: Context, column: str, at) -> list:
@@ -49,8 +56,7 @@ def implied_totals_disagree(ctx: Context) -> Outcome:
     when no single figure looks wrong.
     """
     implied = implied_totals(ctx)
-    numeric = ctx.obs["numeric"]
-    obs = ctx.obs.loc[numeric, ["lower", "upper", "indicator", *PLACE]].assign(at=np.flatnonzero(numeric))
+    obs = _figures(ctx)
     shares, whole_of = join_keys(obs, implied, ["indicator", *PLACE], ["share_whole", *PLACE])
     printed = obs[pd.Series(shares).isin(whole_of).to_numpy()]  # the figures printed for a total some share implies (one hash table)
     # only what pairing and comparing read; which figures and how printed, for the failures only
