@@ -246,8 +246,10 @@ def _codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray, i
         known = categories.get_indexer(right.cat.categories)
         new = known < 0
         known[new] = len(categories) + np.arange(int(new.sum()))
-        # the right's categories by their place among the left's (or after them), shifted as the left's codes; -1 (missing) takes the last: 0
-        right_codes = np.take(np.append(known + 1, 0), right.cat.codes.to_numpy())
+        if np.array_equal(known, np.arange(len(known))):  # the same categories in the same order (mostly: two parts of one column)
+            right_codes = np.add(right.cat.codes.to_numpy(), 1, dtype=np.int64)
+        else:  # the right's categories by their place among the left's (or after them), shifted as the left's codes; -1 (missing) takes the last: 0
+            right_codes = np.take(np.append(known + 1, 0), right.cat.codes.to_numpy())
         return np.add(left.cat.codes.to_numpy(), 1, dtype=np.int64), right_codes, len(categories) + int(new.sum()) + 1
     if left.dtype == bool and right.dtype == bool:  # flags are their own codes
         return left.to_numpy(np.int64), right.to_numpy(np.int64), 2
