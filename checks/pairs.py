@@ -345,13 +345,13 @@ def _bounded(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: lis
     per_key, budget = ctx.settings.max_pairs_per_key, pairing_budget(ctx)
     if len(left) * len(right) <= min(per_key, budget):  # no group, nor all of them, can be over a limit: skip the counting
         return left, right, left_key, right_key
-    # each group's rows counted on either side (the keys hashed, not sorted: numbered by pd.factorize)
     if left is right and left_on == right_on:  # a frame paired with itself: each group's rows with each other
-        pairs = np.bincount(pd.factorize(left_key)[0]) ** 2
+        pairs = np.unique(left_key, return_counts=True)[1] ** 2
     else:
-        groups = pd.factorize(np.concatenate([left_key, right_key]))[0]
-        count = int(groups.max(initial=-1)) + 1
-        pairs = np.bincount(groups[: len(left_key)], minlength=count) * np.bincount(groups[len(left_key):], minlength=count)
+        left_groups, left_sizes = np.unique(left_key, return_counts=True)
+        right_groups, right_sizes = np.unique(right_key, return_counts=True)
+        _, on_left, on_right = np.intersect1d(left_groups, right_groups, assume_unique=True, return_indices=True)
+        pairs = left_sizes[on_left] * right_sizes[on_right]
     if not len(pairs) or (pairs.max() <= per_key and pairs.sum() <= budget):
         return left, right, left_key, right_key
     left, right = _left_out(ctx, left, right, left_on, right_on)
