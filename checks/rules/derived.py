@@ -190,8 +190,10 @@ def change_mismatch(ctx: Context) -> Outcome:
     # the rows selected by masks of the whole frame, each with only the columns read: where each figure stands (at); its id
     # and how it is printed are read for the failures only
     change = numeric & ((obs["role"] == "change") & (obs["year_start"] < obs["year"])).to_numpy()
-    changes = obs.loc[change, ["lower", "upper", *series, "year", "year_start", "unit_dimension", "catalogue_dimension"]].assign(at=np.flatnonzero(change))
-    stated = numeric & (obs["role_class"] == "status").to_numpy()
+    dimension = dimensions(ctx).loc[change].set_axis(["unit_dimension", "catalogue_dimension"], axis=1)  # categoricals: compared as codes
+    changes = pd.concat([obs.loc[change, ["lower", "upper", *series, "year", "year_start"]], dimension], axis=1).assign(at=np.flatnonzero(change))
+    # the status figures of an indicator some change is of (the others pair with none), before any column is taken
+    stated = numeric & (obs["role_class"] == "status").to_numpy() & obs["indicator"].isin(pd.unique(changes["indicator"].to_numpy())).to_numpy()
     status = obs.loc[stated, ["lower", "upper", *series, "year"]].assign(at=np.flatnonzero(stated))
     ends = keyed_join(ctx, changes, status, series, prefix="e_", equal=(["year"], ["year"]),  # each change with the figures at its end
                       columns=([*changes.columns], ["lower", "upper", "at"]))
