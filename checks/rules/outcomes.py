@@ -37,7 +37,9 @@ def target_outcome_pairs(ctx: Context) -> tuple[pd.DataFrame, int, dict[str, int
     obs = ctx.obs.assign(as_of=ctx.obs["document"].map(as_of).astype("str"))  # text: compared with >
     # paired on the key, the role and where each is printed; the pairs kept get the other columns at the end
     keys = [*SAME_FIGURE, "document", "as_of", "role"]
-    aims, outcomes = obs["role"].isin(OUTCOME_ROLES["role"]), obs["role"].isin(OUTCOME_ROLES["a_role"])
+    aims, outcomes = obs["role"].isin(OUTCOME_ROLES["role"]).to_numpy(), obs["role"].isin(OUTCOME_ROLES["a_role"]).to_numpy()
+    for column in ("indicator", "period_key"):  # outcomes of an indicator and period some target is of (the others pair with none)
+        outcomes = outcomes & obs[column].isin(obs.loc[aims, column].unique()).to_numpy()
     pairs = keyed_join(ctx, obs.loc[aims, keys].assign(at=np.flatnonzero(aims)), obs.loc[outcomes, keys].assign(at=np.flatnonzero(outcomes)),
                        SAME_FIGURE, prefix="a_")
     pairs = pairs.merge(OUTCOME_ROLES, on=["role", "a_role"])
