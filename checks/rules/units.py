@@ -133,10 +133,12 @@ def missing_unit(ctx: Context) -> Outcome:
     103 is read on base 100), nor on figures without a number.
     """
     obs = ctx.obs
-    figures = obs.loc[obs["numeric"] & ~obs["is_change"] & obs["quantity"].isin(["share", "rate"]),
-                      ["id", "value_printed", "line", "unit_printed", "cell_unit", "indicator_name", "quantity", "catalogue_unit"]]
-    figures = figures[per_distinct(figures["value_printed"], lambda values: values.str.contains(r"[0-9０-９]", regex=True))]  # 基本消除 prints no number
-    bad = figures[(figures["unit_printed"] == "") & (figures["cell_unit"] == "")]
+    # positions judged on columns; the rows' text is taken for the failures only
+    figures = np.flatnonzero((obs["numeric"] & ~obs["is_change"] & obs["quantity"].isin(["share", "rate"])).to_numpy())
+    digits = per_distinct(obs["value_printed"].take(figures), lambda values: values.str.contains(r"[0-9０-９]", regex=True))
+    figures = figures[digits.to_numpy()]  # 基本消除 prints no number
+    unitless = ((obs["unit_printed"] == "") & (obs["cell_unit"] == "")).to_numpy()
+    bad = obs[["id", "value_printed", "line", "unit_printed", "cell_unit", "indicator_name", "quantity", "catalogue_unit"]].take(figures[unitless[figures]])
     return Outcome(len(figures), [
         Violation(f"{r.value_printed!r} (line {r.line}) prints no unit, but {r.indicator_name} is a {r.quantity} in {r.catalogue_unit}",
                   (r.id,), {"catalogue_unit": r.catalogue_unit})
