@@ -3,6 +3,8 @@ sentence that says it (documents.csv: base_year, base_year_line, base_year_quote
 
 from __future__ import annotations
 
+from collections import Counter
+
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 
@@ -32,13 +34,20 @@ def base_year_mismatch(ctx: Context) -> Outcome:
     violations, checked = [], 0
     baseline_cells = ctx.obs.loc[(ctx.obs["section"] == "table") & (ctx.obs["role"] == "baseline"), ["document", "period_key"]]
     by_document = dict(iter(baseline_cells.groupby("document", sort=False)))  # one group-by, never a mask per document
+    # the years printed per document (as text: a categorical would count every category), counted in one pass;
+    # a document's value_counts (whose order the message prints) only where it fires
+    counted: dict[str, Counter] = {}
+    for document, year in zip(baseline_cells["document"].tolist(), baseline_cells["period_key"].astype(str).tolist(), strict=True):
+        if isinstance(year, str):  # (a missing one is not counted, as value_counts leaves it out)
+            counted.setdefault(document, Counter())[year] += 1
     for doc in _declared(ctx).itertuples(index=False):
         cells = by_document.get(doc.id)
         if cells is None:
             continue
         checked += 1
-        years = cells["period_key"].astype(str).value_counts()  # the years printed (as text: a categorical would count every category)
-        if years.get(doc.base_year, 0) < years.max():  # another year holds more cells (a tie does not fire)
+        years_counted = counted.get(doc.id, Counter())
+        if years_counted.get(doc.base_year, 0) < max(years_counted.values(), default=float("nan")):  # another year holds more cells (a tie does not fire)
+            years = cells["period_key"].astype(str).value_counts()
             other = {k: int(v) for k, v in years.items()}
             said = f" (line {doc.base_year_line}: {doc.base_year_quote})" if doc.base_year_line else ""
             violations.append(Violation(
