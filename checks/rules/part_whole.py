@@ -52,8 +52,11 @@ def region_exceeds_parent(ctx: Context) -> Outcome:
     rates or concentrations (a county may be cleaner than its city), nor across different years.
     """
     obs = levels(ctx, ["indicator", "region", "additive", *SAME_FIGURE])
-    # the ancestor a categorical: paired with the parsed frame's categorical regions through their categories, not row by row as text
-    additive = obs[obs["additive"]].merge(ancestors(ctx.dataset.regions).astype({"ancestor": "category"}), on="region")
+    # the ancestor a categorical: paired with the parsed frame's categorical regions through their categories, not row by row as text;
+    # the region one of the same categories (regions no figure is of left out): merged on codes (0.04 -> 0.02 s at 1 M)
+    above = ancestors(ctx.dataset.regions)
+    above = above[above["region"].isin(obs["region"].cat.categories)].astype({"region": obs["region"].dtype, "ancestor": "category"})
+    additive = obs[obs["additive"]].merge(above, on="region")
     pairs = keyed_join(ctx, additive, obs, ["indicator", "ancestor", *SAME_FIGURE], ["indicator", "region", *SAME_FIGURE], prefix="w_", columns=["at"])
     return _outcome(ctx, pairs, lambda p: f"{p.indicator_name} of {p.region} exceeds that of {p.w_region}")
 
