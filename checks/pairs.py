@@ -187,8 +187,9 @@ def _latest_earlier_of_itself(key: np.ndarray, year: np.ndarray) -> tuple[np.nda
     rows = np.flatnonzero(follows[group])
     before = group[rows] - 1
     counts = sizes[before]
-    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    return np.repeat(rows, counts), order[np.repeat(starts[before], counts) + within]
+    matched = np.repeat(starts[before] - (np.cumsum(counts) - counts), counts)  # each pair's group start, less the pairs before its row
+    matched += np.arange(len(matched))
+    return np.repeat(rows, counts), order[matched]
 
 
 def _sorting(columns: list[np.ndarray]) -> np.ndarray:
