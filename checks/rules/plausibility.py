@@ -34,11 +34,15 @@ def _over_limit(ctx: Context, value, b_value, year, b_year, kind_ok, share) -> t
     of a kind with a value), the positions of those over the limit, and their `ratio`, `years`, `limit`."""
     judged = np.flatnonzero((value > 0) & (b_value > 0) & kind_ok)
     settings = ctx.settings
-    value, b_value = value[judged].astype(float), b_value[judged].astype(float)
-    ratio = np.maximum(value, b_value) / np.minimum(value, b_value)
-    years = np.clip(year[judged] - b_year[judged], 1, None).astype(float)
+    # (the same arithmetic in place where an operand is a temporary: 1.7 M pairs at 1 M, each array 13 MB)
+    value, b_value = value[judged].astype(float, copy=False), b_value[judged].astype(float, copy=False)
+    ratio = np.maximum(value, b_value)
+    ratio /= np.minimum(value, b_value)
+    gap = year[judged] - b_year[judged]
+    years = np.clip(gap, 1, None, out=gap).astype(float)
     per_period = np.where(share[judged], float(settings.max_ratio_share), float(settings.max_ratio_other))
-    limit = per_period ** np.maximum(1.0, years / settings.ratio_years)
+    exponent = np.maximum(years / settings.ratio_years, 1.0)
+    limit = np.power(per_period, exponent, out=exponent)
     over = ratio > limit
     return len(judged), judged[over], pd.DataFrame({"ratio": ratio[over], "years": years[over], "limit": limit[over]})
 
