@@ -10,7 +10,7 @@
   `key_groups`: the groups it would pair, for a rule that pairs only some.
 - `baseline_pairs` / `target_pairs`: each target with the latest status figure known before it,
   and with every earlier target of its series (targets, plausibility); `comparable` and
-  `numeric_pairs` split off the pairs a comparison cannot decide, with the reason.
+  `numeric_pairs` (`numeric_among`: as a mask) split off the pairs a comparison cannot decide, with the reason.
 
 A key group whose pairs would outnumber `[limits] max_pairs_per_key` is left out of the join,
 and so are the largest remaining groups while the join as a whole would exceed its budget
@@ -522,9 +522,15 @@ def numeric_pairs(pairs: pd.DataFrame, prefix: str, reason: str = "one side has 
     """The pairs whose two sides both have a number (the other side's columns carry `prefix`),
     how many do not, and that count under `reason` (empty when none). `among`: only the pairs it
     marks are read (one filter of the frame, not two)."""
-    numeric = (pairs["numeric"] & pairs[f"{prefix}numeric"]).to_numpy()
-    if among is None:
-        among = np.ones(len(pairs), dtype=bool)
-    decided = pairs[among & numeric]
-    undecided = int(among.sum()) - len(decided)
+    decided, undecided, reasons = numeric_among(pairs, prefix, reason, among)
+    return pairs[decided], undecided, reasons
+
+
+def numeric_among(pairs: pd.DataFrame, prefix: str, reason: str = "one side has no number",
+                  among: np.ndarray | None = None) -> tuple[np.ndarray, int, dict[str, int]]:
+    """numeric_pairs as a mask of `pairs`: for a rule that filters a large pairing once, by this and its own test."""
+    decided = (pairs["numeric"] & pairs[f"{prefix}numeric"]).to_numpy()
+    if among is not None:
+        decided = decided & among
+    undecided = (len(pairs) if among is None else int(among.sum())) - int(decided.sum())
     return decided, undecided, ({reason: undecided} if undecided else {})

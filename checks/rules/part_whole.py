@@ -8,7 +8,7 @@ import pandas as pd
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import exceeds, fmt
-from checks.pairs import judged, keyed_join, numeric_pairs, widened
+from checks.pairs import judged, keyed_join, numeric_among, widened
 
 SAME_FIGURE = ["scope", "period_key", "role_class", "cumulative"]
 COLUMNS = ["id", "indicator", "region", "lower", "upper", "value_printed", "numeric", "additive", "parent_indicator", "indicator_name", *SAME_FIGURE]
@@ -35,9 +35,10 @@ def levels(ctx: Context, columns: list[str] = COLUMNS) -> pd.DataFrame:
 
 
 def _outcome(ctx: Context, pairs: pd.DataFrame, describe) -> Outcome:
-    decided, undecided, reasons = numeric_pairs(judged(ctx.obs, pairs, ["lower", "upper", "numeric"], "w_"), "w_")
-    bad = widened(ctx.obs, decided[exceeds(decided["lower"], decided["w_upper"])], COLUMNS, "w_")  # what a message prints, for the failures only
-    return Outcome(len(decided), [
+    pairs = judged(ctx.obs, pairs, ["lower", "upper", "numeric"], "w_")
+    decided, undecided, reasons = numeric_among(pairs, "w_")
+    bad = widened(ctx.obs, pairs[decided & exceeds(pairs["lower"], pairs["w_upper"]).to_numpy()], COLUMNS, "w_")  # what a message prints, for the failures only
+    return Outcome(int(decided.sum()), [
         Violation(describe(p) + f": {p.value_printed!r} {fmt(p.lower, p.upper)} > {p.w_value_printed!r} {fmt(p.w_lower, p.w_upper)}",
                   (p.id, p.w_id), {"part": {"id": p.id, "interval": [p.lower, p.upper]}, "whole": {"id": p.w_id, "interval": [p.w_lower, p.w_upper]}})
         for p in bad.itertuples(index=False)], undecided, reasons)
