@@ -360,25 +360,32 @@ def _bounded(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: lis
 
 
 def _narrowed(left: pd.DataFrame, right: pd.DataFrame, left_on: list[str], right_on: list[str]):
-    """A few figures paired with many (the shares with every figure, the margins with every rate,
-    the targets with every status figure): the larger frame without the rows whose key the smaller
-    one never has, as far as its categorical and flag columns tell (coded cheaply, through their
-    categories; else by its first column), before the whole key is coded. Those rows match nothing:
-    the pairs, their order and the groups counted against the limits are the same. With the frames,
-    their keys when every key column was coded (else None)."""
-    if left is right or (len(right) <= 2 * len(left) and len(left) <= 2 * len(right)):
+    """Two frames paired (mostly a few figures with many: the shares with every figure, the margins
+    with every rate, the targets with every status figure): the larger frame without the rows holding
+    a value of a categorical or flag key column that the smaller one never has (coded cheaply, through
+    their categories; else by its first column), before the whole key is coded. Column by column, each
+    on the rows the ones before left (at 1 M the first keeps 14-36 %, the others little less). Those
+    rows match nothing: the pairs, their order and the groups counted against the limits are the same.
+    With the frames, their keys when every key column was coded (else None)."""
+    if left is right:
         return left, right, None
     cheap = [(a, b) for a, b in zip(left_on, right_on, strict=True) if all(
         isinstance(frame[c].dtype, pd.CategoricalDtype) or frame[c].dtype == bool for frame, c in ((left, a), (right, b)))]
     whole = len(cheap) == len(left_on)
     if not cheap:
         cheap = [(left_on[0], right_on[0])]
-    left_key, right_key = join_keys(left, right, [a for a, _ in cheap], [b for _, b in cheap])
-    if len(right) > 2 * len(left):
-        keep = pd.Series(right_key).isin(pd.unique(left_key)).to_numpy()
-        return left, right[keep], (left_key, right_key[keep]) if whole else None
-    keep = pd.Series(left_key).isin(pd.unique(right_key)).to_numpy()
-    return left[keep], right, (left_key[keep], right_key) if whole else None
+    narrow_right = len(right) > len(left)
+    few, many = (left, right) if narrow_right else (right, left)
+    rows = None  # the larger frame's rows kept so far (None: all)
+    for few_column, many_column in (cheap if narrow_right else [(b, a) for a, b in cheap]):
+        few_codes, many_codes, size = _codes(few[few_column], many[many_column] if rows is None else many[many_column].take(rows))
+        held = np.zeros(size, dtype=bool)
+        held[few_codes] = True
+        kept = np.flatnonzero(held[many_codes])
+        rows = kept if rows is None else rows[kept]
+    many = many.take(rows)
+    left, right = (few, many) if narrow_right else (many, few)
+    return left, right, join_keys(left, right, [a for a, _ in cheap], [b for _, b in cheap]) if whole else None
 
 
 def _left_out(ctx: Context, left: pd.DataFrame, right: pd.DataFrame, left_on: list[str], right_on: list[str]):
