@@ -22,13 +22,13 @@ PLACE = ["region", "scope", "period_key", "role_class", "cumulative"]
 @per_run
 def implied_totals(ctx: Context) -> pd.DataFrame:
     """Each share with its part in the same place and period: the whole it implies (total_low,
-    total_high). The share's id, and where the share and the part stand in the parsed frame (at,
-    p_at): what a message prints of them is read for the failures only (`printed_at`)."""
+    total_high). Where the share and the part stand in the parsed frame (at, p_at): their ids and
+    what a message prints of them are read for the failures only (`printed_at`)."""
     obs, numeric = ctx.obs, ctx.obs["numeric"].to_numpy()
     share = numeric & ((obs["share_part"] != "") & (obs["share_whole"] != "") & (dimensions(ctx)["unit"] == "share")).to_numpy()
-    shares = obs.loc[share, ["lower", "upper", "share_part", "share_whole", *PLACE]].assign(at=np.flatnonzero(share), id=obs["id"].to_numpy()[share])
+    shares = obs.loc[share, ["lower", "upper", "share_part", "share_whole", *PLACE]].assign(at=np.flatnonzero(share))
     joined = keyed_join(ctx, shares, _figures(ctx), ["share_part", *PLACE], ["indicator", *PLACE], prefix="p_",
-                        columns=(["lower", "upper", "at", "share_part", "share_whole", *PLACE, "id"], ["lower", "upper", "at"]))
+                        columns=(["lower", "upper", "at", "share_part", "share_whole", *PLACE], ["lower", "upper", "at"]))
     low, high = divide(joined["p_lower"], joined["p_upper"], joined["lower"] / 100, joined["upper"] / 100)
     return joined.assign(total_low=low, total_high=high)
 
@@ -129,7 +129,7 @@ def implied_total(ctx: Context) -> Outcome:
     derived.implied-totals-disagree, on by default.
     """
     implied = implied_totals(ctx)
-    implied = pd.DataFrame({"id": implied["id"], "p_id": printed_at(ctx, "id", implied["p_at"]),
+    implied = pd.DataFrame({"id": printed_at(ctx, "id", implied["at"]), "p_id": printed_at(ctx, "id", implied["p_at"]),
                             "value_printed": printed_at(ctx, "value_printed", implied["at"]),
                             "p_value_printed": printed_at(ctx, "value_printed", implied["p_at"]),
                             "p_catalogue_unit": printed_at(ctx, "catalogue_unit", implied["p_at"]), "share_whole": implied["share_whole"],
