@@ -101,10 +101,13 @@ def ordered_pairs(ctx: Context, obs: pd.DataFrame, key: list[str], prefix: str =
     obs, _, codes, _ = _bounded(ctx, obs, obs, key, key)
     x, y, place = _two_of_a_key(codes)
     ids = obs["id"].to_numpy()
-    first = ids[x] < ids[y]
-    second = ~first
-    second[second] = ids[y[second]] < ids[x[second]]  # (equal ids pair neither way)
-    a, b = np.where(first, x, y)[first | second], np.where(first, y, x)[first | second]
+    if bool((ids[1:] > ids[:-1]).all()):  # ids ascending with the rows (a dataset's mostly are): x, before y, has the smaller
+        a, b = x, y
+    else:
+        first = ids[x] < ids[y]
+        second = ~first
+        second[second] = ids[y[second]] < ids[x[second]]  # (equal ids pair neither way)
+        a, b = np.where(first, x, y)[first | second], np.where(first, y, x)[first | second]
     merged = np.argsort(a * max(len(codes), 1) + b)  # as a self-merge orders them: by the left row, then the right
     a, b = a[merged], b[merged]
     shown = obs if columns is None else obs[columns]

@@ -36,6 +36,15 @@ def test_ordered_pairs_are_each_pair_once_within_a_key(tmp_path):
     assert ctx.oversized == []
 
 
+@pytest.mark.parametrize("ids", [["o1", "o2", "o3", "o4"], ["o3", "o1", "o4", "o2"]])
+def test_ordered_pairs_put_the_smaller_id_first_whatever_the_rows_order(tmp_path, ids):
+    ctx = _context(tmp_path)
+    frame = pd.DataFrame({"id": ids, "key": ["a", "a", "a", "b"]})
+    got = pairs.ordered_pairs(ctx, frame, ["key"])
+    assert all(a < b for a, b in zip(got["id"], got["b_id"], strict=True))
+    assert sorted(zip(got["id"], got["b_id"], strict=True)) == sorted((min(a, b), max(a, b)) for a, b in [(ids[0], ids[1]), (ids[0], ids[2]), (ids[1], ids[2])])
+
+
 def test_key_groups_are_the_groups_ordered_pairs_pairs(tmp_path):
     ctx = _context(tmp_path, limit=4)  # ganzhou: 3 × 3 pairs > 4, left out and recorded as ordered_pairs leaves it out
     kept, group = pairs.key_groups(ctx, ctx.obs[["id", "indicator", "region"]], ["indicator", "region"])
