@@ -270,6 +270,7 @@ def candidates(ws: Workspace) -> dict[str, list[Mutant]]:
 
     # broken arithmetic: a share of a total that another share or the total pins, a growth that links two levels
     implied = derived.implied_totals(ctx)
+    implied = implied.assign(id=derived.printed_at(ctx, "id", implied["at"]))  # each share's id (the pairing carries where it stands)
     group = implied.groupby(["share_whole", *derived.PLACE])["id"].transform("count")
     for p in implied[group >= 2].itertuples(index=False):
         add("broken arithmetic", figure_edit(ws, p.id, with_number(obs.loc[p.id, "value_printed"], obs.loc[p.id, "number"] * 1.1), "broken arithmetic"))
