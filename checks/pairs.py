@@ -462,13 +462,16 @@ def baseline_pairs(ctx: Context) -> pd.DataFrame:
     earlier status figure (baseline or actual, any section or document printed by the target's
     as-of date). Columns of the earlier figure carry the prefix b_; a pair found both ways once.
     Paired on positions and a few coded columns (the as-of date by its place among the dates, a
-    status figure of an indicator no target has left out first); the pairs get every column once, at the end."""
+    status figure of an indicator or region no target has left out first); the pairs get every column once, at the end."""
     obs = with_as_of(ctx)
     role = obs["role"]
     keys = obs[["document", *SERIES, "year"]].assign(as_of=_as_of_order(ctx), at=np.arange(len(obs)))
     targets = keys[(role == "target").to_numpy()]
     own = latest_earlier(ctx, targets, keys[(role == "baseline").to_numpy()], ["document", *SERIES], columns=["at"])
-    status = keys[(role.isin(["baseline", "actual"]) & obs["indicator"].isin(pd.unique(targets["indicator"].to_numpy()))).to_numpy()]
+    status = role.isin(["baseline", "actual"]).to_numpy()
+    for column in ("indicator", "region"):
+        status = status & obs[column].isin(targets[column].unique()).to_numpy()
+    status = keys[status]
     known = known_by(earlier_pairs(ctx, targets, status, SERIES, columns=["at", "as_of", "document"]))
     latest = known[known["b_year"] == known.groupby("at")["b_year"].transform("max")]
     # one latest figure per target: its own document's first, then the first by id
