@@ -13,6 +13,9 @@ from checks.pairs import dimensions, per_distinct
 
 COUNT_NOUNS = ("天数", "个数", "次数", "人数", "家数", "数量", "件数")
 COUNT_NOUN = re.compile("|".join(COUNT_NOUNS))
+COUNT_MARK = "数"  # every count noun holds it: a quote without it names no count (110 of 481 k share quotes at 1 M hold it)
+if not all(COUNT_MARK in noun for noun in COUNT_NOUNS):
+    raise RuntimeError("units: a count noun without COUNT_MARK")
 VERBS = re.compile("(" + "|".join(sorted(NEUTRAL_WORDS + REACH_WORDS + APPROX_WORDS, key=len, reverse=True)) + ")$")
 
 
@@ -63,12 +66,10 @@ def count_as_share(ctx: Context) -> Outcome:
     while the unit is %. Does not fire when the name says it is a share (优良天数比例 98.6%).
     """
     shares = np.flatnonzero(((dimensions(ctx)["unit"] == "share") & ~ctx.obs["is_change"]).to_numpy())
-    # only a quote holding a count noun at all can name its figure for a count: the others are passed at once (the
-    # nouns found in one pass over the quotes joined, a noun never running across the joint)
+    # only a quote holding a count noun at all can name its figure for a count: the others are passed at once
+    # (searched for a noun only when they hold COUNT_MARK)
     quotes = ctx.obs["quote"].to_numpy()[shares].tolist()
-    lengths = np.fromiter(map(len, quotes), dtype=np.int64, count=len(quotes))
-    nouns = np.array([m.start() for m in COUNT_NOUN.finditer("\x00".join(quotes))], dtype=np.int64)
-    holding = np.unique(np.searchsorted(np.cumsum(lengths + 1) - lengths - 1, nouns, "right") - 1)
+    holding = np.array([i for i, quote in enumerate(quotes) if COUNT_MARK in quote and COUNT_NOUN.search(quote)], dtype=np.int64)
     candidates = ctx.obs[["id", "quote", "value_printed"]].take(shares[holding])
     spans = located(ctx, "figure_in_quote")[shares[holding]]
     violations = []
