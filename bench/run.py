@@ -6,7 +6,7 @@ For each size: the dataset is generated once (bench/data/, not committed), then 
 fresh processes: `bench.layers` times each layer (CPU and wall seconds, rows per second, peak
 memory) and checks the recall of the injected contradictions and the findings on the clean part;
 `check all --no-report --json` is timed end to end (wall, CPU, peak memory of the process, the
-rules' seconds from its JSON) twice on a fresh cache of the sources' scans: cold, then warm. The scaling
+rules' wall and CPU seconds from its JSON) twice on a fresh cache of the sources' scans: cold, then warm. The scaling
 exponent of every layer between consecutive sizes (log CPU ratio / log size ratio) is printed
 and flagged when above 1.1, and each of issue 14's targets is said met or NOT MET from the run's
 own figures. Results are appended to bench/results/<date>.json so runs compare.
@@ -164,6 +164,7 @@ def measure_size(size: int, seed: int, args) -> dict:
                 if usage.get("exit") == 0 and report.exists():
                     rules = json.loads(report.read_text(encoding="utf-8"))["rules"]
                     usage["rules_seconds"] = round(sum(r["seconds"] for r in rules if r["family"] != "suites"), 2)
+                    usage["rules_cpu_seconds"] = round(sum(r.get("cpu_seconds", 0) for r in rules if r["family"] != "suites"), 2)
                     usage["slowest_rules"] = {r["rule"]: r["seconds"] for r in sorted(rules, key=lambda r: -r["seconds"])[:5]}
                 entry[f"check_all[{engine}{label}]"] = usage
     return entry
@@ -216,6 +217,7 @@ def table(run: dict) -> str:
         for key, value in s.items():
             if key.startswith("check_all"):
                 rules = f", rules {value['rules_seconds']:.1f} s" if "rules_seconds" in value else ""
+                rules += f" ({value['rules_cpu_seconds']:.1f} CPU s)" if "rules_cpu_seconds" in value else ""
                 lines.append(f"{key} at {s['size']:,}: wall {value.get('wall', 0):.1f} s, CPU {value.get('cpu', 0):.1f} s{rules}, "
                              f"peak {value.get('peak_mb', 0):.0f} MB, exit {value.get('exit')} {value.get('tail', '')[:300]}")
         q = s.get("quality")
@@ -243,10 +245,13 @@ def targets(run: dict) -> list[str]:
     cold, warm = at.get("check_all[pandas]"), at.get("check_all[pandas, warm cache]")
     if cold and cold.get("exit") == 0:
         lines.append(f"  wall {cold['wall']:.1f} s < {TARGET_WALL_S} s: {verdict(cold['wall'] < TARGET_WALL_S)}")
-        if "rules_seconds" in cold:
-            also = f" ({warm['rules_seconds']:.2f} s with the scans cached)" if warm and "rules_seconds" in warm else ""
-            lines.append(f"  rules {cold['rules_seconds']:.2f} s, every source scanned, < {TARGET_RULES_S} s: "
-                         f"{verdict(cold['rules_seconds'] < TARGET_RULES_S)}{also}")
+        # the rules' CPU seconds (the target's unit; runs before they were recorded: wall seconds, said so)
+        measure = "rules_cpu_seconds" if "rules_cpu_seconds" in cold else "rules_seconds"
+        unit = "CPU s" if measure == "rules_cpu_seconds" else "s (wall)"
+        if measure in cold:
+            also = f" ({warm[measure]:.2f} {unit} with the scans cached)" if warm and measure in warm else ""
+            lines.append(f"  rules {cold[measure]:.2f} {unit}, every source scanned, < {TARGET_RULES_S}: "
+                         f"{verdict(cold[measure] < TARGET_RULES_S)}{also}")
         lines.append(f"  peak {cold['peak_mb']:,.0f} MB < {TARGET_PEAK_MB:,} MB: {verdict(cold['peak_mb'] < TARGET_PEAK_MB)}")
     else:
         lines.append(f"  wall, rules, peak: not measured at {TARGET_SIZE:,}" + (f" (exit {cold.get('exit')})" if cold else ""))

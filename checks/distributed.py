@@ -497,7 +497,8 @@ def _merge_summaries(summaries: list[RuleResult], rules: list[Rule]) -> list[Rul
         first = group[0]
         merged.append(RuleResult.count(first.rule, first.family, first.severity, first.summary, sum(s.checked for s in group),
                                        sum(s.failed for s in group), sum(s.undecided for s in group), dict(reasons),
-                                       any(s.crashed for s in group), sum(s.seconds for s in group)))
+                                       any(s.crashed for s in group), sum(s.seconds for s in group),
+                                       cpu_seconds=sum(s.cpu_seconds for s in group)))
     return merged
 
 

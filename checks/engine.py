@@ -160,7 +160,7 @@ def run(context: Context, rules: list[Rule]) -> tuple[list[Finding], list[RuleRe
 def _run(context: Context, rules: list[Rule]) -> tuple[list[Finding], list[RuleResult]]:
     outcomes, summaries = [], []
     for current in rules:
-        clock = time.perf_counter()
+        clock, cpu = time.perf_counter(), time.process_time()
         paired_before = len(context.oversized)
         try:
             outcome = _with_oversized(context, current.check(context), list(dict.fromkeys(context.oversized[paired_before:])))
@@ -172,7 +172,8 @@ def _run(context: Context, rules: list[Rule]) -> tuple[list[Finding], list[RuleR
         outcomes.append((current, severity, outcome))
         summaries.append(RuleResult.count(current.id, current.family, current.severity, current.summary,
                                           outcome.checked, len(outcome.violations), outcome.undecided,
-                                          dict(outcome.undecided_reasons), crashed, time.perf_counter() - clock))
+                                          dict(outcome.undecided_reasons), crashed, time.perf_counter() - clock,
+                                          cpu_seconds=time.process_time() - cpu))
     findings = _findings(context, outcomes)
     return findings, summaries
 

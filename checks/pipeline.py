@@ -79,7 +79,8 @@ class RunResult:
                        "stale_waivers": len(self.stale_waivers), "failing": failing},
             "documents": documents,
             "rules": [s.model_copy(update={"waived": waived[s.rule], "unwaived": max(s.failed - waived[s.rule], 0),
-                                           "seconds": round(s.seconds, 3)}).model_dump() for s in self.summaries],
+                                           "seconds": round(s.seconds, 3), "cpu_seconds": round(s.cpu_seconds, 3)}).model_dump()
+                      for s in self.summaries],
             "findings": [],
             "resolved": self.resolved,
             "stale_waivers": self.stale_waivers,

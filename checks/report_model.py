@@ -109,16 +109,19 @@ class RuleResult(_Model):
     undecided: int
     undecided_reasons: dict[str, int]
     crashed: bool
-    seconds: float = 0.0
+    seconds: float = Field(default=0.0, description="wall-clock seconds the rule took")
+    cpu_seconds: float = Field(default=0.0, description="CPU seconds (user and system) of the process while the rule ran; "
+                                                        "on a distributed engine, summed over the partitions")
 
     @classmethod
     def count(cls, rule: str, family: str, severity: Severity, summary: str, checked: int, failed: int, undecided: int,
-              undecided_reasons: dict[str, int], crashed: bool = False, seconds: float = 0.0, waived: int = 0) -> RuleResult:
+              undecided_reasons: dict[str, int], crashed: bool = False, seconds: float = 0.0, waived: int = 0,
+              cpu_seconds: float = 0.0) -> RuleResult:
         """A rule's result from what it counted (the engine's record of a rule, and the report's row
         once `waived` is known): passed and unwaived follow."""
         return cls(rule=rule, family=family, severity=severity, summary=summary, checked=checked, passed=max(checked - failed, 0),
                    failed=failed, waived=waived, unwaived=max(failed - waived, 0), undecided=undecided,
-                   undecided_reasons=undecided_reasons, crashed=crashed, seconds=seconds)
+                   undecided_reasons=undecided_reasons, crashed=crashed, seconds=seconds, cpu_seconds=cpu_seconds)
 
 
 class ObservationRef(_Model):

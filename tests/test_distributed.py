@@ -39,6 +39,7 @@ def _same_as_in_process(root, workers=2, engine="dask"):
     assert [(s.rule, s.checked, s.failed, s.undecided, s.undecided_reasons) for s in got_summaries] == \
         [(s.rule, s.checked, s.failed, s.undecided, s.undecided_reasons) for s in summaries]
     assert all(s.seconds > 0 for s in got_summaries)  # each rule's time, summed over the partitions it ran in
+    assert sum(s.cpu_seconds for s in got_summaries) > 0
     whole = driver.whole()
     pd.testing.assert_frame_equal(whole.obs, context.obs)
     pd.testing.assert_frame_equal(whole.located, context.located)
@@ -96,7 +97,7 @@ def test_check_all_on_dask_reports_what_in_process_reports():
         report.pop("run")  # when and how long
         report["findings"].sort(key=lambda f: f["fingerprint"])  # equal keys (rule, document, line) in another order
         for summary in report["rules"]:
-            summary.pop("seconds")
+            summary.pop("seconds"), summary.pop("cpu_seconds")
     assert got == expected
 
 

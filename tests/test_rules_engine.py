@@ -39,6 +39,26 @@ def test_a_rule_that_raises_becomes_an_error_finding_and_the_run_goes_on(tmp_pat
     assert [(f.rule, f.severity, [o["id"] for o in f.observations]) for f in findings if f.rule == "test.fine"] == [("test.fine", "info", ["o2"])]
 
 
+def test_each_rule_records_its_wall_and_its_cpu_seconds(tmp_path):
+    """The issue's targets are CPU seconds: a rule that waits (here on a sleep; a disk, another
+    process) takes wall-clock time but hardly any CPU, one that computes takes CPU."""
+    import time
+
+    def waits(ctx):
+        time.sleep(0.05)
+        return Outcome(0, [])
+
+    def computes(ctx):
+        deadline = time.process_time() + 0.05
+        while time.process_time() < deadline:
+            pass
+        return Outcome(0, [])
+
+    _, (waited, computed) = engine.run(Context(load(tiny(tmp_path))), [Rule("test.waits", "info", waits), Rule("test.computes", "info", computes)])
+    assert waited.seconds >= 0.05 and waited.cpu_seconds < waited.seconds / 2
+    assert computed.cpu_seconds >= 0.05
+
+
 def test_the_cyclic_collector_is_held_off_while_rules_run_and_restored_after_even_a_crash(tmp_path):
     import gc
     seen = []
