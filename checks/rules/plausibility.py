@@ -47,6 +47,26 @@ def _over_limit(ctx: Context, value, b_value, year, b_year, kind_ok, share) -> t
     return len(judged), judged[over], pd.DataFrame({"ratio": ratio[over], "years": years[over], "limit": limit[over]})
 
 
+def _consecutive_over_limit(ctx: Context, at: np.ndarray, b_at: np.ndarray) -> tuple[int, np.ndarray, pd.DataFrame]:
+    """_over_limit of pairs of the parsed frame's rows (positions `at`, `b_at`), a block of pairs at a time: the
+    same arithmetic per pair, without temporaries of every pair (1.7 M consecutive pairs at 1 M: 0.2 GB of fresh
+    memory a run, where a block's arrays stay under numpy's 4 MB huge-page threshold and are taken again)."""
+    value, year, kind_ok, share = _columns(ctx.obs)
+    checked = 0
+    over: list[np.ndarray] = []
+    sizes: list[pd.DataFrame] = []
+    for start in range(0, max(len(at), 1), _BLOCK):
+        a, b = at[start:start + _BLOCK], b_at[start:start + _BLOCK]
+        judged, block_over, block_sizes = _over_limit(ctx, value[a], value[b], year[a], year[b], kind_ok[a], share[a])
+        checked += judged
+        over.append(block_over + start)
+        sizes.append(block_sizes)
+    return checked, np.concatenate(over), pd.concat(sizes, ignore_index=True)
+
+
+_BLOCK = 1 << 18  # consecutive pairs judged at once (float arrays of 2 MB)
+
+
 def _columns(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
     """What _over_limit reads of the later figure of each pair (the unprefixed columns), or of each figure:
     its value, year, whether its kind has a value, whether it is a share or rate."""
@@ -82,8 +102,7 @@ def large_jump(ctx: Context) -> Outcome:
     checked, over, sizes = _over_limit(ctx, value, pairs["b_value"].to_numpy(dtype=float), year, pairs["b_year"].to_numpy(), kind_ok, share)
     over_target = pd.concat([pairs.take(over).reset_index(drop=True), sizes], axis=1)
     at, b_at = _consecutive_actuals(ctx)  # judged on the columns of the parsed frame; the failing pairs only get every column
-    value, year, kind_ok, share = _columns(ctx.obs)
-    consecutive, over, sizes = _over_limit(ctx, value[at], value[b_at], year[at], year[b_at], kind_ok[at], share[at])
+    consecutive, over, sizes = _consecutive_over_limit(ctx, at, b_at)
     over_consecutive = pd.concat([widened(ctx.obs, pd.DataFrame({"at": at[over], "b_at": b_at[over]}), COLUMNS), sizes], axis=1)
     jumps = pd.concat([over_target.assign(what="target against the figure before it"), over_consecutive.assign(what="consecutive figures")],
                       ignore_index=True)
