@@ -5,7 +5,7 @@
 - `keyed_join`: each row of one frame with each row of another of the same key (same-figure,
   part-whole, derived, growth, outcomes); the second frame's columns carry a prefix.
 - `earlier_pairs` / `latest_earlier`: each row with every (the latest) earlier row of its series
-  (targets, plausibility).
+  (targets, plausibility); `latest_earlier_rows`: the latter as positions.
 - `ordered_pairs`: every pair of rows of one frame within a key, each pair once (a before b by id);
   `key_groups`: the groups it would pair, for a rule that pairs only some.
 - `baseline_pairs` / `target_pairs`: each target with the latest status figure known before it,
@@ -158,6 +158,15 @@ def latest_earlier(ctx: Context, later: pd.DataFrame, earlier: pd.DataFrame, ser
     the benchmark: 7 pairs a row, for 1 kept). A frame paired with itself is sorted once and each
     row's earlier rows read off the sort. Key groups over the limits are left out and recorded as
     by keyed_join."""
+    later, earlier, a, b = latest_earlier_rows(ctx, later, earlier, series)
+    if columns is not None:
+        later, earlier = later[columns], earlier[columns]
+    return side_by_side(later, earlier, a, b, "b_")
+
+
+def latest_earlier_rows(ctx: Context, later: pd.DataFrame, earlier: pd.DataFrame, series: list[str]):
+    """latest_earlier's pairs as positions: `later` and `earlier` without the key groups left out, and
+    the positions in them of each pair's later and earlier row (for a rule that reads columns by position)."""
     later, earlier, later_key, earlier_key = _bounded(ctx, later, earlier, series, series)
     earlier_year = earlier["year"].to_numpy(dtype=np.int64)
     if later is earlier:
@@ -167,9 +176,7 @@ def latest_earlier(ctx: Context, later: pd.DataFrame, earlier: pd.DataFrame, ser
         keyed = np.flatnonzero(latest != NO_YEAR)
         a, b = _matches(*_combined([later_key[keyed], latest[keyed]], [earlier_key, earlier_year]))
         a = keyed[a]
-    if columns is not None:
-        later, earlier = later[columns], earlier[columns]
-    return side_by_side(later, earlier, a, b, "b_")
+    return later, earlier, a, b
 
 
 def _latest_earlier_of_itself(key: np.ndarray, year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

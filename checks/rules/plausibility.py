@@ -7,7 +7,7 @@ import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
-from checks.pairs import SERIES, baseline_pairs, comparable, latest_earlier, per_distinct, rows, widened
+from checks.pairs import SERIES, baseline_pairs, comparable, latest_earlier_rows, per_distinct, rows, widened
 
 COLUMNS = ["id", "document", "section", "quote", *SERIES, "year", "kind", "value", "value_printed", "quantity", "numeric", "cumulative",
            "direction", "lower", "upper", "converted"]
@@ -24,8 +24,8 @@ def _consecutive_actuals(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     at = np.flatnonzero(yearly)
     at = at[obs["year"].to_numpy()[at].argsort(kind="quicksort")]  # as sort_values("year") orders them
     keys = obs[[*SERIES, "year"]].take(at).assign(at=at)  # paired on the keys; the failing pairs get every COLUMN, at the end
-    pairs = latest_earlier(ctx, keys, keys, SERIES, columns=["at"])
-    return pairs["at"].to_numpy(), pairs["b_at"].to_numpy()
+    later, earlier, a, b = latest_earlier_rows(ctx, keys, keys, SERIES)
+    return later["at"].to_numpy()[a], earlier["at"].to_numpy()[b]
 
 
 def _over_limit(ctx: Context, value, b_value, year, b_year, kind_ok, share) -> tuple[int, np.ndarray, pd.DataFrame]:
