@@ -101,7 +101,7 @@ def ordered_pairs(ctx: Context, obs: pd.DataFrame, key: list[str], prefix: str =
     obs, _, codes, _ = _bounded(ctx, obs, obs, key, key)
     x, y, place = _two_of_a_key(codes)
     ids = obs["id"].to_numpy()
-    if bool((ids[1:] > ids[:-1]).all()):  # ids ascending with the rows (a dataset's mostly are): x, before y, has the smaller
+    if ascending(ids):  # ids ascending with the rows (a dataset's mostly are): x, before y, has the smaller
         a, b = x, y
     else:
         first = ids[x] < ids[y]
@@ -120,6 +120,12 @@ def key_groups(ctx: Context, obs: pd.DataFrame, key: list[str]) -> tuple[pd.Data
     first and pairs the rows of a few (ordered_pairs of those rows leaves nothing more out)."""
     obs, _, codes, _ = _bounded(ctx, obs, obs, key, key)
     return obs, pd.factorize(codes)[0]
+
+
+def ascending(values: np.ndarray) -> bool:
+    """Each value greater than the one before: ids in the order of their rows (0.011 s for 1 M ids), so a
+    row's place orders them as its id does."""
+    return bool((values[1:] > values[:-1]).all())
 
 
 def _two_of_a_key(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
@@ -481,11 +487,14 @@ def baseline_pairs(ctx: Context) -> pd.DataFrame:
     status = keys[status]
     known = known_by(earlier_pairs(ctx, targets, status, SERIES, columns=["at", "as_of", "document"]))
     latest = known[known["b_year"] == known.groupby("at")["b_year"].transform("max")]
-    # one latest figure per target: its own document's first, then the first by id
+    # one latest figure per target: its own document's first, then the first by id (by place where the ids ascend with the rows)
     ids = obs["id"].to_numpy()
     at, b_at = latest["at"].to_numpy(), latest["b_at"].to_numpy()
-    anywhere = pd.DataFrame({"id": ids[at], "other": (latest["b_document"] != latest["document"]).to_numpy(), "b_id": ids[b_at], "at": at, "b_at": b_at})
-    anywhere = anywhere.sort_values(["id", "other", "b_id"]).drop_duplicates("id")
+    anywhere = pd.DataFrame({"other": (latest["b_document"] != latest["document"]).to_numpy(), "at": at, "b_at": b_at})
+    order = ["at", "other", "b_at"]
+    if not ascending(ids):
+        anywhere, order = anywhere.assign(id=ids[at], b_id=ids[b_at]), ["id", "other", "b_id"]
+    anywhere = anywhere.sort_values(order).drop_duplicates(order[0])
     return widened(obs, pd.concat([own[["at", "b_at"]], anywhere[["at", "b_at"]]], ignore_index=True).drop_duplicates())
 
 
