@@ -159,8 +159,8 @@ def difference_mismatch(ctx: Context) -> Outcome:
     margins = ctx.obs.loc[margin, ["lower", "upper", "minuend", "subtrahend", *key[:-1], "role"]].assign(at=np.flatnonzero(margin))
     # the two rates; an amount of the same indicator is not one
     # the rates of an indicator some margin relates (the others pair with none), before any column is taken
-    related = pd.unique(np.concatenate([margins[c].to_numpy(dtype=object) for c in ("minuend", "subtrahend")]))
-    rate = numeric & (dimensions(ctx)["unit"] == "share").to_numpy() & ctx.obs["indicator"].isin(related).to_numpy()
+    related = ctx.obs["indicator"].isin(margins["minuend"].unique()) | ctx.obs["indicator"].isin(margins["subtrahend"].unique())
+    rate = numeric & (dimensions(ctx)["unit"] == "share").to_numpy() & related.to_numpy()
     obs = ctx.obs.loc[rate, ["lower", "upper", "indicator", *key[:-1], "role"]].assign(at=np.flatnonzero(rate))
     margins, obs = margins.assign(side=role_side(margins["role"])), obs.assign(side=role_side(obs["role"]))
     joined = keyed_join(ctx, margins, obs, ["minuend", *key], ["indicator", *key], prefix="m_",
