@@ -264,7 +264,7 @@ def _row_figures_only(line: int, cells: list[Cell], unit_pattern: str, skip_firs
             continue
         found = value_cell(text, unit_pattern)
         if found is not None:
-            figures.append(table_figure(line, cell.start, cell.end, found[0], text, quote_start))
+            figures.append(table_figure(line, cell.start, cell.end, found[0], quote_start))  # (its text: the cell's, stripped)
     return figures
 
 
@@ -472,7 +472,7 @@ class Scan:
         for index in chosen:
             if index < count:
                 cell = self.table[index]
-                tokens.append(cell if isinstance(cell, NumberToken) else _unpacked(cell))
+                tokens.append(cell if isinstance(cell, NumberToken) else _unpacked(cell, text))
                 continue
             at = index - count
             start, end = int(starts[at]), int(ends[at])
@@ -499,21 +499,25 @@ def _packed(token: NumberToken) -> list:
     return [token.line, token.span.start, token.span.end, *(getattr(token, name) for name in _TOKEN_FIELDS[1:])]
 
 
-TABLE_FIGURE = _packed(NumberToken(0, Span(0, 0), "", "", section="table"))
-QUOTE_START = 2 + _TOKEN_FIELDS.index("quote_start")  # (packed: line, start, end, then the fields after line)
+PACKED_WIDTH = 2 + len(_TOKEN_FIELDS)  # a token packed whole: line, start, end, then the fields after line
+QUOTE_START = 2 + _TOKEN_FIELDS.index("quote_start")
+FIGURE_WIDTH = 5  # a table figure packed: line, start, end, printed, quote start (table_figure)
 
 
-def table_figure(line: int, start: int, end: int, printed: str, text: str, quote_start: int) -> list:
-    """A table cell's figure as Scan holds it packed (where it stands and what it prints; the rest
-    as NumberToken's defaults): made a NumberToken only when asked for, as most are covered by an
-    observation and never looked at (a list is a quarter of a frozen dataclass's cost to make)."""
-    cell = TABLE_FIGURE.copy()
-    cell[:5] = line, start, end, printed, text
-    cell[QUOTE_START] = quote_start
-    return cell
+def table_figure(line: int, start: int, end: int, printed: str, quote_start: int) -> list:
+    """A table cell's figure as Scan holds it packed: where it stands, what it prints and where its
+    row's quote starts; its text is the source's characters there, stripped, and the rest
+    NumberToken's defaults. Made a NumberToken only when asked for, as most are covered by an
+    observation and never looked at (a list is a quarter of a frozen dataclass's cost to make), and
+    kept between runs as these five values (checks/scan_cache.py)."""
+    return [line, start, end, printed, quote_start]
 
 
-def _unpacked(values: list) -> NumberToken:
+def _unpacked(values: list, text: str) -> NumberToken:
+    """The token `values` packs over `text`: table_figure's five values, or a whole token's (_packed)."""
+    if len(values) == FIGURE_WIDTH:
+        line, start, end, printed, quote_start = values
+        return NumberToken(line, Span(start, end), printed, text[start:end].strip(), section="table", quote_start=quote_start)
     line, start, end, *rest = values
     return NumberToken(line, Span(start, end), *rest)
 

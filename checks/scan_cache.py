@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from checks.figures import QUOTE_START, TABLE_FIGURE, Scan
+from checks.figures import FIGURE_WIDTH, PACKED_WIDTH, QUOTE_START, Scan
 from checks.sources import SourceText
 
 CHUNK = 256  # sources looked up (and their misses written) together
@@ -98,11 +98,18 @@ def _unpack(source: SourceText, kept: tuple[str, bytes]) -> Scan | None:
     except ValueError:
         return None
     # each table token whole, as Scan.tokens will make it (a token made later must not fail)
-    width = len(TABLE_FIGURE)
-    if not isinstance(table, list) or not all(isinstance(cell, list) and len(cell) == width and all(
-            type(cell[i]) is int for i in (0, 1, 2, QUOTE_START)) for cell in table):
+    if not isinstance(table, list) or not all(map(_whole, table)):
         return None
     return Scan.unpacked(source._digits_folded, table, arrays)  # the text scan_figures reads
+
+
+def _whole(cell: object) -> bool:
+    """A table token as Scan.packed packs it: a figure's five values or a whole token's."""
+    if not isinstance(cell, list):
+        return False
+    if len(cell) == FIGURE_WIDTH:
+        return type(cell[0]) is int and type(cell[1]) is int and type(cell[2]) is int and type(cell[3]) is str and type(cell[4]) is int
+    return len(cell) == PACKED_WIDTH and all(type(cell[i]) is int for i in (0, 1, 2, QUOTE_START))
 
 
 def _position_type(text: str) -> str:

@@ -124,9 +124,10 @@ def test_a_damaged_entry_is_scanned_again(shipped_copy, tmp_path):
     with sqlite3.connect(kept) as connection:  # table tokens of the wrong type or width, prose whole
         connection.execute("UPDATE scans SET prose = x'', tables = ?", (wrong_type,))
     assert _coverage(shipped_copy, tmp_path) == uncached
-    with sqlite3.connect(kept) as connection:
-        connection.execute("UPDATE scans SET prose = x'', tables = '[[1, 2, 3]]'")
-    assert _coverage(shipped_copy, tmp_path) == uncached
+    for damaged in ('[[1, 2, 3]]', '[[1, 2, "3", "4", 5]]', '[[1, 2, 3, 4, 5]]'):  # a figure's end or printed value of the wrong type
+        with sqlite3.connect(kept) as connection:
+            connection.execute("UPDATE scans SET prose = x'', tables = ?", (damaged,))
+        assert _coverage(shipped_copy, tmp_path) == uncached, damaged
 
 
 def test_a_cache_folder_that_cannot_be_made_is_passed_over(shipped_copy, tmp_path):
