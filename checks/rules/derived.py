@@ -33,10 +33,10 @@ def implied_totals(ctx: Context) -> pd.DataFrame:
     return joined.assign(total_low=low, total_high=high)
 
 
-@per_run
 def _figures(ctx: Context) -> pd.DataFrame:
     """The figures with a number, with the columns the implied totals' rules read (never every column)
-    and where each stands in the parsed frame (at): a share's part, or a total printed."""
+    and where each stands in the parsed frame (at): a share's part, or a total printed. Taken by each
+    rule again: kept per run, the 1 M-row frame raised check all's peak at 1 M by 38 MB, for 0.02 s."""
     numeric = ctx.obs["numeric"].to_numpy()
     return ctx.obs.loc[numeric, ["lower", "upper", "indicator", *PLACE]].assign(at=np.flatnonzero(numeric))
 
