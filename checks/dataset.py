@@ -312,6 +312,8 @@ def _passes(schema: pa.DataFrameSchema, data: pd.DataFrame) -> bool:
     more on average) is validated on its distinct values only, together with the others of few; the
     other columns on every row. A million rows of a few hundred documents, indicators and regions
     cost what their distinct values cost."""
+    if set(data.columns) != set(schema.columns):  # a column missing or unknown: validate() says which, file by file
+        return False
     # a Python set, not pd.unique: pandas' string hash table caches a UTF-8 copy in every string it hashes (+40 % for quotes)
     distinct = {name: np.array(list(set(data[name].to_numpy())), dtype=object) for name in data.columns}
     few = [name for name, values in distinct.items() if 4 * len(values) <= len(data)]
