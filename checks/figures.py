@@ -484,7 +484,7 @@ class Scan:
         """What the scan is made of, as plain values (checks/scan_cache.py keeps them between runs):
         each table token's fields (its span as start and end), and the prose arrays as one."""
         table = [cell if not isinstance(cell, NumberToken) else _packed(cell) for cell in self.table]
-        return table, np.stack(self._prose).astype(np.int64)
+        return table, np.stack(self._prose)  # (int64: the scanner's arrays and the cache's read back)
 
     @classmethod
     def unpacked(cls, text: str, table: list[list], prose: np.ndarray) -> Scan:
