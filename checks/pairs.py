@@ -5,7 +5,8 @@
 - `keyed_join`: each row of one frame with each row of another of the same key (same-figure,
   part-whole, derived, growth, outcomes); the second frame's columns carry a prefix.
 - `earlier_pairs` / `latest_earlier`: each row with every (the latest) earlier row of its series
-  (targets, plausibility); `latest_earlier_rows`: the latter as positions.
+  (targets, plausibility); `latest_earlier_rows`: the latter as positions (`latest_earlier_blocks`: of a
+  frame paired with itself, a block at a time).
 - `ordered_pairs`: every pair of rows of one frame within a key, each pair once (a before b by id);
   `key_groups`: the groups it would pair, for a rule that pairs only some.
 - `baseline_pairs` / `target_pairs`: each target with the latest status figure known before it,
@@ -185,10 +186,27 @@ def latest_earlier_rows(ctx: Context, later: pd.DataFrame, earlier: pd.DataFrame
     return later, earlier, a, b
 
 
+def latest_earlier_blocks(ctx: Context, frame: pd.DataFrame, series: list[str], rows: int) -> tuple[pd.DataFrame, Iterator[tuple[np.ndarray, np.ndarray]]]:
+    """latest_earlier_rows of a frame paired with itself, its pairs made for `rows` later rows at a time: `frame`
+    without the key groups left out, and the blocks of pairs (positions in it), in latest_earlier_rows' order. For
+    a rule that judges the pairs block by block: at 1 M, 1.7 M consecutive pairs made whole are a dozen arrays of
+    13 MB, fresh memory each run that numpy asks the kernel to back with huge pages (faulted with compaction)."""
+    frame, _, key, _ = _bounded(ctx, frame, frame, series, series)
+    order, later, first, counts = _previous_groups(key, frame["year"].to_numpy(dtype=np.int64))
+    return frame, (_expanded(order, later[start:start + rows], first[start:start + rows], counts[start:start + rows])
+                   for start in range(0, max(len(later), 1), rows))
+
+
 def _latest_earlier_of_itself(key: np.ndarray, year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """_matches of each row with the rows of the latest earlier year of its key, in a frame paired
-    with itself: one sort by (key, year, position); a row's matches are the (key, year) group before
-    its own when that group is of its key."""
+    with itself (_previous_groups, every pair made at once)."""
+    return _expanded(*_previous_groups(key, year))
+
+
+def _previous_groups(key: np.ndarray, year: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For a frame paired with itself, one sort by (key, year, position); a row's matches are the (key, year)
+    group before its own when that group is of its key. The sort's order, and for each row that has matches
+    (ascending): the place in the order of its first match, and how many it has (its matches follow in the order)."""
     n = len(key)
     order = _sorting([key, year, np.arange(n)])
     key_sorted, year_sorted = key[order], year[order]
@@ -202,8 +220,12 @@ def _latest_earlier_of_itself(key: np.ndarray, year: np.ndarray) -> tuple[np.nda
     group[order] = np.cumsum(new) - 1
     rows = np.flatnonzero(follows[group])
     before = group[rows] - 1
-    counts = sizes[before]
-    matched = np.repeat(starts[before] - (np.cumsum(counts) - counts), counts)  # each pair's group start, less the pairs before its row
+    return order, rows, starts[before], sizes[before]
+
+
+def _expanded(order: np.ndarray, rows: np.ndarray, first: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of _previous_groups' `rows`: each row with its `counts` matches, from place `first` on in `order`."""
+    matched = np.repeat(first - (np.cumsum(counts) - counts), counts)  # each pair's group start, less the pairs before its row
     matched += np.arange(len(matched))
     return np.repeat(rows, counts), order[matched]
 

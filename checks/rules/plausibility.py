@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
-from checks.pairs import SERIES, baseline_pairs, comparable, latest_earlier_rows, per_distinct, rows, widened
+from checks.pairs import SERIES, baseline_pairs, comparable, latest_earlier_blocks, per_distinct, rows, widened
 
 COLUMNS = ["id", "document", "section", "quote", *SERIES, "year", "kind", "value", "value_printed", "quantity", "numeric", "cumulative",
            "direction", "lower", "upper", "converted"]
@@ -16,16 +18,17 @@ COLUMNS = ["id", "document", "section", "quote", *SERIES, "year", "kind", "value
 KINDS = ["point", "floor", "ceiling", "approx", "range"]
 
 
-def _consecutive_actuals(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
-    """Each status figure with the previous year's status figure of the same series (any document):
-    their positions in the parsed frame (`at`, `b_at`), ordered by the later figure's year."""
+def _consecutive_actuals(ctx: Context) -> tuple[np.ndarray, Iterator[tuple[np.ndarray, np.ndarray]]]:
+    """Each status figure with the previous year's status figure of the same series (any document),
+    ordered by the later figure's year: the figures' positions in the parsed frame (`at`), and the pairs
+    as positions in `at`, a block at a time (pairs.latest_earlier_blocks)."""
     obs = ctx.obs
     yearly = (obs["role_class"] == "status") & obs["numeric"] & ~obs["cumulative"] & per_distinct(obs["period_key"], lambda keys: keys.str.len() == 4)
     at = np.flatnonzero(yearly)
     at = at[obs["year"].to_numpy()[at].argsort(kind="quicksort")]  # as sort_values("year") orders them
     keys = obs[[*SERIES, "year"]].take(at).assign(at=at)  # paired on the keys; the failing pairs get every COLUMN, at the end
-    later, earlier, a, b = latest_earlier_rows(ctx, keys, keys, SERIES)
-    return later["at"].to_numpy()[a], earlier["at"].to_numpy()[b]
+    kept, blocks = latest_earlier_blocks(ctx, keys, SERIES, _BLOCK)
+    return kept["at"].to_numpy(), blocks
 
 
 def _over_limit(ctx: Context, value, b_value, year, b_year, kind_ok, share) -> tuple[int, np.ndarray, pd.DataFrame]:
@@ -47,24 +50,25 @@ def _over_limit(ctx: Context, value, b_value, year, b_year, kind_ok, share) -> t
     return len(judged), judged[over], pd.DataFrame({"ratio": ratio[over], "years": years[over], "limit": limit[over]})
 
 
-def _consecutive_over_limit(ctx: Context, at: np.ndarray, b_at: np.ndarray) -> tuple[int, np.ndarray, pd.DataFrame]:
-    """_over_limit of pairs of the parsed frame's rows (positions `at`, `b_at`), a block of pairs at a time: the
-    same arithmetic per pair, without temporaries of every pair (1.7 M consecutive pairs at 1 M: 0.2 GB of fresh
-    memory a run, where a block's arrays stay under numpy's 4 MB huge-page threshold and are taken again)."""
+def _consecutive_over_limit(ctx: Context, at: np.ndarray, blocks: Iterator[tuple[np.ndarray, np.ndarray]]) -> tuple[int, np.ndarray, np.ndarray, pd.DataFrame]:
+    """_over_limit of pairs of the parsed frame's rows (`at[a]`, `at[b]` of each block of pairs (a, b)), a block at a
+    time: the same arithmetic per pair, without temporaries of every pair (1.7 M consecutive pairs at 1 M: 0.2 GB of
+    fresh memory a run, where a block's arrays stay under numpy's 4 MB huge-page threshold and are taken again).
+    The positions of the pairs over the limit (later, earlier), in the blocks' order."""
     value, year, kind_ok, share = _columns(ctx.obs)
     checked = 0
-    over: list[np.ndarray] = []
+    over: list[tuple[np.ndarray, np.ndarray]] = []
     sizes: list[pd.DataFrame] = []
-    for start in range(0, max(len(at), 1), _BLOCK):
-        a, b = at[start:start + _BLOCK], b_at[start:start + _BLOCK]
+    for later, earlier in blocks:
+        a, b = at[later], at[earlier]
         judged, block_over, block_sizes = _over_limit(ctx, value[a], value[b], year[a], year[b], kind_ok[a], share[a])
         checked += judged
-        over.append(block_over + start)
+        over.append((a[block_over], b[block_over]))
         sizes.append(block_sizes)
-    return checked, np.concatenate(over), pd.concat(sizes, ignore_index=True)
+    return checked, np.concatenate([a for a, _ in over]), np.concatenate([b for _, b in over]), pd.concat(sizes, ignore_index=True)
 
 
-_BLOCK = 1 << 18  # consecutive pairs judged at once (float arrays of 2 MB)
+_BLOCK = 1 << 17  # later figures whose consecutive pairs are judged at once (at 1 M, 2 pairs each: float arrays of 2 MB)
 
 
 def _columns(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
@@ -101,9 +105,8 @@ def large_jump(ctx: Context) -> Outcome:
     value, year, kind_ok, share = _columns(pairs)
     checked, over, sizes = _over_limit(ctx, value, pairs["b_value"].to_numpy(dtype=float), year, pairs["b_year"].to_numpy(), kind_ok, share)
     over_target = pd.concat([pairs.take(over).reset_index(drop=True), sizes], axis=1)
-    at, b_at = _consecutive_actuals(ctx)  # judged on the columns of the parsed frame; the failing pairs only get every column
-    consecutive, over, sizes = _consecutive_over_limit(ctx, at, b_at)
-    over_consecutive = pd.concat([widened(ctx.obs, pd.DataFrame({"at": at[over], "b_at": b_at[over]}), COLUMNS), sizes], axis=1)
+    consecutive, at, b_at, sizes = _consecutive_over_limit(ctx, *_consecutive_actuals(ctx))  # judged on the parsed frame's columns
+    over_consecutive = pd.concat([widened(ctx.obs, pd.DataFrame({"at": at, "b_at": b_at}), COLUMNS), sizes], axis=1)  # every column, failures only
     jumps = pd.concat([over_target.assign(what="target against the figure before it"), over_consecutive.assign(what="consecutive figures")],
                       ignore_index=True)
     bad = jumps[~narrated(jumps)]  # only a jump over the limit is read for a sentence narrating it
