@@ -287,8 +287,20 @@ def _header_unit(column: str) -> str:
 
 
 def split_tabs(line: str, base: int) -> list[Cell]:
+    return _cells(line.split("\t"), base)
+
+
+def tab_cells(line: str, base: int) -> list[Cell] | None:
+    """The cells of a tab row (tab_row), else None: the line split once."""
+    if line.count("\t") < 2:
+        return None
+    parts = line.split("\t")
+    return _cells(parts, base) if sum(1 for part in parts if part.strip()) >= 3 else None
+
+
+def _cells(parts: list[str], base: int) -> list[Cell]:
     cells, offset = [], base
-    for part in line.split("\t"):
+    for part in parts:
         cells.append(Cell(part, offset, offset + len(part)))
         offset += len(part) + 1
     return cells
@@ -590,13 +602,16 @@ class FigureScanner:
             if unit_line:
                 context.unit = unit_line["unit"].strip()
                 continue
-            if tab_row(line):
-                cells = split_tabs(line, base)
-                if is_header_row(cells, self.unit_pattern):
+            cells = tab_cells(line, base)
+            if cells is not None:
+                figures = None if described else _row_figures_only(number, cells, self.unit_pattern, True, base)
+                # (a row printing a figure that is not a year names no columns: the header test is left out)
+                if (figures is None or all(YEAR.fullmatch(self.text[f[1]:f[2]].strip()) for f in figures)) \
+                        and is_header_row(cells, self.unit_pattern):
                     context.header = cells
                     continue
-                tokens += row_figures(number, cells, context, self.unit_pattern, self.units, skip_first=True, quote_start=base,
-                                      described=described)
+                tokens += figures if figures is not None else row_figures(number, cells, context, self.unit_pattern, self.units,
+                                                                          skip_first=True, quote_start=base)
                 continue
             if is_pipe_row(line):
                 if is_separator_row(line):
@@ -755,3 +770,4 @@ def _inside_table(line: str) -> bool:
 
 def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
