@@ -17,6 +17,7 @@ means: that is the steward's (see checks/draft.py).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
@@ -253,18 +254,18 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
             for span, printed, text, label, column, period, note, unit, kind in tokens]
 
 
-def _row_figures_only(line: int, cells: list[Cell], unit_pattern: str, skip_first: bool, quote_start: int) -> list[list]:
+def _row_figures_only(line: int, cells: list[Cell] | list[tuple[str, int, int]], unit_pattern: str, skip_first: bool, quote_start: int) -> list[list]:
     """row_figures, not described: the cells that print a figure (never the first when it numbers
     or labels the row), packed (table_figure). No header, label nor group is read: a row's words
     and blanks make no token here, so the row is read cell by cell and nothing else."""
     figures = []
-    for index, cell in enumerate(cells):
-        text = cell.text.strip()
+    for index, (printed, start, end) in enumerate(cells):
+        text = printed.strip()
         if not text or (index == 0 and skip_first):
             continue
         found = value_cell(text, unit_pattern)
         if found is not None:
-            figures.append(table_figure(line, cell.start, cell.end, found[0], quote_start))  # (its text: the cell's, stripped)
+            figures.append(table_figure(line, start, end, found[0], quote_start))  # (its text: the cell's, stripped)
     return figures
 
 
@@ -287,23 +288,21 @@ def _header_unit(column: str) -> str:
 
 
 def split_tabs(line: str, base: int) -> list[Cell]:
-    return _cells(line.split("\t"), base)
+    return [Cell(*cell) for cell in _spans(line.split("\t"), base)]
 
 
-def tab_cells(line: str, base: int) -> list[Cell] | None:
-    """The cells of a tab row (tab_row), else None: the line split once."""
+def tab_parts(line: str) -> list[str] | None:
+    """The parts of a tab row (tab_row) between its tabs, else None: the line split once."""
     if line.count("\t") < 2:
         return None
     parts = line.split("\t")
-    return _cells(parts, base) if sum(1 for part in parts if part.strip()) >= 3 else None
+    return parts if sum(1 for part in parts if part.strip()) >= 3 else None
 
 
-def _cells(parts: list[str], base: int) -> list[Cell]:
-    cells, offset = [], base
-    for part in parts:
-        cells.append(Cell(part, offset, offset + len(part)))
-        offset += len(part) + 1
-    return cells
+def _spans(parts: list[str], base: int) -> list[tuple[str, int, int]]:
+    """(text, start, end) of each part of a line split at one character, the line starting at `base`."""
+    starts = list(itertools.accumulate((len(part) + 1 for part in parts), initial=base))
+    return list(zip(parts, starts, [start + len(part) for part, start in zip(parts, starts, strict=False)], strict=False))
 
 
 def split_pipes(line: str, base: int) -> list[Cell]:
@@ -538,15 +537,21 @@ class FigureScanner:
     """Reads one source text (markup already blanked): its tables line by line, its prose figures
     in one pass of a regex."""
 
-    def __init__(self, text: str, line_starts, unit_pattern: str, units=None):
+    def __init__(self, text: str, line_starts, unit_pattern: str, units=None, codes: np.ndarray | None = None,
+                 classes: np.ndarray | None = None):
+        """`codes` and `classes`: the text's code points and their classes where the caller has them
+        (read_many: a view of the texts read together), else computed here."""
         self.text = text
         self.lines = text.split("\n")
         self.line_starts = np.asarray(line_starts, dtype=np.int64)
         self.unit_pattern = unit_pattern
         self.units = units
-        self.codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        self.classes = _character_classes()[self.codes]  # MARK, TAB_OR_PIPE, OTHER_DIGIT per character
-        self.prose = prose_pattern(unit_pattern, r"\d" if (self.classes & OTHER_DIGIT).any() else "[0-9]")
+        self.codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32) if codes is None else codes
+        self.classes = _character_classes().take(self.codes) if classes is None else classes  # MARK, TAB_OR_PIPE, OTHER_DIGIT
+
+    @property
+    def prose(self) -> re.Pattern:
+        return prose_pattern(self.unit_pattern, _digit(self.classes))
 
     def scan(self):
         return self.read().tokens()
@@ -556,9 +561,9 @@ class FigureScanner:
         `described`: the figures only, the cells of tab, pipe and space rows without their label,
         header, period and unit (what coverage reads: where a number stands and what it prints)."""
         table = self._tables(described)  # (not described: the tab, pipe and space rows' figures packed, see table_figure)
-        prose = self._prose_spans({t.line if isinstance(t, NumberToken) else t[0] for t in table})
-        figures = [t for t in table if not isinstance(t, NumberToken) or t.kind == "figure"] if figures_only or not described else table
-        return Scan(self.text, figures, prose)
+        alone = _Texts(self.text, self.codes, self.classes, np.zeros(1, dtype=np.int64), self.line_starts, np.zeros(1, dtype=np.int64))
+        prose = _prose_spans([self], [_lines_of(table)], alone, self.prose, BARE_DECIMAL)[0]
+        return Scan(self.text, _figures(table) if figures_only or not described else table, prose)
 
     def _table_lines(self) -> tuple[list[int], np.ndarray]:
         """(the 0-based lines a table may be read from, and per line the number of lines before it
@@ -602,16 +607,18 @@ class FigureScanner:
             if unit_line:
                 context.unit = unit_line["unit"].strip()
                 continue
-            cells = tab_cells(line, base)
-            if cells is not None:
-                figures = None if described else _row_figures_only(number, cells, self.unit_pattern, True, base)
-                # (a row printing a figure that is not a year names no columns: the header test is left out)
-                if (figures is None or all(YEAR.fullmatch(self.text[f[1]:f[2]].strip()) for f in figures)) \
-                        and is_header_row(cells, self.unit_pattern):
-                    context.header = cells
-                    continue
-                tokens += figures if figures is not None else row_figures(number, cells, context, self.unit_pattern, self.units,
-                                                                          skip_first=True, quote_start=base)
+            parts = tab_parts(line)
+            if parts is not None:
+                # not described, the figures read first (cells as plain tuples): a row printing a
+                # figure that is not a year names no columns, and the header test is left out
+                figures = None if described else _row_figures_only(number, _spans(parts, base), self.unit_pattern, True, base)
+                if figures is None or all(YEAR.fullmatch(self.text[f[1]:f[2]].strip()) for f in figures):
+                    cells = split_tabs(line, base)
+                    if is_header_row(cells, self.unit_pattern):
+                        context.header = cells
+                        continue
+                tokens += figures if figures is not None else row_figures(number, split_tabs(line, base), context, self.unit_pattern,
+                                                                          self.units, skip_first=True, quote_start=base)
                 continue
             if is_pipe_row(line):
                 if is_separator_row(line):
@@ -694,50 +701,6 @@ class FigureScanner:
         end = rows[-1][-1][0] + 1 if rows else start + 1
         return tokens, end
 
-    def _prose_spans(self, table_lines: set[int]) -> tuple[np.ndarray, ...]:
-        """The prose figures as arrays, in the order of their starts: (start, end, line, start and
-        end of the digits, start of the prose table cell that holds it or -1). The text is matched
-        with its line breaks removed, each match in one pass of `prose` and BARE_DECIMAL; what
-        decides whether a match is a figure is computed for all matches at once, and only a match
-        after `、`, on a table's line or across a line break is looked at alone."""
-        codes = self.codes
-        offsets = np.flatnonzero((codes != ord("\n")) & (codes != ord("\r")))  # joined index → text index
-        joined = self.text.replace("\n", "").replace("\r", "")
-        starts, ends, digits, numbers_end = prose_matches(self.prose, joined, codes[offsets])
-        bare = np.array([m.span("num") for m in BARE_DECIMAL.finditer(joined)], dtype=np.int64).reshape(-1, 2)
-        printed = np.concatenate((digits, bare[:, 0])), np.concatenate((numbers_end, bare[:, 1]))
-        starts, ends = np.concatenate((starts, bare[:, 0])), np.concatenate((ends, bare[:, 1]))
-        order = np.argsort(starts, kind="stable")  # as found, prose before bare decimals
-        starts, ends, printed = starts[order], ends[order], (printed[0][order], printed[1][order])
-        keep = np.ones(len(starts), dtype=bool)
-        after_comma = np.flatnonzero(starts >= 1)
-        for index in after_comma[codes[offsets[starts[after_comma] - 1]] == ord("、")].tolist():
-            start = int(starts[index])
-            keep[index] = not ORDINAL_LIST.search(joined, max(0, start - 12), start)
-        # where each match stands in the text, and on which line
-        line_starts = self.line_starts
-        text_starts, text_ends = offsets[starts], offsets[ends - 1] + 1
-        lines = np.searchsorted(line_starts, text_starts, side="right")
-        quote_starts = np.full(len(starts), -1, dtype=np.int64)
-        # a table's line (a tab or pipe row, or a line the tables read): only a prose cell's figure counts
-        marked = np.zeros(len(line_starts) + 1, dtype=bool)
-        marked[np.searchsorted(line_starts, np.flatnonzero(self.classes & TAB_OR_PIPE), side="right")] = True
-        marked[[line for line in table_lines if line < len(marked)]] = True
-        table_line: dict[int, bool] = {}  # per line, read once
-        for index in np.flatnonzero(marked[lines]).tolist():
-            line = int(lines[index])
-            if line not in table_line:
-                table_line[line] = line in table_lines or self._table_line(line)
-            if table_line[line]:
-                cell = self._prose_cell(line, int(text_starts[index]), int(text_ends[index]))
-                keep[index] = keep[index] and cell is not None
-                quote_starts[index] = cell.start if cell is not None else -1
-        # a match across a line break counts when only blank lines stand between its parts
-        for index in np.flatnonzero(np.searchsorted(line_starts, text_ends - 1, side="right") != lines).tolist():
-            keep[index] = keep[index] and self._broken_line(int(text_starts[index]), int(text_ends[index]))
-        return (text_starts[keep], text_ends[keep], lines[keep], offsets[printed[0][keep]], offsets[printed[1][keep] - 1] + 1,
-                quote_starts[keep])
-
     def _prose_cell(self, line: int, start: int, end: int) -> Cell | None:
         """The cell of a tab or pipe row that holds [start, end) when that cell is prose: a sentence
         (，。；) or a list item's heading (`七、筹集保障性租赁住房1500套`), as in a table of work done
@@ -758,10 +721,141 @@ class FigureScanner:
         text = self.lines[line - 1]
         return tab_row(text) or is_pipe_row(text)
 
-    def _broken_line(self, start: int, end: int) -> bool:
-        """A token broken over lines by extraction: only blank lines between its parts."""
-        inner = self.text[start:end].split("\n")
-        return all(part.strip() for part in (inner[0], inner[-1])) and all(not p.strip() for p in inner[1:-1])
+
+
+def read_many(texts: list[str], line_starts: list[np.ndarray], unit_pattern: str) -> list[Scan]:
+    """FigureScanner(text, its line starts, unit_pattern).read(described=False) of each text, what
+    coverage reads, the same scans. The texts are read together in batches: their prose in one pass
+    of the patterns and one set of array operations per batch, as a numpy call costs microseconds
+    whatever its size and a source is a few thousand characters (per text, those calls were a fifth
+    of the scan). The tables are read text by text. A text holding the SEPARATOR is read alone."""
+    scans: list[Scan | None] = [None] * len(texts)
+    batches: list[list[int]] = [[]]
+    size = 0
+    for index, text in enumerate(texts):
+        if SEPARATOR in text:
+            scans[index] = FigureScanner(text, line_starts[index], unit_pattern).read(described=False)
+            continue
+        if size >= BATCH_CHARACTERS:
+            batches.append([])
+            size = 0
+        batches[-1].append(index)
+        size += len(text) + 1
+    for batch in filter(None, batches):
+        read = _read_together([texts[i] for i in batch], [line_starts[i] for i in batch], unit_pattern)
+        for index, scan in zip(batch, read, strict=True):
+            scans[index] = scan
+    return [scan for scan in scans if scan is not None]
+
+
+BATCH_CHARACTERS = 1 << 18  # texts read together until this many characters (arrays of a megabyte: in cache)
+SEPARATOR = "\x00"  # between texts read together: no pattern reads it, and a text that holds it is read alone
+# BARE_DECIMAL over texts read together: a text ends where the separator stands, as at the end
+_BARE_DECIMAL_TOGETHER = re.compile(BARE_DECIMAL.pattern.replace("|$)", f"|$|{SEPARATOR})"))
+
+
+class _Texts(NamedTuple):
+    """Texts read together: joined by SEPARATOR, its code points and their classes, where each text
+    starts in it (`bases`), the line starts of all as offsets in it, and how many lines come before
+    each text's (`line_offsets`)."""
+
+    text: str
+    codes: np.ndarray
+    classes: np.ndarray
+    bases: np.ndarray
+    line_starts: np.ndarray
+    line_offsets: np.ndarray
+
+
+def _read_together(texts: list[str], line_starts: list[np.ndarray], unit_pattern: str) -> list[Scan]:
+    joined = SEPARATOR.join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    classes = _character_classes().take(codes)
+    sizes = np.array([len(text) for text in texts], dtype=np.int64)
+    bases = np.concatenate(([0], np.cumsum(sizes + 1)[:-1]))
+    starts = [np.asarray(s, dtype=np.int64) for s in line_starts]
+    line_offsets = np.concatenate(([0], np.cumsum([len(s) for s in starts])[:-1])).astype(np.int64)
+    together = _Texts(joined, codes, classes, bases, np.concatenate([s + b for s, b in zip(starts, bases.tolist(), strict=True)]), line_offsets)
+    scanners = [FigureScanner(text, s, unit_pattern, codes=codes[b:b + len(text)], classes=classes[b:b + len(text)])
+                for text, s, b in zip(texts, starts, bases.tolist(), strict=True)]
+    tables = [scanner._tables(described=False) for scanner in scanners]
+    prose = _prose_spans(scanners, [_lines_of(table) for table in tables], together, prose_pattern(unit_pattern, _digit(classes)),
+                         _BARE_DECIMAL_TOGETHER)
+    return [Scan(scanner.text, _figures(table), spans) for scanner, table, spans in zip(scanners, tables, prose, strict=True)]
+
+
+def _digit(classes: np.ndarray) -> str:
+    """How the prose pattern reads a digit in a text of these classes: [0-9] reads what \\d reads when
+    it prints no other decimal digit, a fifth faster."""
+    return r"\d" if (classes & OTHER_DIGIT).any() else "[0-9]"
+
+
+def _lines_of(table: list) -> set[int]:
+    return {t.line if isinstance(t, NumberToken) else t[0] for t in table}
+
+
+def _figures(table: list) -> list:
+    return [t for t in table if not isinstance(t, NumberToken) or t.kind == "figure"]
+
+
+def _prose_spans(scanners: list[FigureScanner], table_lines: list[set[int]], texts: _Texts, prose: re.Pattern,
+                 bare_decimal: re.Pattern) -> list[tuple[np.ndarray, ...]]:
+    """Each text's prose figures as arrays, in the order of their starts: (start, end, line, start
+    and end of the digits, start of the prose table cell that holds it or -1). The texts are matched
+    with their line breaks removed, each match in one pass of `prose` and `bare_decimal`; what
+    decides whether a match is a figure is computed for all matches at once, and only a match
+    after `、`, on a table's line or across a line break is looked at alone (by its text's scanner)."""
+    codes = texts.codes
+    offsets = np.flatnonzero((codes != ord("\n")) & (codes != ord("\r")))  # joined index → text index
+    joined = texts.text.replace("\n", "").replace("\r", "")
+    starts, ends, digits, numbers_end = prose_matches(prose, joined, codes[offsets])
+    bare = np.array([m.span("num") for m in bare_decimal.finditer(joined)], dtype=np.int64).reshape(-1, 2)
+    printed = np.concatenate((digits, bare[:, 0])), np.concatenate((numbers_end, bare[:, 1]))
+    starts, ends = np.concatenate((starts, bare[:, 0])), np.concatenate((ends, bare[:, 1]))
+    order = np.argsort(starts, kind="stable")  # as found, prose before bare decimals
+    starts, ends, printed = starts[order], ends[order], (printed[0][order], printed[1][order])
+    keep = np.ones(len(starts), dtype=bool)
+    after_comma = np.flatnonzero(starts >= 1)
+    for index in after_comma[codes[offsets[starts[after_comma] - 1]] == ord("、")].tolist():
+        start = int(starts[index])
+        keep[index] = not ORDINAL_LIST.search(joined, max(0, start - 12), start)
+    # where each match stands, in which text and on which line (of all texts' lines)
+    line_starts = texts.line_starts
+    text_starts, text_ends = offsets[starts], offsets[ends - 1] + 1
+    lines = np.searchsorted(line_starts, text_starts, side="right")
+    owners = np.searchsorted(texts.bases, text_starts, side="right") - 1
+    quote_starts = np.full(len(starts), -1, dtype=np.int64)
+    # a table's line (a tab or pipe row, or a line the tables read): only a prose cell's figure counts
+    marked = np.zeros(len(line_starts) + 1, dtype=bool)
+    marked[np.searchsorted(line_starts, np.flatnonzero(texts.classes & TAB_OR_PIPE), side="right")] = True
+    marked[[offset + line for scanner, lines_read, offset in zip(scanners, table_lines, texts.line_offsets.tolist(), strict=True)
+            for line in lines_read if line <= len(scanner.line_starts)]] = True
+    table_line: dict[int, bool] = {}  # per line, read once
+    for index in np.flatnonzero(marked[lines]).tolist():
+        line, owner = int(lines[index]), int(owners[index])
+        scanner, base, local = scanners[owner], int(texts.bases[owner]), line - int(texts.line_offsets[owner])
+        if line not in table_line:
+            table_line[line] = local in table_lines[owner] or scanner._table_line(local)
+        if table_line[line]:
+            cell = scanner._prose_cell(local, int(text_starts[index]) - base, int(text_ends[index]) - base)
+            keep[index] = keep[index] and cell is not None
+            quote_starts[index] = cell.start + base if cell is not None else -1
+    # a match across a line break counts when only blank lines stand between its parts
+    for index in np.flatnonzero(np.searchsorted(line_starts, text_ends - 1, side="right") != lines).tolist():
+        keep[index] = keep[index] and _broken_line(texts.text[int(text_starts[index]):int(text_ends[index])])
+    owners = owners[keep]
+    bases = texts.bases[owners]
+    found = (text_starts[keep] - bases, text_ends[keep] - bases, lines[keep] - texts.line_offsets[owners],
+             offsets[printed[0][keep]] - bases, offsets[printed[1][keep] - 1] + 1 - bases,
+             np.where(quote_starts[keep] >= 0, quote_starts[keep] - bases, -1))
+    bounds = np.searchsorted(owners, np.arange(len(scanners) + 1)).tolist()
+    return [tuple(values[low:high] for values in found) for low, high in itertools.pairwise(bounds)]
+
+
+def _broken_line(text: str) -> bool:
+    """A token broken over lines by extraction (`text`): only blank lines between its parts."""
+    inner = text.split("\n")
+    return all(part.strip() for part in (inner[0], inner[-1])) and all(not p.strip() for p in inner[1:-1])
 
 
 def _inside_table(line: str) -> bool:

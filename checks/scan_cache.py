@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from checks.figures import FIGURE_WIDTH, PACKED_WIDTH, QUOTE_START, Scan
+from checks.figures import FIGURE_WIDTH, PACKED_WIDTH, QUOTE_START, Scan, read_many
 from checks.sources import SourceText
 
 CHUNK = 256  # sources looked up (and their misses written) together
@@ -55,28 +55,24 @@ def scans(sources: dict[str, SourceText], pattern: str, directory: Path | None) 
     """(document, its figures as coverage reads them: SourceText.scan_figures(pattern,
     described=False)) for each source, read from the cache in `directory` where it holds them
     (None: no cache), scanned and kept there where it does not."""
-    store = _Store.open(directory) if directory is not None else None
-    if store is None:  # no cache, or one that cannot be opened
-        for doc_id, source in sources.items():
-            yield doc_id, source.scan_figures(pattern, described=False)
-        return
+    store = _Store.open(directory) if directory is not None else None  # None: no cache, or one that cannot be opened
     try:
         items = list(sources.items())
         for first in range(0, len(items), CHUNK):
             chunk = items[first:first + CHUNK]
-            keys = [_key(source, pattern) for _, source in chunk]
-            found = store.get(keys)
-            misses = []
-            for key, (doc_id, source) in zip(keys, chunk, strict=True):
-                scan = _unpack(source, found[key]) if key in found else None
-                if scan is None:
-                    scan = source.scan_figures(pattern, described=False)
-                    misses.append((key, scan))
-                yield doc_id, scan
-            if misses:
-                store.put(misses)
+            keys = [_key(source, pattern) for _, source in chunk] if store is not None else [""] * len(chunk)
+            found = store.get(keys) if store is not None else {}
+            kept = [_unpack(source, found[key]) if key in found else None for key, (_, source) in zip(keys, chunk, strict=True)]
+            missed = [index for index, scan in enumerate(kept) if scan is None]
+            scanned = read_many([chunk[i][1]._digits_folded for i in missed], [chunk[i][1]._line_starts for i in missed], pattern)
+            for index, scan in zip(missed, scanned, strict=True):
+                kept[index] = scan
+            yield from ((doc_id, scan) for (doc_id, _), scan in zip(chunk, kept, strict=True) if scan is not None)
+            if store is not None and missed:
+                store.put([(keys[i], scanned[n]) for n, i in enumerate(missed)])
     finally:
-        store.close()
+        if store is not None:
+            store.close()
 
 
 def _key(source: SourceText, pattern: str) -> str:
