@@ -72,7 +72,7 @@ NOT_BEFORE = "A-Za-z0-9_.{第"
 _NOT_BEFORE = re.compile(f"[{NOT_BEFORE}]")
 
 
-# What makes a line one the tables read (FigureScanner._table_lines): a MARK in it (tab, pipe, 表,
+# What makes a line one the tables read (_lines_read): a MARK in it (tab, pipe, 表,
 # 单位 or two spaces), or one of _LEADING first (white space, a list marker, a header word's first
 # character). (Tables of every code point, read by indexing: np.isin sorts.)
 MARK, TAB_OR_PIPE, OTHER_DIGIT = 1, 2, 4  # OTHER_DIGIT: a decimal digit (\d) other than 0-9
@@ -565,32 +565,15 @@ class FigureScanner:
         prose = _prose_spans([self], [_lines_of(table)], alone, self.prose, BARE_DECIMAL)[0]
         return Scan(self.text, _figures(table) if figures_only or not described else table, prose)
 
-    def _table_lines(self) -> tuple[list[int], np.ndarray]:
-        """(the 0-based lines a table may be read from, and per line the number of lines before it
-        that the tables pass over: neither blank nor such a line). A line is read when it holds a
-        tab, a pipe, 表, 单位 or two spaces, or begins with white space, a list marker or a header
-        word's first character; any other line that is not empty ends a table."""
-        codes, line_starts = self.codes, self.line_starts
-        marks = np.flatnonzero(self.classes & MARK)
-        following = codes[np.minimum(marks + 1, max(len(codes) - 1, 0))] if len(marks) else marks
-        pairs = (marks + 1 < len(codes)) & (((codes[marks] == ord("单")) & (following == ord("位")))
-                                            | ((codes[marks] == ord(" ")) & (following == ord(" "))))
-        marked = (codes[marks] == ord("\t")) | (codes[marks] == ord("|")) | (codes[marks] == ord("表")) | pairs
-        line_ends = np.append(line_starts[1:] - 1, len(codes))
-        filled = line_ends > line_starts
-        read = np.zeros(len(line_starts), dtype=bool)
-        read[np.searchsorted(line_starts, marks[marked], side="right") - 1] = True
-        read[filled] |= _LEADING[codes[line_starts[filled]]]
-        passed = np.concatenate(([0], np.cumsum(filled & ~read)))
-        return np.flatnonzero(read).tolist(), passed
-
-    def _tables(self, described: bool = True) -> list:
-        """The cells of every table, in line order (kinds figure, word and blank)."""
+    def _tables(self, described: bool = True, lines_read: tuple[np.ndarray, np.ndarray] | None = None) -> list:
+        """The cells of every table, in line order (kinds figure, word and blank). `lines_read`:
+        the text's _lines_read where the caller has them (read_many)."""
         tokens: list = []
         context = TableContext()
         pipe_header_pending: list[Cell] | None = None
         skip_until = -1
-        candidates, passed = self._table_lines()
+        read, passed = lines_read if lines_read is not None else _lines_read(self.codes, self.classes, self.line_starts)
+        candidates = np.flatnonzero(read).tolist()
         following_line = 0  # the first line not read yet
         for index in candidates:
             if context.header and passed[index] > passed[min(max(following_line, skip_until), index)]:
@@ -723,6 +706,24 @@ class FigureScanner:
 
 
 
+def _lines_read(codes: np.ndarray, classes: np.ndarray, line_starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(per line, whether the tables read it; per line, the number of lines before it that they pass
+    over: neither blank nor read) of a text's code points, their classes and its line starts. A
+    line is read when it holds a tab, a pipe, 表, 单位 or two spaces, or begins with white space, a
+    list marker or a header word's first character; any other line that is not empty ends a table."""
+    marks = np.flatnonzero(classes & MARK)
+    following = codes[np.minimum(marks + 1, max(len(codes) - 1, 0))] if len(marks) else marks
+    pairs = (marks + 1 < len(codes)) & (((codes[marks] == ord("单")) & (following == ord("位")))
+                                        | ((codes[marks] == ord(" ")) & (following == ord(" "))))
+    marked = (codes[marks] == ord("\t")) | (codes[marks] == ord("|")) | (codes[marks] == ord("表")) | pairs
+    line_ends = np.append(line_starts[1:] - 1, len(codes))
+    filled = line_ends > line_starts
+    read = np.zeros(len(line_starts), dtype=bool)
+    read[np.searchsorted(line_starts, marks[marked], side="right") - 1] = True
+    read[filled] |= _LEADING[codes[line_starts[filled]]]
+    return read, np.concatenate(([0], np.cumsum(filled & ~read)))
+
+
 def read_many(texts: list[str], line_starts: list[np.ndarray], unit_pattern: str) -> list[Scan]:
     """FigureScanner(text, its line starts, unit_pattern).read(described=False) of each text, what
     coverage reads, the same scans. The texts are read together in batches: their prose in one pass
@@ -748,7 +749,7 @@ def read_many(texts: list[str], line_starts: list[np.ndarray], unit_pattern: str
     return [scan for scan in scans if scan is not None]
 
 
-BATCH_CHARACTERS = 1 << 18  # texts read together until this many characters (arrays of a megabyte: in cache)
+BATCH_CHARACTERS = 1 << 16  # texts read together until this many characters (measured: 2**14 to 2**20 within 0.15 s at 1 M)
 SEPARATOR = "\x00"  # between texts read together: no pattern reads it, and a text that holds it is read alone
 # BARE_DECIMAL over texts read together: a text ends where the separator stands, as at the end
 _BARE_DECIMAL_TOGETHER = re.compile(BARE_DECIMAL.pattern.replace("|$)", f"|$|{SEPARATOR})"))
@@ -778,7 +779,10 @@ def _read_together(texts: list[str], line_starts: list[np.ndarray], unit_pattern
     together = _Texts(joined, codes, classes, bases, np.concatenate([s + b for s, b in zip(starts, bases.tolist(), strict=True)]), line_offsets)
     scanners = [FigureScanner(text, s, unit_pattern, codes=codes[b:b + len(text)], classes=classes[b:b + len(text)])
                 for text, s, b in zip(texts, starts, bases.tolist(), strict=True)]
-    tables = [scanner._tables(described=False) for scanner in scanners]
+    read, passed = _lines_read(codes, classes, together.line_starts)  # (each text's: a slice, its passed lines counted from its first)
+    tables = [scanner._tables(False, (read[offset:offset + len(scanner.line_starts)],
+                                      passed[offset:offset + len(scanner.line_starts) + 1] - passed[offset]))
+              for scanner, offset in zip(scanners, line_offsets.tolist(), strict=True)]
     prose = _prose_spans(scanners, [_lines_of(table) for table in tables], together, prose_pattern(unit_pattern, _digit(classes)),
                          _BARE_DECIMAL_TOGETHER)
     return [Scan(scanner.text, _figures(table), spans) for scanner, table, spans in zip(scanners, tables, prose, strict=True)]
