@@ -431,8 +431,11 @@ def prose_matches(pattern: re.Pattern, joined: str, codes: np.ndarray) -> tuple[
     end, where the digits start, where they end). A sign `-` right before the digits starts the
     match when what stands before the sign may stand before a number and the previous match did
     not take it (as `(?<![…])(?P<sign>-(?=\\d))?` read it)."""
-    matches = list(pattern.finditer(joined))  # (one list per end: faster than an array of tuples)
-    found = np.array([[m.start() for m in matches], [m.end() for m in matches], [m.end("num") for m in matches]], dtype=np.int64).T
+    matches = list(pattern.finditer(joined))
+    found = np.empty((len(matches), 3), dtype=np.int64)  # (each column read by a method mapped over the matches: no loop in Python)
+    found[:, 0] = np.fromiter(map(re.Match.start, matches), dtype=np.int64, count=len(matches))
+    found[:, 1] = np.fromiter(map(re.Match.end, matches), dtype=np.int64, count=len(matches))
+    found[:, 2] = np.fromiter(map(re.Match.end, matches, itertools.repeat(pattern.groupindex["num"])), dtype=np.int64, count=len(matches))
     digits = found[:, 0]
     previous_end = np.concatenate(([0], found[:-1, 1]))
     signed = (digits >= 1) & (previous_end <= digits - 1)
