@@ -193,7 +193,7 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
     row that prints some value: a row of blanks is a group's heading). Not `described`: the
     figures only, each with where it stands and what it prints (no label, header, period nor unit)."""
     if not described:
-        return _row_figures_only(line, cells, unit_pattern, skip_first, quote_start)
+        return _row_figures_only(line, [cell.text for cell in cells], [cell.start for cell in cells], unit_pattern, skip_first, quote_start)
     header = list(context.header)
     while header and not header[-1].text.strip():
         header.pop()
@@ -254,18 +254,18 @@ def row_figures(line: int, cells: list[Cell], context: TableContext, unit_patter
             for span, printed, text, label, column, period, note, unit, kind in tokens]
 
 
-def _row_figures_only(line: int, cells: list[Cell] | list[tuple[str, int, int]], unit_pattern: str, skip_first: bool, quote_start: int) -> list[list]:
-    """row_figures, not described: the cells that print a figure (never the first when it numbers
-    or labels the row), packed (table_figure). No header, label nor group is read: a row's words
-    and blanks make no token here, so the row is read cell by cell and nothing else."""
+def _row_figures_only(line: int, texts: list[str], starts: list[int], unit_pattern: str, skip_first: bool, quote_start: int) -> list[list]:
+    """row_figures, not described, of the cells printing `texts` from `starts`: the cells that print
+    a figure (never the first when it numbers or labels the row), packed (table_figure). No
+    header, label nor group is read: a row's words and blanks make no token here, so the row is
+    read cell by cell and nothing else."""
     figures = []
-    for index, (printed, start, end) in enumerate(cells):
+    first = 1 if skip_first else 0
+    for printed, start in zip(texts[first:], starts[first:], strict=False):
         text = printed.strip()
-        if not text or (index == 0 and skip_first):
-            continue
-        found = value_cell(text, unit_pattern)
+        found = value_cell(text, unit_pattern) if text else None
         if found is not None:
-            figures.append(table_figure(line, start, end, found[0], quote_start))  # (its text: the cell's, stripped)
+            figures.append(table_figure(line, start, start + len(printed), found[0], quote_start))  # (its text: the cell's, stripped)
     return figures
 
 
@@ -288,7 +288,8 @@ def _header_unit(column: str) -> str:
 
 
 def split_tabs(line: str, base: int) -> list[Cell]:
-    return [Cell(*cell) for cell in _spans(line.split("\t"), base)]
+    parts = line.split("\t")
+    return [Cell(part, start, start + len(part)) for part, start in zip(parts, _starts(parts, base), strict=False)]
 
 
 def tab_parts(line: str) -> list[str] | None:
@@ -299,10 +300,10 @@ def tab_parts(line: str) -> list[str] | None:
     return parts if sum(1 for part in parts if part.strip()) >= 3 else None
 
 
-def _spans(parts: list[str], base: int) -> list[tuple[str, int, int]]:
-    """(text, start, end) of each part of a line split at one character, the line starting at `base`."""
-    starts = list(itertools.accumulate((len(part) + 1 for part in parts), initial=base))
-    return list(zip(parts, starts, [start + len(part) for part, start in zip(parts, starts, strict=False)], strict=False))
+def _starts(parts: list[str], base: int) -> list[int]:
+    """Where each part of a line split at one character starts, the line starting at `base` (and
+    one more: where a part after the last would)."""
+    return list(itertools.accumulate((len(part) + 1 for part in parts), initial=base))
 
 
 def split_pipes(line: str, base: int) -> list[Cell]:
@@ -597,7 +598,7 @@ class FigureScanner:
             if parts is not None:
                 # not described, the figures read first (cells as plain tuples): a row printing a
                 # figure that is not a year names no columns, and the header test is left out
-                figures = None if described else _row_figures_only(number, _spans(parts, base), self.unit_pattern, True, base)
+                figures = None if described else _row_figures_only(number, parts, _starts(parts, base), self.unit_pattern, True, base)
                 if figures is None or all(YEAR.fullmatch(self.text[f[1]:f[2]].strip()) for f in figures):
                     cells = split_tabs(line, base)
                     if is_header_row(cells, self.unit_pattern):
