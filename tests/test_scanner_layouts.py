@@ -250,3 +250,31 @@ def test_a_text_printing_other_decimal_digits_is_read_with_unicode_digits():
         scanner = FigureScanner(source._digits_folded, source._line_starts, units)
         assert scanner.prose.pattern.startswith(f"(?P<num>{digit}"), text
         assert [token.text for token in source.scan_numbers(units)] == [text[4:7], "5%"], text
+
+
+def test_texts_read_together_are_read_as_each_alone(monkeypatch):
+    """read_many (what coverage reads, texts in batches joined by NUL) finds in each text what the
+    text's own read finds, token for token, whatever the batch size: no figure, sign, bare decimal,
+    ordinal, table line nor broken line read across the join, and a text that prints a NUL itself
+    read alone. Random texts of table marks, digits, units, ordinals, other digits and line breaks."""
+    import random
+
+    from checks import figures
+
+    units = scan_pattern(UNITS)
+    pieces = ["\t", "|", " ", "  ", "\n", "1", "2", "20", "2020", "12.5", "%", "万吨", "指标", "序号", "单位：%", "表1", "—", "-",
+              "合计", "，", "。", "人", "٣", "𝟓", "第", "a", "为", "3-5", "至", "多", "亿元", "个百分点", "\r\n", "\n\n", "\x00",
+              "为2.45", "、", "第1、", "| --- | --- |"]
+    chance = random.Random(21)
+    texts = ["".join(chance.choice(pieces) for _ in range(chance.randint(0, 60))) for _ in range(1000)]
+    sources = [SourceText("r.md" if index % 2 else "r.txt", text) for index, text in enumerate(texts)]
+
+    def rows(scan):
+        return [(t.line, t.span, t.printed, t.text, t.section, t.quote_start, t.kind) for t in scan.tokens()]
+
+    alone = [rows(source.scan_figures(units, described=False)) for source in sources]
+    assert sum(map(len, alone)) > 1000  # (the texts print figures: a test that reads none proves nothing)
+    for size in (1, 40, 700, 1 << 16):
+        monkeypatch.setattr(figures, "BATCH_CHARACTERS", size)
+        together = figures.read_many([s._digits_folded for s in sources], [s._line_starts for s in sources], units)
+        assert [rows(scan) for scan in together] == alone, size
