@@ -278,15 +278,20 @@ def _taken(column: pd.Series, at: np.ndarray) -> np.ndarray | pd.Categorical:
 
 def _matches(left_key: np.ndarray, right_key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions (left, right) of every pair of equal keys: the left rows in order, each with its
-    matches in the right's order (as a merge orders them). One sort of the right keys."""
+    matches in the right's order (as a merge orders them). One sort of the right keys; each left key
+    searched for once among their distinct values (where two searches of the right's sorted rows, and
+    a sort of the left keys to keep those in the cache, took a third longer: 0.12 -> 0.09 s at 1 M)."""
     order = np.argsort(right_key, kind="stable")
     ordered = right_key[order]
-    # each left key's group among the right's, searched for in sorted order (a binary search of keys in order
-    # stays in the cache; of 1 M keys in no order it costs more than sorting them)
-    left_order = np.argsort(left_key)
-    start, counts = np.empty(len(left_key), dtype=np.int64), np.empty(len(left_key), dtype=np.int64)
-    start[left_order] = np.searchsorted(ordered, left_key[left_order], "left")
-    counts[left_order] = np.searchsorted(ordered, left_key[left_order], "right") - start[left_order]
+    new = np.ones(len(ordered), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(new)  # where each distinct right key's rows start in the order, and how many
+    sizes = np.diff(np.append(starts, len(ordered)))
+    if len(starts):
+        at = np.minimum(np.searchsorted(ordered[starts], left_key), len(starts) - 1)
+        start, counts = starts[at], np.where(ordered[starts[at]] == left_key, sizes[at], 0)
+    else:
+        start = counts = np.zeros(len(left_key), dtype=np.int64)
     at_left = np.repeat(np.arange(len(left_key)), counts)
     firsts = np.repeat(start - (np.cumsum(counts) - counts), counts)  # each pair's group start, less the pairs before its left row
     return at_left, order[firsts + np.arange(len(at_left))]
