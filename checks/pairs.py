@@ -299,30 +299,28 @@ def _matches(left_key: np.ndarray, right_key: np.ndarray) -> tuple[np.ndarray, n
 
 def _codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
     """The values of two key columns as codes of one vocabulary (a missing value equal to a missing
-    one, as a merge matches them), and the vocabulary's size: fresh arrays, compared only for equality.
-    Two categoricals are matched through their categories, never value by value; their codes are
-    shifted by one (a missing one, -1, is 0) in the one pass that widens them."""
+    one, as a merge matches them), and how many codes there are: integers from -1 on, compared only for
+    equality (or combined, _widened), never written to: a categorical's codes are its own (-1 a missing
+    value), read as they are. Two categoricals are matched through their categories, never value by value."""
     if isinstance(left.dtype, pd.CategoricalDtype) and left is right:  # a column paired with itself: its codes
-        codes = np.add(left.cat.codes.to_numpy(), 1, dtype=np.int64)
+        codes = left.array.codes
         return codes, codes, len(left.cat.categories) + 1
     if isinstance(left.dtype, pd.CategoricalDtype) and isinstance(right.dtype, pd.CategoricalDtype):
         categories = left.cat.categories
         known = categories.get_indexer(right.cat.categories)
         new = known < 0
         known[new] = len(categories) + np.arange(int(new.sum()))
-        if np.array_equal(known, np.arange(len(known))):  # the same categories in the same order (mostly: two parts of one column)
-            right_codes = np.add(right.cat.codes.to_numpy(), 1, dtype=np.int64)
-        else:  # the right's categories by their place among the left's (or after them), shifted as the left's codes; -1 (missing) takes the last: 0
-            right_codes = np.take(np.append(known + 1, 0), right.cat.codes.to_numpy())
-        return np.add(left.cat.codes.to_numpy(), 1, dtype=np.int64), right_codes, len(categories) + int(new.sum()) + 1
+        # the same categories in the same order (mostly: two parts of one column): the codes as they are; else the right's
+        # categories by their place among the left's (or after them), -1 (missing) taking the table's last: -1
+        same = np.array_equal(known, np.arange(len(known)))
+        right_codes = right.array.codes if same else np.take(np.append(known, -1), right.array.codes)
+        return left.array.codes, right_codes, len(categories) + int(new.sum()) + 1
     if left.dtype == bool and right.dtype == bool:  # flags are their own codes
         return left.to_numpy(np.int64), right.to_numpy(np.int64), 2
     if left is right:  # a frame paired with itself: its values coded once
         codes, uniques = pd.factorize(left, use_na_sentinel=False)
-        codes = codes.astype(np.int64, copy=False)
         return codes, codes, max(len(uniques), 1)
     codes, uniques = pd.factorize(pd.concat([left, right], ignore_index=True), use_na_sentinel=False)
-    codes = codes.astype(np.int64, copy=False)
     return codes[: len(left)], codes[len(left):], max(len(uniques), 1)
 
 
@@ -342,7 +340,7 @@ def _combined(left: list[np.ndarray], right: list[np.ndarray]) -> tuple[np.ndarr
 
 def join_keys(left: pd.DataFrame, right: pd.DataFrame, left_on: list, right_on: list) -> tuple[np.ndarray, np.ndarray]:
     """One int64 per row of each frame, equal where all its key columns (`left_on` of `left`, `right_on`
-    of `right`) are equal: what a merge would match, as integers. (Combined in place: _codes' arrays are fresh.)"""
+    of `right`) are equal: what a merge would match, as integers. (Combined in place, on a copy of the first column's codes.)"""
     if left is right and list(left_on) == list(right_on):  # a frame paired with itself: each column coded once, one key
         key, size = np.zeros(len(left), dtype=np.int64), 1
         for name in left_on:
@@ -360,15 +358,16 @@ def join_keys(left: pd.DataFrame, right: pd.DataFrame, left_on: list, right_on: 
             distinct, inverse = np.unique(np.concatenate([left_key, right_key]), return_inverse=True)
             left_key, right_key, size = inverse[: len(left_key)], inverse[len(left_key):], len(distinct)
         left_key, _ = _widened(left_key, size, left_codes, n)
-        right_key, size = _widened(right_key, size, right_codes.copy() if right_codes is left_codes else right_codes, n)  # (two keys, never one array)
+        right_key, size = _widened(right_key, size, right_codes, n)
     return left_key, right_key
 
 
 def _widened(key: np.ndarray, size: int, codes: np.ndarray, n: int) -> tuple[np.ndarray, int]:
-    """`key` (values below `size`) combined with a column's `codes` (below `n`): key * n + codes, made in
-    place where a key is under way (a 1 M-row key a column, not two fresh arrays)."""
-    if size == 1:  # nothing combined yet: the codes are the key
-        return codes, n
+    """`key` (`size` values apart) combined with a column's `codes` (`n` values from -1 on, _codes): key * n + codes,
+    made in place where a key is under way (a 1 M-row key a column, no fresh array a column). Every key is then
+    a constant away from one with each column's codes counted from 0: equal where every column is equal."""
+    if size == 1:  # nothing combined yet: the key is a copy of the codes (written to in place by the next column)
+        return codes.astype(np.int64), n
     key *= n
     key += codes
     return key, size * n
