@@ -130,6 +130,9 @@ class _Store:
         for attempt in range(2):
             try:
                 connection = sqlite3.connect(path, timeout=10)
+                # a new file's pages (before WAL makes the file): a scan's arrays are kilobytes, split over overflow
+                # pages of 4 KB (1 M benchmark: writing its scans 0.087 -> ~0.05 CPU s, reading ~0.01 less)
+                connection.execute("PRAGMA page_size=65536")
                 connection.execute("PRAGMA journal_mode=WAL")  # readers and the partitions' writers side by side
                 connection.execute("PRAGMA synchronous=NORMAL")  # a cache: a write lost to a power cut is scanned again
                 connection.execute("CREATE TABLE IF NOT EXISTS scans (key TEXT PRIMARY KEY, tables TEXT NOT NULL, prose BLOB NOT NULL)")
