@@ -278,3 +278,17 @@ def test_texts_read_together_are_read_as_each_alone(monkeypatch):
         monkeypatch.setattr(figures, "BATCH_CHARACTERS", size)
         together = figures.read_many([s._digits_folded for s in sources], [s._line_starts for s in sources], units)
         assert [rows(scan) for scan in together] == alone, size
+
+
+def test_the_other_digits_are_the_code_points_re_reads_as_digits():
+    """The class OTHER_DIGIT (what makes a text read with \\d, not [0-9]) is set on exactly the code
+    points re's \\d matches but 0-9, whatever way the table is computed."""
+    import re
+
+    import numpy as np
+
+    from checks.figures import OTHER_DIGIT, _character_classes
+
+    every = "".join(map(chr, range(0x110000)))
+    digits = {match.start() for match in re.finditer(r"\d", every)} - set(range(ord("0"), ord("9") + 1))
+    assert len(digits) > 600 and set(np.flatnonzero(_character_classes() & OTHER_DIGIT).tolist()) == digits
