@@ -68,6 +68,11 @@ PREFIXES = sorted(
     key=lambda pair: len(pair[0]),
     reverse=True,
 )
+# The first of PREFIXES a text starts with (the longest), in one match: an alternation tries its words in order.
+_PREFIX = re.compile("|".join(re.escape(word) for word, _ in PREFIXES))
+_PREFIX_QUALIFIER: dict[str, str] = {}
+for _word, _qualifier in PREFIXES:
+    _PREFIX_QUALIFIER.setdefault(_word, _qualifier)
 SUFFIXES = {"以上": "floor", "以下": "ceiling", "以内": "ceiling", "左右": "approx", "上下": "approx"}
 FOOTNOTE_MARKS = "*※#＊"
 # Brackets that mark a cumulative (five-year) figure, and the printed word for it.
@@ -181,11 +186,11 @@ def _parse(printed: str, role: str, period_note: str, share_unit: bool, tol: Tol
     qualifiers: list[str] = []
     body = text
     while True:
-        match = next(((w, q) for w, q in PREFIXES if body.startswith(w)), None)
+        match = _PREFIX.match(body)
         if match is None:
             break
-        qualifiers.append(match[1])
-        body = body[len(match[0]):]
+        qualifiers.append(_PREFIX_QUALIFIER[match.group()])
+        body = body[match.end():]
     if not re.search(r"\d", body):
         special = _chinese_figure(body, qualifiers, role, share_unit, tol)
         if special is not None:

@@ -81,3 +81,33 @@ def test_printed_number_lies_in_its_interval(number, prefix, suffix):
     reading = parse(f"{prefix}{number}{suffix}", role="target", share_unit=suffix == "%")
     assert reading.is_numeric
     assert reading.lower <= float(number) <= reading.upper
+
+
+def test_qualifier_words_are_read_first_listed_first():
+    """The qualifiers before a number are read as PREFIXES lists them (the longest word first), word
+    after word: on random runs of qualifier words before a figure, parse reads what reading the
+    list in order reads (`不低于` is one floor, not 不 then 低于)."""
+    import random
+
+    from checks.grammar import _PREFIX, _PREFIX_QUALIFIER, PREFIXES
+
+    def listed(body):
+        read = []
+        while (word := next((w for w, _ in PREFIXES if body.startswith(w)), None)) is not None:
+            read.append(next(q for w, q in PREFIXES if w == word))
+            body = body[len(word):]
+        return read, body
+
+    def matched(body):
+        read = []
+        while (match := _PREFIX.match(body)) is not None:
+            read.append(_PREFIX_QUALIFIER[match.group()])
+            body = body[match.end():]
+        return read, body
+
+    words = [w for w, _ in PREFIXES]
+    chance = random.Random(58)
+    for _ in range(5000):
+        text = "".join(chance.choice([*words, "1", "2.5", "%", "万", "左右", "a"]) for _ in range(chance.randint(0, 5)))
+        assert matched(text) == listed(text), text
+    assert parse("不低于5%").kind == parse("≥5%").kind
