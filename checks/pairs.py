@@ -259,10 +259,24 @@ def side_by_side(left: pd.DataFrame, right: pd.DataFrame, at_left: np.ndarray, a
     return pd.DataFrame(columns, copy=False)
 
 
+def rows_at(frame: pd.DataFrame, at: np.ndarray, columns: list[str] | None = None) -> pd.DataFrame:
+    """frame[columns].take(at): the `columns` (default: every column) of its rows at positions `at`, their index
+    labels kept. Columns of numbers, flags and categoricals are taken one by one with numpy, as side_by_side
+    takes them, and never selected as a frame first (a selection copies them whole): for the rules' large
+    selections (figures of a level, figures with a number, a pairing's larger frame narrowed)."""
+    names = list(frame.columns) if columns is None else columns
+    if not (frame.columns.is_unique and len(set(names)) == len(names) and all(_plain_dtype(frame[name].dtype) for name in names)):
+        return (frame if columns is None else frame[columns]).take(at)
+    return pd.DataFrame({name: _taken(frame[name], at) for name in names}, index=frame.index[at], copy=False)
+
+
 def _plain(frame: pd.DataFrame) -> bool:
     """Every column of `frame` a numpy number or flag or a categorical, each named once (side_by_side)."""
-    return frame.columns.is_unique and all(
-        isinstance(dtype, pd.CategoricalDtype) or (isinstance(dtype, np.dtype) and dtype.kind in "biuf") for dtype in frame.dtypes)
+    return frame.columns.is_unique and all(_plain_dtype(dtype) for dtype in frame.dtypes)
+
+
+def _plain_dtype(dtype) -> bool:
+    return isinstance(dtype, pd.CategoricalDtype) or (isinstance(dtype, np.dtype) and dtype.kind in "biuf")
 
 
 def _taken(column: pd.Series, at: np.ndarray) -> np.ndarray | pd.Categorical:
@@ -434,11 +448,11 @@ def _narrowed(left: pd.DataFrame, right: pd.DataFrame, left_on: list[str], right
         cheap = [(left_on[0], right_on[0])]
     narrow_right = len(right) > len(left)
     few, many = (left, right) if narrow_right else (right, left)
-    rows = None  # the larger frame's rows kept so far (None: all)
+    rows: np.ndarray | None = None  # the larger frame's rows kept so far (None: all)
     for few_column, many_column in (cheap if narrow_right else [(b, a) for a, b in cheap]):
         kept = np.flatnonzero(_held(few[few_column], many[many_column], rows))
         rows = kept if rows is None else rows[kept]
-    many = many.take(rows)
+    many = rows_at(many, rows if rows is not None else np.arange(len(many)))  # (cheap holds a column: rows is set)
     left, right = (few, many) if narrow_right else (many, few)
     return left, right, join_keys(left, right, [a for a, _ in cheap], [b for _, b in cheap]) if whole else None
 

@@ -14,7 +14,7 @@ import pandas as pd
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import divide, fmt, meets, subtract
-from checks.pairs import dimensions, join_keys, key_groups, keyed_join, ordered_pairs, role_side, rows, stacked
+from checks.pairs import dimensions, join_keys, key_groups, keyed_join, ordered_pairs, role_side, rows, rows_at, stacked
 
 PLACE = ["region", "scope", "period_key", "role_class", "cumulative"]
 
@@ -37,8 +37,8 @@ def _figures(ctx: Context) -> pd.DataFrame:
     """The figures with a number, with the columns the implied totals' rules read (never every column)
     and where each stands in the parsed frame (at): a share's part, or a total printed. Taken by each
     rule again: kept per run, the 1 M-row frame raised check all's peak at 1 M by 38 MB, for 0.02 s."""
-    numeric = ctx.obs["numeric"].to_numpy()
-    return ctx.obs.loc[numeric, ["lower", "upper", "indicator", *PLACE]].assign(at=np.flatnonzero(numeric))
+    at = np.flatnonzero(ctx.obs["numeric"].to_numpy())
+    return rows_at(ctx.obs, at, ["lower", "upper", "indicator", *PLACE]).assign(at=at)
 
 
 def printed_at(ctx: Context, column: str, at) -> list:

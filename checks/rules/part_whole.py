@@ -8,7 +8,7 @@ import pandas as pd
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import exceeds, fmt
-from checks.pairs import judged, keyed_join, numeric_among, widened
+from checks.pairs import judged, keyed_join, numeric_among, rows_at, widened
 
 SAME_FIGURE = ["scope", "period_key", "role_class", "cumulative"]
 COLUMNS = ["id", "indicator", "region", "lower", "upper", "value_printed", "numeric", "additive", "parent_indicator", "indicator_name", *SAME_FIGURE]
@@ -30,8 +30,8 @@ def levels(ctx: Context, columns: list[str] = COLUMNS) -> pd.DataFrame:
     """Figures of a level (status or target): a sub-category's growth rate may well exceed its
     category's, so changes are never compared as parts and wholes. Their `columns` and their
     positions in the parsed frame (`at`)."""
-    level = ~ctx.obs["is_change"]
-    return ctx.obs.loc[level, columns].assign(at=np.flatnonzero(level))
+    at = np.flatnonzero(~ctx.obs["is_change"].to_numpy())
+    return rows_at(ctx.obs, at, columns).assign(at=at)
 
 
 def _outcome(ctx: Context, pairs: pd.DataFrame, describe) -> Outcome:

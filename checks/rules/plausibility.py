@@ -9,7 +9,7 @@ import pandas as pd
 
 from checks.engine import Context, rule
 from checks.findings import Outcome, Violation
-from checks.pairs import SERIES, baseline_pairs, comparable, latest_earlier_blocks, per_distinct, rows, widened
+from checks.pairs import SERIES, baseline_pairs, comparable, latest_earlier_blocks, per_distinct, rows, rows_at, widened
 
 COLUMNS = ["id", "document", "section", "quote", *SERIES, "year", "kind", "value", "value_printed", "quantity", "numeric", "cumulative",
            "direction", "lower", "upper", "converted"]
@@ -26,7 +26,7 @@ def _consecutive_actuals(ctx: Context) -> tuple[np.ndarray, Iterator[tuple[np.nd
     yearly = (obs["role_class"] == "status") & obs["numeric"] & ~obs["cumulative"] & per_distinct(obs["period_key"], lambda keys: keys.str.len() == 4)
     at = np.flatnonzero(yearly)
     at = at[obs["year"].to_numpy()[at].argsort(kind="quicksort")]  # as sort_values("year") orders them
-    keys = obs[[*SERIES, "year"]].take(at).assign(at=at)  # paired on the keys; the failing pairs get every COLUMN, at the end
+    keys = rows_at(obs, at, [*SERIES, "year"]).assign(at=at)  # paired on the keys; the failing pairs get every COLUMN, at the end
     kept, blocks = latest_earlier_blocks(ctx, keys, SERIES, _BLOCK)
     return kept["at"].to_numpy(), blocks
 
