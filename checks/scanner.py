@@ -48,7 +48,14 @@ def unaccounted(scanned: Scan, starts: np.ndarray, ends: np.ndarray, exclusions:
     holding every document's arrays digests the frames once, not once per document. The scanned
     spans are compared with the figures' as arrays; tokens are made only for the numbers no
     figure covers."""
-    uncovered = scanned.tokens(np.flatnonzero(~_covered(scanned.starts, scanned.ends, starts, ends)))
+    return excluded(scanned.tokens(np.flatnonzero(~covered(scanned.starts, scanned.ends, starts, ends))), exclusions)
+
+
+def excluded(uncovered: list[NumberToken], exclusions: list[dict]) -> tuple[list[NumberToken], list[dict]]:
+    """(the tokens of `uncovered`, numbers no figure covers, that no exclusion names; the
+    exclusions, rows of exclusion_records, that name none of them)."""
+    if not exclusions:
+        return list(uncovered), []
     single = [r for r in exclusions if r["line_end"] == ""]
     ranges = [r for r in exclusions if r["line_end"] != ""]
     single_keys = [(int(r["line"]), str(r["printed"])) for r in single]
@@ -73,7 +80,7 @@ def unaccounted(scanned: Scan, starts: np.ndarray, ends: np.ndarray, exclusions:
     return missing, stale
 
 
-def _covered(token_starts: np.ndarray, token_ends: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def covered(token_starts: np.ndarray, token_ends: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Per token (spans `token_starts`, `token_ends`): does the figure of some located observation
     (spans `starts`, `ends`) overlap it? One sort of the figures' spans and one sorted search for
     all tokens, never a comparison of every token with every figure."""

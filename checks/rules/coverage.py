@@ -13,21 +13,29 @@ from checks.locator import by_id
 def _gaps(ctx: Context) -> list:
     """(document, tokens scanned, (missing, stale)) per source, computed once per run. The located
     figures and the exclusions are digested once for all documents (arrays of spans, lists of
-    rows, grouped by document), never filtered once per document."""
+    rows, grouped by document), never filtered once per document; the scanned numbers of all
+    documents are compared with the figures in one sorted search (each document's offsets moved
+    past the one before's), and tokens are made only for the numbers no figure covers."""
     pattern = scanner.scan_pattern(ctx.dataset.units)
-    results = []
-    # joined by id (never by row position); one group-by, never a mask per document
-    documents = by_id(ctx.located, ctx.obs, "document")
-    found = ctx.located["figure_found"].to_numpy(dtype=bool)
-    starts, ends = ctx.located["figure_start"].to_numpy(dtype=np.int64)[found], ctx.located["figure_end"].to_numpy(dtype=np.int64)[found]
-    positions = pd.Series(documents[found]).groupby(documents[found], sort=False).indices
+    scans = list(scan_cache.scans(ctx.dataset.sources, pattern, ctx.dataset.scan_cache))
     exclusions: dict[str, list[dict]] = {}
     for row in scanner.exclusion_records(ctx.dataset.exclusions):
         exclusions.setdefault(row["document"], []).append(row)
-    none = np.zeros(0, dtype=np.int64)
-    for doc_id, scanned in scan_cache.scans(ctx.dataset.sources, pattern, ctx.dataset.scan_cache):
-        where = positions.get(doc_id, none)
-        results.append((doc_id, len(scanned), scanner.unaccounted(scanned, starts[where], ends[where], exclusions.get(doc_id, []))))
+    # joined by id (never by row position); a figure of a document without a source covers nothing
+    found = ctx.located["figure_found"].to_numpy(dtype=bool)
+    ranks = pd.Index([doc_id for doc_id, _ in scans], dtype=object).get_indexer(by_id(ctx.located, ctx.obs, "document")[found])
+    starts, ends = ctx.located["figure_start"].to_numpy(dtype=np.int64)[found], ctx.located["figure_end"].to_numpy(dtype=np.int64)[found]
+    stride = 1 + max((len(scanned.text) for _, scanned in scans), default=0)  # past every offset of a text
+    sizes = np.array([len(scanned) for _, scanned in scans], dtype=np.int64)
+    shifts = np.repeat(np.arange(len(scans), dtype=np.int64) * stride, sizes)
+    covered = scanner.covered(np.concatenate([scanned.starts for _, scanned in scans] or [shifts]) + shifts,
+                              np.concatenate([scanned.ends for _, scanned in scans] or [shifts]) + shifts,
+                              starts[ranks >= 0] + ranks[ranks >= 0] * stride, ends[ranks >= 0] + ranks[ranks >= 0] * stride)
+    bounds = np.concatenate(([0], np.cumsum(sizes))).tolist()
+    results = []
+    for rank, (doc_id, scanned) in enumerate(scans):
+        uncovered = np.flatnonzero(~covered[bounds[rank]:bounds[rank + 1]])
+        results.append((doc_id, len(scanned), scanner.excluded(scanned.tokens(uncovered), exclusions.get(doc_id, []))))
     return results
 
 
