@@ -296,12 +296,22 @@ def split_tabs(line: str, base: int) -> list[Cell]:
     return [Cell(part, start, start + len(part)) for part, start in zip(parts, _starts(parts, base), strict=False)]
 
 
-def tab_parts(line: str) -> list[str] | None:
-    """The parts of a tab row (tab_row) between its tabs, else None: the line split once."""
+def _tab_figures(line_number: int, line: str, base: int, unit_pattern: str) -> list[list] | None:
+    """A tab row's figures as coverage reads them (_row_figures_only), None when the line is no tab
+    row (tab_row): the line split and its cells stripped once, no cell made (66 k rows at 1 M)."""
     if line.count("\t") < 2:
         return None
     parts = line.split("\t")
-    return parts if sum(1 for part in parts if part.strip()) >= 3 else None
+    texts = [part.strip() for part in parts]
+    if len(texts) - texts.count("") < 3:
+        return None
+    figures, start = [], base + len(parts[0]) + 1
+    for part, text in zip(parts[1:], texts[1:], strict=True):  # (the first cell numbers or labels the row)
+        found = value_cell(text, unit_pattern) if text else None
+        if found is not None:
+            figures.append(table_figure(line_number, start, start + len(part), found[0], base))
+        start += len(part) + 1
+    return figures
 
 
 def _starts(parts: list[str], base: int) -> list[int]:
@@ -598,11 +608,10 @@ class FigureScanner:
             if unit_line:
                 context.unit = unit_line["unit"].strip()
                 continue
-            parts = tab_parts(line)
-            if parts is not None:
-                # not described, the figures read first (cells as plain tuples): a row printing a
-                # figure that is not a year names no columns, and the header test is left out
-                figures = None if described else _row_figures_only(number, parts, _starts(parts, base), self.unit_pattern, True, base)
+            # not described, a tab row's figures are read first: a row printing a figure that is not
+            # a year names no columns, and the header test is left out
+            figures = None if described else _tab_figures(number, line, base, self.unit_pattern)
+            if figures is not None or (described and tab_row(line)):
                 if figures is None or all(YEAR.fullmatch(self.text[f[1]:f[2]].strip()) for f in figures):
                     cells = split_tabs(line, base)
                     if is_header_row(cells, self.unit_pattern):
