@@ -14,7 +14,7 @@ import pandas as pd
 from checks.engine import Context, per_run, rule
 from checks.findings import Outcome, Violation
 from checks.intervals import fmt, meets
-from checks.pairs import as_of_dates, dimensions, judged, numeric_among, ordered_pairs, widened, with_as_of
+from checks.pairs import as_of_dates, dimensions, judged, numeric_among, ordered_pairs, parsed_ids_ascend, widened, with_as_of
 
 # Same indicator, region, scope, period (footnote year applied), kind of role, cumulative or not,
 # unit dimension (a change in % is not a change in 个百分点), and binding or aspirational (力争).
@@ -47,7 +47,7 @@ def pairs(ctx: Context) -> pd.DataFrame:
     taken for the failures only (`shown`)."""
     obs = observations(ctx)
     keys = obs[["id", *KEY]].assign(at=np.arange(len(obs)))  # paired on the key; both sides' columns joined once, to the pairs kept
-    joined = _same_basis(judged(obs, ordered_pairs(ctx, keys, KEY, columns=["at"]), COMPARED))
+    joined = _same_basis(judged(obs, ordered_pairs(ctx, keys, KEY, columns=["at"], ids_ascend=parsed_ids_ascend(ctx)), COMPARED))
     past = (joined["year"] < joined["as_of_year"]) & (joined["b_year"] < joined["b_as_of_year"])
     return joined.assign(restatement=joined["role_class"].isin(RESTATABLE) & past & (joined["as_of_year"] != joined["b_as_of_year"]))
 
