@@ -722,7 +722,6 @@ class FigureScanner:
         return tab_row(text) or is_pipe_row(text)
 
 
-
 def _lines_read(codes: np.ndarray, classes: np.ndarray, line_starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(per line, whether the tables read it; per line, the number of lines before it that they pass
     over: neither blank nor read) of a text's code points, their classes and its line starts. A
