@@ -422,7 +422,7 @@ def prose_pattern(unit_pattern: str, digit: str = r"\d") -> re.Pattern:
     """A number followed by a unit of `unit_pattern`, %, a magnitude word or a counter, compiled
     once per unit pattern. The match starts at the first digit (written digit first, with what
     may not stand before it read behind it, so the engine skips to digits by itself; a sign `-`
-    before it is added by FigureScanner._prose_spans). Its digit runs are possessive when no unit
+    before it is added by prose_matches). Its digit runs are possessive when no unit
     begins with a digit: a digit given back would then stand where no part of the pattern reads one.
     It matches what its plain form (a lookbehind, an optional sign, the number) matches: see
     tests/test_scanner_layouts.py. `digit` "[0-9]" reads a text that prints no other decimal digit
