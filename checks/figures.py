@@ -884,4 +884,3 @@ def _inside_table(line: str) -> bool:
 
 def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-

@@ -28,9 +28,11 @@ def _gaps(ctx: Context) -> list:
     stride = 1 + max((len(scanned.text) for _, scanned in scans), default=0)  # past every offset of a text
     sizes = np.array([len(scanned) for _, scanned in scans], dtype=np.int64)
     shifts = np.repeat(np.arange(len(scans), dtype=np.int64) * stride, sizes)
+    known = ranks >= 0
+    figure_shifts = ranks[known] * stride
     covered = scanner.covered(np.concatenate([scanned.starts for _, scanned in scans] or [shifts]) + shifts,
                               np.concatenate([scanned.ends for _, scanned in scans] or [shifts]) + shifts,
-                              starts[ranks >= 0] + ranks[ranks >= 0] * stride, ends[ranks >= 0] + ranks[ranks >= 0] * stride)
+                              starts[known] + figure_shifts, ends[known] + figure_shifts)
     bounds = np.concatenate(([0], np.cumsum(sizes))).tolist()
     results = []
     for rank, (doc_id, scanned) in enumerate(scans):
